@@ -1,0 +1,160 @@
+"""Accuracy and speed of free-text understanding (language + intent), fully offline.
+
+Run: /work/main/.venv/bin/python bench/understanding_accuracy.py [--cold] [--quiet]
+
+  --cold   measure a start without the embedding cache (embeds every example; slow by design)
+  --quiet  do not list the misses
+
+Prints, per language: intent accuracy (top intent == label), confident-and-correct, confident-but-
+wrong (the bot would act on a wrong guess), language accuracy; then overall figures, off-topic
+messages that came out confident, time per question (p50/p99) and the load time.
+A one-word message counts as correctly "detected" when the detector says None: that is the
+documented behaviour for input too short to tell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.understanding import Understander  # noqa: E402
+from bot.understanding.language import SUPPORTED  # noqa: E402
+from bot.understanding.matcher import INTENTS  # noqa: E402
+from bot.understanding.normalize import fold, tokens  # noqa: E402
+
+DATA = Path(__file__).with_name("data") / "understanding_set.yaml"
+NEAR_COPY = 0.97  # cosine above which a benchmark item is reported as a near copy of an example
+
+
+def load_set() -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    items: list[tuple[str, str, str]] = []
+    for lang, entries in data["questions"].items():
+        assert lang in SUPPORTED, lang
+        for entry in entries:
+            ((intent, text),) = entry.items()
+            assert intent in INTENTS, intent
+            items.append((lang, intent, str(text)))
+    off = [(lang, str(t)) for lang, texts in (data.get("off_topic") or {}).items() for t in texts]
+    return items, off
+
+
+def check_not_copied(u: Understander, texts: list[str]) -> list[str]:
+    example_folded = {fold(t) for t in u.examples.texts}
+    return [t for t in texts if fold(t) in example_folded]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cold", action="store_true")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args()
+
+    items, off_topic = load_set()
+
+    if args.cold:
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            u = Understander.load(cache_dir=tmp)
+            load_s = time.perf_counter() - started
+        load_note = "cold: no cache, every example embedded"
+    else:
+        started = time.perf_counter()
+        u = Understander.load()
+        load_s = time.perf_counter() - started
+        load_note = "embedding cache hit" if u.cache_hit else "cache miss: examples embedded"
+
+    copied = check_not_copied(u, [t for _, _, t in items] + [t for _, t in off_topic])
+    if copied:
+        print("ERROR: benchmark texts equal to matching examples:", *copied, sep="\n  ")
+        return 1
+
+    # Near copies are reported, not hidden: a benchmark is only fair if it is not the training set.
+    bench_vecs = np.asarray(u._model.encode([t for _, _, t in items], True), dtype=np.float32)
+    near = int(((bench_vecs @ u._embeddings.T).max(axis=1) >= NEAR_COPY).sum())
+
+    per_lang: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    times: list[float] = []
+    misses: list[str] = []
+    u.understand("warm-up")  # first call pays one-off allocations in the C engine
+    for lang, intent, text in items:
+        started = time.perf_counter()
+        r = u.understand(text)
+        times.append((time.perf_counter() - started) * 1000)
+        row = per_lang[lang]
+        row["n"] += 1
+        row["intent"] += r.intent == intent
+        row["conf_ok"] += r.confident and r.intent == intent
+        row["conf_wrong"] += r.confident and r.intent != intent
+        one_word = len(tokens(fold(text))) <= 1
+        lang_ok = r.language == lang or (one_word and r.language is None)
+        row["lang"] += lang_ok
+        if r.intent != intent or not lang_ok:
+            misses.append(
+                f"  {lang} {intent:>13} -> {str(r.intent):>13} {r.score:.2f}"
+                f"{' conf' if r.confident else '     '} lang={r.language}  {text}"
+            )
+
+    off_confident = []
+    for lang, text in off_topic:
+        r = u.understand(text)
+        if r.confident:
+            off_confident.append(f"  {lang} -> {r.intent} {r.score:.2f}  {text}")
+
+    def pct(a: int, b: int) -> str:
+        return f"{100 * a / b:5.1f}%" if b else "   - "
+
+    header = f"{'lang':<6}{'n':>4}  {'intent':>7}  {'conf+ok':>7}  {'conf+wrong':>10}  {'language':>8}"
+    print(header)
+    print("-" * len(header))
+    total: dict[str, int] = defaultdict(int)
+    for lang in SUPPORTED:
+        row = per_lang.get(lang)
+        if not row:
+            continue
+        for key, value in row.items():
+            total[key] += value
+        print(
+            f"{lang:<6}{row['n']:>4}  {pct(row['intent'], row['n']):>7}  "
+            f"{pct(row['conf_ok'], row['n']):>7}  {pct(row['conf_wrong'], row['n']):>10}  "
+            f"{pct(row['lang'], row['n']):>8}"
+        )
+    print("-" * len(header))
+    print(
+        f"{'all':<6}{total['n']:>4}  {pct(total['intent'], total['n']):>7}  "
+        f"{pct(total['conf_ok'], total['n']):>7}  {pct(total['conf_wrong'], total['n']):>10}  "
+        f"{pct(total['lang'], total['n']):>8}"
+    )
+    print()
+    print(f"off-topic messages taken as a confident intent: {len(off_confident)}/{len(off_topic)}")
+    for line in off_confident:
+        print(line)
+    times.sort()
+    p99 = times[min(len(times) - 1, int(round(0.99 * (len(times) - 1))))]
+    print(
+        f"time per question: p50 {statistics.median(times):.1f} ms, p99 {p99:.1f} ms "
+        f"(language + embedding + matching, {len(times)} questions)"
+    )
+    print(f"load time: {load_s:.2f} s ({load_note}; {len(u.examples.texts)} examples)")
+    print(
+        f"benchmark items equal to an example: 0; near copies (cosine >= {NEAR_COPY}): {near}"
+    )
+    if misses and not args.quiet:
+        print("\nmisses (label -> got, score, confident, detected language):")
+        print("\n".join(misses))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

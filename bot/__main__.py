@@ -1,0 +1,120 @@
+"""python -m bot run | chat [--lang de] | understand [TEXT ...] | check | migrate"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+
+from bot.config import ConfigError, Settings, load_settings
+
+NO_TOKEN = ("BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), put its token "
+            "in .env as BOT_TOKEN=..., or try the bot without Telegram: python -m bot chat")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _logging(settings: Settings, *, quiet: bool = False) -> None:
+    logging.basicConfig(level=logging.WARNING if quiet else settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    settings = _settings()
+    if not settings.bot_token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    _logging(settings)
+    from bot.storage.database import DatabaseUnavailable
+    from bot.telegram.app import run
+
+    try:
+        asyncio.run(run(settings))
+    except DatabaseUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 3
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    settings = _settings()
+    _logging(settings, quiet=True)
+    from bot.content.locales import CURATED_LANGUAGES
+    from bot.terminal.chat import chat
+
+    if args.lang and args.lang not in CURATED_LANGUAGES:
+        print(f"--lang: one of {', '.join(CURATED_LANGUAGES)}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(chat(settings, lang=args.lang))
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_understand(args: argparse.Namespace) -> int:
+    from bot.understanding import Understander, understanding_as_json
+
+    understander = Understander.load()
+    texts = args.text or (line.rstrip("\n") for line in sys.stdin)
+    for text in texts:
+        result = understander.understand(text)
+        print(json.dumps(understanding_as_json(result), ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_check(_args: argparse.Namespace) -> int:
+    from bot.content.check import run_checks
+
+    problems = run_checks()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print("content ok: flows, locales, office data")
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    settings = _settings()
+    from bot.storage.database import migrate, safe_url
+
+    asyncio.run(migrate(settings.database_url))
+    print(f"database {safe_url(settings.database_url)} is at the newest schema")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="lokal willkommen bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the Telegram bot (polling, or webhook when WEBHOOK_URL is set)")
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal (no token needed)")
+    chat.add_argument("--lang", default=None, help="language code, e.g. de, ar, uk")
+    understand = sub.add_parser("understand", help="print language and intent for each text as JSON")
+    understand.add_argument("text", nargs="*")
+    sub.add_parser("check", help="validate flows, locales and office data")
+    sub.add_parser("migrate", help="apply database migrations")
+    args = parser.parse_args(argv)
+    handlers = {"run": cmd_run, "chat": cmd_chat, "understand": cmd_understand, "check": cmd_check,
+                "migrate": cmd_migrate}
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

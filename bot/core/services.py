@@ -1,0 +1,55 @@
+"""Everything a dialogue may use, built once by the composition root (Telegram or terminal)."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content.flows import FlowLibrary
+from bot.content.locales import Catalog
+from bot.core.replies import Reply
+from bot.translation import Translator
+
+if TYPE_CHECKING:
+    from bot.storage.models import Person
+    from bot.understanding import Understander
+
+
+class Outbox(Protocol):
+    """Messages that are not answers to the current turn: to another person, or to staff."""
+
+    async def to_person(self, person: "Person", replies: list[Reply]) -> bool:
+        """Deliver; False when the person cannot be reached (e.g. blocked the bot)."""
+
+    async def to_staff(self, html: str) -> None:
+        """Post a note in the staff chat (no-op where none is configured)."""
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    sessions: async_sessionmaker[AsyncSession]
+    catalog: Catalog
+    flows: FlowLibrary
+    translator: Translator
+    outbox: Outbox
+    _understander: "Understander | None" = None
+    _understander_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def understander(self) -> "Understander":
+        """Loaded once, off the event loop, on first use (or at start-up by `warm_up`)."""
+        if self._understander is None:
+            async with self._understander_lock:
+                if self._understander is None:
+                    from bot.understanding import Understander
+
+                    self._understander = await asyncio.to_thread(Understander.load)
+        return self._understander
+
+    async def warm_up(self) -> None:
+        await self.understander()

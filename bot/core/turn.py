@@ -1,0 +1,58 @@
+"""One turn of a conversation: who, in which language, with which state and database session."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.replies import Reply
+from bot.core.services import Services
+from bot.storage.models import Person
+
+
+class StateStore(Protocol):
+    """What a dialogue needs of the conversation state; aiogram's FSMContext is one."""
+
+    async def get_state(self) -> str | None: ...
+    async def set_state(self, state: str | None = None) -> None: ...
+    async def get_data(self) -> dict[str, Any]: ...
+    async def set_data(self, data: dict[str, Any]) -> None: ...
+    async def clear(self) -> None: ...
+
+
+@dataclass
+class Turn:
+    services: Services
+    session: AsyncSession
+    person: Person
+    state: StateStore
+    now: datetime
+    # Language of this turn's answer: the person's, or the one they just wrote in.
+    lang: str = "de"
+    # First name from the channel, used only for the staff topic title of a handoff.
+    display_name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    async def step(self) -> str | None:
+        return await self.state.get_state()
+
+    async def goto(self, step: str | None, **data: Any) -> None:
+        """Enter a dialogue step (None leaves any dialogue), replacing the step's data."""
+        await self.state.set_state(step)
+        await self.state.set_data(data)
+
+    async def data(self) -> dict[str, Any]:
+        return await self.state.get_data()
+
+    async def remember(self, **data: Any) -> None:
+        current = await self.state.get_data()
+        current.update(data)
+        await self.state.set_data(current)
+
+    async def leave(self) -> None:
+        await self.state.clear()
+
+
+Replies = list[Reply]

@@ -1,0 +1,643 @@
+"""Booking a consultation: /book, /mybookings, cancel and reschedule.
+
+The booking in progress (the "draft") lives in the conversation state, so it survives a restart:
+step "booking:<what we wait for>", data {office, topic, day, start, interpreter, note, reschedule}.
+Every handler updates the draft and calls `advance`, which asks for the first thing still missing:
+
+    office -> topic -> day -> time -> interpreter -> note -> confirm
+
+Buttons may be stale or forged (a slot taken meanwhile, a past day, someone else's booking id):
+each one is checked again and answered with a clear message and fresh choices, never an error.
+The database side (no double booking, at most two upcoming bookings) is bot.booking.service.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_day_names
+
+from bot.booking import service, slots
+from bot.booking.ics import booking_ics
+from bot.booking.slots import Slot, SlotProblem
+from bot.content.locales import CURATED_LANGUAGES, html_to_plain
+from bot.core.actions import (
+    BookConfirm,
+    BookDay,
+    BookDays,
+    BookInterpreter,
+    BookOffice,
+    BookPickOffice,
+    BookSkipNote,
+    BookSlot,
+    BookTopic,
+    CancelBooking,
+    FindMyOffice,
+    MyBookings,
+    OpenMenu,
+    RescheduleBooking,
+    StartBooking,
+    TalkToStaff,
+)
+from bot.core.dispatch import Dialogue
+from bot.core.replies import Choice, Document, Lines, Msg, Plain, Reply, Text, column, rows
+from bot.core.turn import Replies, Turn
+from bot.dialogues import staff_notes
+from bot.places.calendar import to_local
+from bot.places.formatting import format_date, format_time
+from bot.places.offices import Office, load_offices
+from bot.storage.models import Booking
+
+log = logging.getLogger(__name__)
+dialogue = Dialogue("booking")
+
+PREFIX = "booking:"
+STEP_OFFICE = "booking:office"
+STEP_TOPIC = "booking:topic"
+STEP_DAY = "booking:day"
+STEP_TIME = "booking:time"
+STEP_INTERPRETER = "booking:interpreter"
+STEP_NOTE = "booking:note"
+STEP_CONFIRM = "booking:confirm"
+
+TOPIC_OTHER = "other"
+NOT_BOOKABLE_TOPICS = frozenset({"emergency"})  # an emergency needs 112/110 now, not an appointment
+NO_INTERPRETER = "no"
+DAYS_SHOWN = 8
+DAYS_PER_ROW = 2
+TIMES_PER_ROW = 4
+LANGUAGES_PER_ROW = 3
+NOTE_MAX = service.NOTE_MAX
+# Interpreters are offered for the bot's curated languages (German needs none).
+INTERPRETER_LANGUAGES = tuple(code for code in CURATED_LANGUAGES if code != "de")
+
+
+# --- entry points ------------------------------------------------------------------------------
+
+@dialogue.command("book")
+async def book_command(turn: Turn, args: str = "") -> Replies:
+    return await start(turn, topic=None)
+
+
+@dialogue.action(StartBooking)
+async def start_pressed(turn: Turn, action: StartBooking) -> Replies:
+    return await start(turn, topic=action.topic)
+
+
+async def start(turn: Turn, topic: str | None, *, notice: Msg | None = None) -> Replies:
+    """A fresh booking: the person's own office if we know it, the topic if the button said."""
+    upcoming = await service.upcoming_for(turn.session, turn.person.id, turn.now)
+    if len(upcoming) >= service.MAX_UPCOMING:
+        await _leave(turn)
+        return limit_reached(turn, upcoming)
+    draft: dict[str, Any] = {}
+    if topic is not None and _valid_topic(turn, topic):
+        draft["topic"] = topic
+    if load_offices().get(turn.person.office or "") is not None:
+        draft["office"] = turn.person.office
+    return await advance(turn, draft, notice=notice)
+
+
+async def draft_of(turn: Turn) -> dict[str, Any]:
+    """The booking in progress, or {} when the conversation is not in the booking dialogue."""
+    step = await turn.step()
+    if step is None or not step.startswith(PREFIX):
+        return {}
+    return dict(await turn.data())
+
+
+async def draft_or_new(turn: Turn) -> dict[str, Any] | Replies:
+    """The draft; for a button pressed outside a booking, a new draft (after the limit check)."""
+    draft = await draft_of(turn)
+    if draft:
+        return draft
+    upcoming = await service.upcoming_for(turn.session, turn.person.id, turn.now)
+    if len(upcoming) >= service.MAX_UPCOMING:
+        await _leave(turn)
+        return limit_reached(turn, upcoming)
+    return {}
+
+
+# --- the steps ---------------------------------------------------------------------------------
+
+async def advance(turn: Turn, draft: dict[str, Any], *, notice: Msg | None = None) -> Replies:
+    """Ask for the first missing part of the draft (and save it in the conversation state)."""
+    office = load_offices().get(draft.get("office") or "")
+    if office is None:
+        draft.pop("office", None)
+        await _goto(turn, STEP_OFFICE, draft)
+        return [ask_office(turn, notice)]
+    if not draft.get("topic"):
+        await _goto(turn, STEP_TOPIC, draft)
+        return [ask_topic(turn, notice)]
+    if draft.get("start") is None:
+        day = _parse_day(draft.get("day"))
+        if day is not None:
+            return await ask_time(turn, office, draft, day, notice=notice)
+        return await ask_day(turn, office, draft, notice=notice)
+    if "interpreter" not in draft:
+        await _goto(turn, STEP_INTERPRETER, draft)
+        return [ask_interpreter(turn, notice)]
+    if "note" not in draft:
+        await _goto(turn, STEP_NOTE, draft)
+        return [_with_notice(notice, Reply(Msg("booking.note_question", max=NOTE_MAX),
+                                           choices=rows([Choice(Msg("booking.skip_note"), BookSkipNote())])))]
+    await _goto(turn, STEP_CONFIRM, draft)
+    return [await summary(turn, office, draft, notice)]
+
+
+def ask_office(turn: Turn, notice: Msg | None = None) -> Reply:
+    buttons = [Choice(Plain(o.name), BookOffice(o.id)) for o in load_offices().all]
+    buttons.append(Choice(Msg("booking.find_my_office"), FindMyOffice()))
+    return _with_notice(notice, Reply(Msg("booking.which_office"), choices=column(buttons)))
+
+
+def ask_topic(turn: Turn, notice: Msg | None = None) -> Reply:
+    library = turn.services.flows
+    buttons = [Choice(Msg(library.get(t).title), BookTopic(t)) for t in _topics(turn)]
+    buttons.append(Choice(Msg("booking.topic_other"), BookTopic(TOPIC_OTHER)))
+    grid = tuple(tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2))
+    return _with_notice(notice, Reply(Msg("booking.which_topic"), choices=grid))
+
+
+async def ask_day(turn: Turn, office: Office, draft: dict[str, Any], *, after: date | None = None,
+                  notice: Msg | None = None) -> Replies:
+    draft.pop("day", None)
+    draft.pop("start", None)
+    await _goto(turn, STEP_DAY, draft)
+    taken = await service.taken_in_horizon(turn.session, office, turn.now)
+    days = slots.days_with_free_slots(office, now=turn.now, taken=taken, after=after, limit=DAYS_SHOWN + 1)
+    footer = [Choice(Msg("booking.other_office"), BookPickOffice()), Choice(Msg("common.menu"), OpenMenu())]
+    if not days and after is None:
+        return [_with_notice(notice, Reply(
+            Msg("booking.no_days", office=office.name, days=office.appointments.horizon_days),
+            choices=rows([Choice(Msg("booking.other_office"), BookPickOffice())],
+                         [Choice(Msg("common.talk_to_staff"), TalkToStaff()), Choice(Msg("common.menu"), OpenMenu())]),
+        ))]
+    shown = days[:DAYS_SHOWN]
+    buttons = [Choice(Plain(day_label(d, turn.lang)), BookDay(d.isoformat())) for d in shown]
+    grid = [tuple(buttons[i:i + DAYS_PER_ROW]) for i in range(0, len(buttons), DAYS_PER_ROW)]
+    paging = []
+    if after is not None:
+        paging.append(Choice(Msg("booking.earlier_days"), BookDays(None)))
+    if len(days) > DAYS_SHOWN:
+        paging.append(Choice(Msg("booking.later_days"), BookDays(shown[-1].isoformat())))
+    question = Msg("booking.which_day_later" if after is not None else "booking.which_day", office=office.name)
+    return [_with_notice(notice, Reply(question, choices=rows(*grid, paging, footer)))]
+
+
+async def ask_time(turn: Turn, office: Office, draft: dict[str, Any], day: date, *,
+                   notice: Msg | None = None) -> Replies:
+    taken = await service.taken_in_horizon(turn.session, office, turn.now)
+    free = slots.free_slots_on(office, day, now=turn.now, taken=taken)
+    if not free:
+        return await ask_day(turn, office, draft, notice=notice or Msg("booking.day_unavailable"))
+    draft["day"] = day.isoformat()
+    draft.pop("start", None)
+    await _goto(turn, STEP_TIME, draft)
+    buttons = [Choice(Plain(format_time(s.start, turn.lang)), BookSlot(office.id, s.minutes)) for s in free]
+    grid = [tuple(buttons[i:i + TIMES_PER_ROW]) for i in range(0, len(buttons), TIMES_PER_ROW)]
+    question = Msg("booking.which_time", date=format_date(day, turn.lang, capitalize=True))
+    footer = [Choice(Msg("booking.other_day"), BookDays(None)), Choice(Msg("common.menu"), OpenMenu())]
+    return [_with_notice(notice, Reply(question, choices=rows(*grid, footer)))]
+
+
+def ask_interpreter(turn: Turn, notice: Msg | None = None) -> Reply:
+    first: list[Choice] = []
+    if turn.lang in INTERPRETER_LANGUAGES:
+        first.append(Choice(Plain(language_name(turn, turn.lang)), BookInterpreter(turn.lang)))
+    first.append(Choice(Msg("booking.interpreter_no"), BookInterpreter(NO_INTERPRETER)))
+    others = [Choice(Plain(language_name(turn, code)), BookInterpreter(code))
+              for code in INTERPRETER_LANGUAGES if code != turn.lang]
+    grid = [tuple(others[i:i + LANGUAGES_PER_ROW]) for i in range(0, len(others), LANGUAGES_PER_ROW)]
+    return _with_notice(notice, Reply(Msg("booking.interpreter_question"), choices=rows(first, *grid)))
+
+
+async def summary(turn: Turn, office: Office, draft: dict[str, Any], notice: Msg | None) -> Reply:
+    start = slots.from_minutes(int(draft["start"]))
+    lines: list[Text] = [Msg("booking.check_move_title" if draft.get("reschedule") else "booking.check_title")]
+    lines += appointment_lines(turn, office, start, topic=draft.get("topic"), interpreter=draft.get("interpreter"),
+                               note=draft.get("note"))
+    confirm_label = "booking.confirm_yes"
+    if draft.get("reschedule"):
+        confirm_label = "booking.confirm_move"
+        old = await service.own_upcoming(turn.session, turn.person.id, int(draft["reschedule"]), turn.now)
+        if isinstance(old, Booking):
+            lines.append(Msg("booking.line_instead_of", when=when(turn, old.starts_at)))
+    choices = rows([Choice(Msg(confirm_label), BookConfirm(True))],
+                   [Choice(Msg("booking.confirm_no"), BookConfirm(False))])
+    return _with_notice(notice, Reply(Lines(*lines), choices=choices))
+
+
+# --- button presses and typed text during the booking --------------------------------------------
+
+@dialogue.action(BookPickOffice)
+async def pick_office_pressed(turn: Turn, action: BookPickOffice) -> Replies:
+    draft = await draft_or_new(turn)
+    if isinstance(draft, list):
+        return draft
+    draft.pop("office", None)
+    return await advance(turn, draft)
+
+
+@dialogue.action(BookOffice)
+async def office_pressed(turn: Turn, action: BookOffice) -> Replies:
+    draft = await draft_or_new(turn)
+    if isinstance(draft, list):
+        return draft
+    if load_offices().get(action.office) is None:
+        draft.pop("office", None)
+        return await advance(turn, draft, notice=Msg("booking.office_unknown"))
+    if draft.get("office") != action.office:
+        draft.pop("day", None)
+        draft.pop("start", None)
+    draft["office"] = action.office
+    return await advance(turn, draft)
+
+
+@dialogue.action(BookTopic)
+async def topic_pressed(turn: Turn, action: BookTopic) -> Replies:
+    draft = await draft_or_new(turn)
+    if isinstance(draft, list):
+        return draft
+    if not _valid_topic(turn, action.topic):
+        draft.pop("topic", None)
+        return await advance(turn, draft, notice=Msg("booking.topic_unknown"))
+    draft["topic"] = action.topic
+    return await advance(turn, draft)
+
+
+@dialogue.action(BookDays)
+async def days_pressed(turn: Turn, action: BookDays) -> Replies:
+    draft = await draft_of(turn)
+    office = load_offices().get(draft.get("office") or "")
+    if not draft or office is None:
+        return await start(turn, topic=None, notice=Msg("booking.expired"))
+    after = _parse_day(action.after)
+    if after is not None and slots.check_day(office, after, now=turn.now) is not None:
+        after = None
+    return await ask_day(turn, office, draft, after=after)
+
+
+@dialogue.action(BookDay)
+async def day_pressed(turn: Turn, action: BookDay) -> Replies:
+    draft = await draft_of(turn)
+    office = load_offices().get(draft.get("office") or "")
+    if not draft or office is None:
+        return await start(turn, topic=None, notice=Msg("booking.expired"))
+    day = _parse_day(action.day)
+    if day is None or slots.check_day(office, day, now=turn.now) is not None:
+        return await ask_day(turn, office, draft, notice=Msg("booking.day_unavailable"))
+    draft["day"] = day.isoformat()
+    draft.pop("start", None)
+    return await advance(turn, draft)
+
+
+@dialogue.action(BookSlot)
+async def slot_pressed(turn: Turn, action: BookSlot) -> Replies:
+    draft = await draft_or_new(turn)
+    if isinstance(draft, list):
+        return draft
+    office = load_offices().get(action.office)
+    if office is None:
+        return await advance(turn, _without(draft, "start"), notice=Msg("booking.slot_unavailable"))
+    if draft.get("office") != office.id:
+        draft = _without(draft, "day", "start")
+        draft["office"] = office.id
+    try:
+        start_at = slots.from_minutes(action.start)
+    except (OverflowError, OSError, ValueError):
+        return await advance(turn, _without(draft, "start"), notice=Msg("booking.slot_unavailable"))
+    taken = await service.taken_in_horizon(turn.session, office, turn.now)
+    problem = slots.check_slot(office, start_at, now=turn.now, taken=taken)
+    if problem is not None:
+        log.info("person %s pressed an unavailable slot (%s)", turn.person.id, problem.value)
+        draft = _without(draft, "start")
+        if problem in (SlotProblem.FULL, SlotProblem.TOO_SOON):
+            draft["day"] = to_local(start_at).date().isoformat()  # other times that day, if any
+        else:
+            draft.pop("day", None)
+        key = "booking.slot_taken" if problem is SlotProblem.FULL else "booking.slot_unavailable"
+        return await advance(turn, draft, notice=Msg(key))
+    draft["start"] = action.start
+    draft["day"] = to_local(start_at).date().isoformat()
+    return await advance(turn, draft)
+
+
+@dialogue.action(BookInterpreter)
+async def interpreter_pressed(turn: Turn, action: BookInterpreter) -> Replies:
+    draft = await draft_of(turn)
+    if not draft:
+        return await start(turn, topic=None, notice=Msg("booking.expired"))
+    language = action.language
+    if language != NO_INTERPRETER and language not in INTERPRETER_LANGUAGES:
+        draft.pop("interpreter", None)
+        return await advance(turn, draft, notice=Msg("booking.interpreter_unknown"))
+    draft["interpreter"] = None if language == NO_INTERPRETER else language
+    return await advance(turn, draft)
+
+
+@dialogue.text_in_step(STEP_NOTE)
+async def note_typed(turn: Turn, text: str) -> Replies:
+    draft = await draft_of(turn)
+    if len(text) > NOTE_MAX:
+        return [Reply(Msg("booking.note_too_long", length=len(text), max=NOTE_MAX),
+                      choices=rows([Choice(Msg("booking.skip_note"), BookSkipNote())]))]
+    draft["note"] = text
+    return await advance(turn, draft)
+
+
+@dialogue.action(BookSkipNote)
+async def skip_note_pressed(turn: Turn, action: BookSkipNote) -> Replies:
+    draft = await draft_of(turn)
+    if not draft:
+        return await start(turn, topic=None, notice=Msg("booking.expired"))
+    draft["note"] = None
+    return await advance(turn, draft)
+
+
+@dialogue.action(BookConfirm)
+async def confirm_pressed(turn: Turn, action: BookConfirm) -> Replies:
+    draft = await draft_of(turn)
+    office = load_offices().get(draft.get("office") or "")
+    complete = office is not None and draft.get("start") is not None and draft.get("topic") \
+        and "interpreter" in draft and "note" in draft
+    if not action.confirm:
+        await _leave(turn)
+        return [Reply(Msg("booking.abandoned"), choices=rows([Choice(Msg("common.menu"), OpenMenu())]))]
+    if not draft:  # e.g. a second tap after the booking went through: show what they have
+        return await my_bookings(turn, notice=Msg("booking.nothing_to_confirm"))
+    if not complete or office is None:
+        return await advance(turn, draft)
+    start_at = slots.from_minutes(int(draft["start"]))
+    if draft.get("reschedule"):
+        result = await service.reschedule(turn.session, person_id=turn.person.id, booking_id=int(draft["reschedule"]),
+                                          start=start_at, now=turn.now, office=office)
+    else:
+        result = await service.book(turn.session, person_id=turn.person.id, office=office, start=start_at,
+                                    now=turn.now, topic=draft["topic"], language=turn.lang,
+                                    interpreter=draft.get("interpreter"), note=draft.get("note"))
+    return await _after_booking(turn, office, draft, result)
+
+
+async def _after_booking(turn: Turn, office: Office, draft: dict[str, Any], result: Any) -> Replies:
+    outbox = turn.services.outbox
+    if isinstance(result, service.Moved):
+        await _leave(turn)
+        await service.on_booking_changed(turn, result.old)
+        await service.on_booking_changed(turn, result.new)
+        await outbox.to_staff(staff_notes.booking_moved(turn.services, result.old, result.new))
+        return [confirmation(turn, result.new, title=Msg("booking.moved"))]
+    if isinstance(result, service.Booked):
+        await _leave(turn)
+        if result.already:
+            return [confirmation(turn, result.booking, title=Msg("booking.already_yours"))]
+        await service.on_booking_changed(turn, result.booking)
+        await outbox.to_staff(staff_notes.booking_created(turn.services, result.booking))
+        return [confirmation(turn, result.booking, title=Msg("booking.booked"))]
+    if isinstance(result, service.SlotTaken):
+        draft = _without(draft, "start")
+        await _goto(turn, STEP_TIME, draft)
+        return [alternatives(turn, office, result.next_free)]
+    if isinstance(result, service.LimitReached):
+        await _leave(turn)
+        return limit_reached(turn, list(result.upcoming))
+    if isinstance(result, service.NotBookable):
+        return await advance(turn, _without(draft, "start", "day"), notice=Msg("booking.slot_unavailable"))
+    # Refused: the booking being moved is gone (cancelled meanwhile, by staff perhaps)
+    await _leave(turn)
+    return await my_bookings(turn, notice=Msg("booking.not_found"))
+
+
+def alternatives(turn: Turn, office: Office, free: tuple[Slot, ...]) -> Reply:
+    buttons = [Choice(Plain(f"{day_label(s.local_day, turn.lang)} {format_time(s.start, turn.lang)}"),
+                      BookSlot(office.id, s.minutes)) for s in free]
+    footer = [Choice(Msg("booking.other_day"), BookDays(None)), Choice(Msg("common.menu"), OpenMenu())]
+    return Reply(Msg("booking.slot_taken"), choices=rows(*((b,) for b in buttons), footer))
+
+
+def confirmation(turn: Turn, booking: Booking, *, title: Msg) -> Reply:
+    office = load_offices().get(booking.office)
+    lines: list[Text] = [title]
+    if office is not None:
+        lines += appointment_lines(turn, office, booking.starts_at, topic=booking.topic,
+                                   interpreter=booking.interpreter, note=booking.note)
+    lines.append(Msg("booking.ics_hint"))
+    document = calendar_file(turn, booking, office) if office is not None else None
+    return Reply(Lines(*lines), document=document,
+                 choices=rows([Choice(Msg("booking.my_bookings"), MyBookings()), Choice(Msg("common.menu"), OpenMenu())]))
+
+
+def calendar_file(turn: Turn, booking: Booking, office: Office) -> Document:
+    catalog = turn.services.catalog
+
+    def plain(text: Text) -> str:
+        return html_to_plain(catalog.render(text, turn.lang))
+
+    content = booking_ics(
+        uid=f"booking-{booking.id}@lokal-willkommen.dortmund",
+        start=booking.starts_at, end=booking.ends_at, stamp=turn.now,
+        summary=plain(Msg("booking.ics_summary", office=office.name)),
+        location=f"{office.name}, {office.address.one_line()}",
+        description=plain(Msg("booking.ics_description", topic=topic_label(turn, booking.topic), id=booking.id)),
+    )
+    return Document(filename=f"termin-{booking.id}.ics", content=content, mime_type="text/calendar")
+
+
+# --- my bookings, cancel, reschedule ---------------------------------------------------------------
+
+@dialogue.command("mybookings")
+async def mybookings_command(turn: Turn, args: str = "") -> Replies:
+    return await my_bookings(turn)
+
+
+@dialogue.action(MyBookings)
+async def mybookings_pressed(turn: Turn, action: MyBookings) -> Replies:
+    return await my_bookings(turn)
+
+
+async def my_bookings(turn: Turn, *, notice: Msg | None = None) -> Replies:
+    upcoming = await service.upcoming_for(turn.session, turn.person.id, turn.now)
+    if not upcoming:
+        return [_with_notice(notice, Reply(Msg("booking.my_none"), choices=rows(
+            [Choice(Msg("booking.book_new"), StartBooking())], [Choice(Msg("common.menu"), OpenMenu())])))]
+    return [_with_notice(notice, bookings_list(turn, upcoming, title=Msg("booking.my_title")))]
+
+
+def limit_reached(turn: Turn, upcoming: list[Booking]) -> Replies:
+    return [bookings_list(turn, upcoming, title=Msg("booking.limit_reached", limit=service.MAX_UPCOMING))]
+
+
+def bookings_list(turn: Turn, upcoming: list[Booking], *, title: Msg) -> Reply:
+    lines: list[Text] = [title]
+    buttons: list[tuple[Choice, ...]] = []
+    for booking in upcoming:
+        office = load_offices().get(booking.office)
+        lines.append(Msg("booking.my_line", when=when(turn, booking.starts_at),
+                         office=office.name if office else booking.office,
+                         address=office.address.one_line() if office else ""))
+        short = short_when(turn, booking.starts_at)
+        buttons.append((Choice(Msg("booking.cancel_button", date=short), CancelBooking(booking.id)),
+                        Choice(Msg("booking.reschedule_button", date=short), RescheduleBooking(booking.id))))
+    if len(upcoming) < service.MAX_UPCOMING:
+        buttons.append((Choice(Msg("booking.book_new"), StartBooking()),))
+    buttons.append((Choice(Msg("common.menu"), OpenMenu()),))
+    return Reply(Lines(*lines), choices=tuple(buttons))
+
+
+@dialogue.action(CancelBooking)
+async def cancel_pressed(turn: Turn, action: CancelBooking) -> Replies:
+    booking = await service.own_upcoming(turn.session, turn.person.id, action.booking, turn.now)
+    if isinstance(booking, service.Refused):
+        return await my_bookings(turn, notice=Msg("booking.not_found"))
+    office = load_offices().get(booking.office)
+    if not action.confirmed:
+        return [Reply(Msg("booking.cancel_question", when=when(turn, booking.starts_at),
+                          office=office.name if office else booking.office),
+                      choices=rows([Choice(Msg("booking.cancel_yes"), CancelBooking(booking.id, confirmed=True)),
+                                    Choice(Msg("booking.cancel_no"), MyBookings())]))]
+    cancelled = await service.cancel(turn.session, booking.id, by="person", now=turn.now, person_id=turn.person.id)
+    if isinstance(cancelled, service.Refused):
+        return await my_bookings(turn, notice=Msg("booking.not_found"))
+    if (await draft_of(turn)).get("reschedule") == booking.id:
+        await _leave(turn)
+    await service.on_booking_changed(turn, cancelled)
+    await turn.services.outbox.to_staff(staff_notes.booking_cancelled_by_person(turn.services, cancelled))
+    return await my_bookings(turn, notice=Msg("booking.cancelled", when=when(turn, cancelled.starts_at)))
+
+
+@dialogue.action(RescheduleBooking)
+async def reschedule_pressed(turn: Turn, action: RescheduleBooking) -> Replies:
+    booking = await service.own_upcoming(turn.session, turn.person.id, action.booking, turn.now)
+    if isinstance(booking, service.Refused):
+        return await my_bookings(turn, notice=Msg("booking.not_found"))
+    draft = {"office": booking.office, "topic": booking.topic or TOPIC_OTHER, "interpreter": booking.interpreter,
+             "note": booking.note, "reschedule": booking.id}
+    return await advance(turn, draft)
+
+
+def cancelled_by_staff(booking: Booking, lang: str) -> list[Reply]:
+    """What the person is told when staff cancelled their booking (sent via the outbox)."""
+    office = load_offices().get(booking.office)
+    text = Msg("booking.cancelled_by_staff", when=_when_in(lang, booking.starts_at),
+               office=office.name if office else booking.office)
+    return [Reply(text, choices=rows([Choice(Msg("booking.book_new"), StartBooking())],
+                                     [Choice(Msg("booking.my_bookings"), MyBookings())]))]
+
+
+# --- texts -------------------------------------------------------------------------------------
+
+def appointment_lines(turn: Turn, office: Office, start: datetime, *, topic: str | None,
+                      interpreter: str | None, note: str | None) -> list[Text]:
+    lines: list[Text] = [
+        Msg("booking.line_when", when=when(turn, start)),
+        Msg("booking.line_office", office=office.name),
+        Msg("booking.line_address", address=office.address.one_line()),
+        Msg("booking.line_topic", topic=topic_label(turn, topic)),
+    ]
+    if interpreter:
+        lines.append(Msg("booking.line_interpreter", language=language_name(turn, interpreter)))
+    else:
+        lines.append(Msg("booking.line_no_interpreter"))
+    if note:
+        lines.append(Msg("booking.line_note", note=note))  # escaped by Catalog.render
+    return lines
+
+
+def language_name(turn: Turn, code: str) -> str:
+    """A language's own name ("العربية", "Українська"), as the language picker shows it."""
+    catalog = turn.services.catalog
+    if catalog.supports(code):
+        return catalog.name_of(code)
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def topic_label(turn: Turn, topic: str | None) -> Msg:
+    library = turn.services.flows
+    if topic and topic in library:
+        return Msg(library.get(topic).title)
+    return Msg("booking.topic_other")
+
+
+def when(turn: Turn, moment: datetime) -> Msg:
+    """"Donnerstag, 26. November, 09:00 Uhr" in the person's language."""
+    return _when_in(turn.lang, moment)
+
+
+def _when_in(lang: str, moment: datetime) -> Msg:
+    return Msg("booking.when", date=format_date(moment, lang, capitalize=True), time=format_time(moment, lang))
+
+
+def short_when(turn: Turn, moment: datetime) -> str:
+    """"Do, 26.11. 09:00" for a button."""
+    return f"{day_label(to_local(moment).date(), turn.lang)} {format_time(moment, turn.lang)}"
+
+
+def day_label(day: date, lang: str) -> str:
+    """"Do, 26.11." (abbreviated weekday in the person's language, day and month as digits)."""
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("de")
+    name = str(get_day_names("abbreviated", context="format", locale=locale)[day.weekday()]).rstrip(".")
+    name = name[:1].upper() + name[1:]
+    return f"{name}, {day.day:02d}.{day.month:02d}."
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def _topics(turn: Turn) -> list[str]:
+    return [t for t in turn.services.flows.topics() if t not in NOT_BOOKABLE_TOPICS]
+
+
+def _valid_topic(turn: Turn, topic: str) -> bool:
+    return topic == TOPIC_OTHER or topic in _topics(turn)
+
+
+def _parse_day(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+async def _goto(turn: Turn, step: str, draft: dict[str, Any]) -> None:
+    await _release_write_lock(turn)
+    await turn.goto(step, **draft)
+
+
+async def _leave(turn: Turn) -> None:
+    await _release_write_lock(turn)
+    await turn.leave()
+
+
+async def _release_write_lock(turn: Turn) -> None:
+    """The conversation state is saved through its own database connection (DatabaseStorage). On
+    SQLite, a turn session that has written (a booking, or just the person's last_seen_at flushed by
+    a query) holds the database's one write lock until the adapter commits after the handler, so the
+    state write would wait for it until the busy timeout and fail. There, commit what the turn has
+    done so far first; the steps here only change the state after their database work is done.
+    PostgreSQL and Redis have no such lock: the turn stays one transaction there."""
+    session = turn.session
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        await session.commit()
+
+
+def _without(draft: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in draft.items() if k not in keys}
+
+
+def _with_notice(notice: Msg | None, reply: Reply) -> Reply:
+    """Put a notice ("this time is taken") in front of a question, in one message."""
+    if notice is None:
+        return reply
+    return Reply(Lines(notice, reply.text), choices=reply.choices, ask_location=reply.ask_location,
+                 remove_keyboard=reply.remove_keyboard, venue=reply.venue, document=reply.document)

@@ -1,0 +1,249 @@
+"""'Which office is mine?' and 'When are you open?'.
+
+The district comes from a shared location, a typed district/Stadtteil name or a postal code; it is
+stored on the person (only the district and office, never the location itself)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.core.actions import AskPlace, FindMyOffice, OpenMenu, PickDistrict, ShowHours, ShowOffice, StartBooking, TalkToStaff
+from bot.core.dispatch import Dialogue
+from bot.core.replies import Choice, Lines, Msg, Plain, Reply, Venue, rows
+from bot.core.turn import Replies, Turn
+from bot.places import opening_hours
+from bot.places.calendar import to_local
+from bot.places.districts import District, districts_for_postal_code, find_district, load_districts
+from bot.places.finder import OfficeFinding, office_for_location
+from bot.places.formatting import (
+    format_date,
+    format_distance_km,
+    format_time,
+    format_time_range,
+    format_weekly_hours,
+    weekday_name,
+)
+from bot.places.offices import Office, load_offices
+
+dialogue = Dialogue("places")
+AWAIT_PLACE = "places:await_place"
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+@dialogue.command("office")
+async def office_command(turn: Turn, args: str = "") -> Replies:
+    if args.strip():
+        return await place_typed(turn, args)
+    return await my_office(turn)
+
+
+@dialogue.action(FindMyOffice)
+async def find_pressed(turn: Turn, action: FindMyOffice) -> Replies:
+    return await my_office(turn)
+
+
+@dialogue.action(AskPlace)
+async def ask_pressed(turn: Turn, action: AskPlace) -> Replies:
+    return await ask_place(turn)
+
+
+async def my_office(turn: Turn) -> Replies:
+    office = load_offices().get(turn.person.office or "")
+    if office is None:
+        return await ask_place(turn)
+    return office_card(turn, office, note=None)
+
+
+async def ask_place(turn: Turn) -> Replies:
+    await turn.goto(AWAIT_PLACE)
+    return [Reply(Msg("places.ask_place"), ask_location=True)]
+
+
+@dialogue.on_location
+async def location_shared(turn: Turn, latitude: float, longitude: float) -> Replies:
+    await turn.leave()
+    finding = office_for_location(latitude, longitude)
+    if finding is None:
+        return outside_dortmund(turn)
+    remember_district(turn, finding.district, finding.office)
+    return located(turn, finding)
+
+
+@dialogue.text_in_step(AWAIT_PLACE)
+async def place_typed(turn: Turn, text: str) -> Replies:
+    districts = load_districts()
+    codes = [token for token in text.replace(",", " ").split() if token.isdigit() and len(token) == 5]
+    if codes:
+        found = districts_for_postal_code(codes[0], districts)
+        if not found:
+            return [Reply(Msg("places.unknown_postal_code", code=codes[0]), ask_location=True)]
+        if len(found) > 1:
+            return [pick_district(turn, found, Msg("places.postal_code_several", code=codes[0]))]
+        return await district_chosen(turn, found[0].id)
+    matches = find_district(text, districts)
+    if not matches:
+        return [Reply(Msg("places.not_found"), ask_location=True,
+                      choices=rows([Choice(Msg("common.talk_to_staff"), TalkToStaff()),
+                                    Choice(Msg("common.menu"), OpenMenu())]))]
+    best = matches[0]
+    rivals = [m.district for m in matches if m.district.id != best.district.id and m.score >= best.score - 0.05]
+    if rivals and not best.exact:
+        return [pick_district(turn, [best.district, *rivals], Msg("places.which_district"))]
+    return await district_chosen(turn, best.district.id)
+
+
+@dialogue.action(PickDistrict)
+async def district_pressed(turn: Turn, action: PickDistrict) -> Replies:
+    return await district_chosen(turn, action.district)
+
+
+async def district_chosen(turn: Turn, district_id: str) -> Replies:
+    district = load_districts().get(district_id)
+    office = load_offices().for_district(district_id)
+    if district is None or office is None:
+        return await ask_place(turn)
+    await turn.leave()
+    remember_district(turn, district, office)
+    return office_card(turn, office, note=Msg("places.your_office_for", district=district.name))
+
+
+@dialogue.action(ShowOffice)
+async def office_pressed(turn: Turn, action: ShowOffice) -> Replies:
+    office = load_offices().get(action.office)
+    if office is None:
+        return await my_office(turn)
+    return office_card(turn, office, note=None)
+
+
+@dialogue.command("hours")
+async def hours_command(turn: Turn, args: str = "") -> Replies:
+    return hours_for(turn, turn.person.office)
+
+
+@dialogue.action(ShowHours)
+async def hours_pressed(turn: Turn, action: ShowHours) -> Replies:
+    return hours_for(turn, action.office or turn.person.office)
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+def remember_district(turn: Turn, district: District, office: Office) -> None:
+    turn.person.district = district.id
+    turn.person.office = office.id
+
+
+def pick_district(turn: Turn, districts: list[District], question: Msg) -> Reply:
+    buttons = [Choice(Plain(d.name), PickDistrict(d.id)) for d in districts]
+    return Reply(question, choices=tuple((b,) for b in buttons))
+
+
+def outside_dortmund(turn: Turn) -> Replies:
+    names = ", ".join(o.name for o in load_offices().all)
+    buttons = [Choice(Plain(o.name), ShowOffice(o.id)) for o in load_offices().all]
+    return [Reply(Msg("places.outside_dortmund", offices=names), remove_keyboard=True,
+                  choices=tuple((b,) for b in buttons))]
+
+
+def located(turn: Turn, finding: OfficeFinding) -> Replies:
+    lang = turn.lang
+    lines: list[Msg] = [Msg("places.you_are_in", stadtteil=finding.stadtteil.name, district=finding.district.name)]
+    if finding.near_border:
+        lines.append(Msg("places.near_border"))
+    lines.append(Msg("places.distance", km=format_distance_km(finding.distance_km, lang)))
+    if finding.closest_office is not None and finding.closest_distance_km is not None:
+        lines.append(Msg("places.closer_office", office=finding.closest_office.name,
+                         km=format_distance_km(finding.closest_distance_km, lang)))
+    note = _join(lines)
+    return office_card(turn, finding.office, note=note, remove_keyboard=True)
+
+
+def office_card(turn: Turn, office: Office, *, note: Msg | Lines | None, remove_keyboard: bool = False) -> Replies:
+    lang = turn.lang
+    parts: list[Msg | Lines] = []
+    if note is not None:
+        parts.append(note)
+    parts.append(Msg("places.office_title", office=office.name, partner=office.partner))
+    parts.append(Msg("places.address", address=office.address.one_line()))
+    parts.append(today_line(turn, office))
+    parts.append(status_line(turn, office))
+    if office.contact.phones:
+        parts.append(Msg("places.phone", phone=", ".join(office.contact.phones)))
+    if office.contact.emails:
+        parts.append(Msg("places.email", email=", ".join(office.contact.emails)))
+    if office.contact.languages:
+        names = ", ".join(turn.services.catalog.name_of(code) if turn.services.catalog.supports(code) else code
+                          for code in office.contact.languages)
+        parts.append(Msg("places.languages", languages=names))
+    if not office.address.postal_code_verified:
+        parts.append(Msg("places.as_of", date=format_date(office.address.source.as_of, lang, with_year=True)))
+    venue = Venue(latitude=office.location.lat, longitude=office.location.lon, title=office.name,
+                  address=office.address.one_line())
+    choices = rows(
+        [Choice(Msg("places.all_hours"), ShowHours(office.id)), Choice(Msg("menu.book"), StartBooking())],
+        [Choice(Msg("places.other_place"), AskPlace()), Choice(Msg("common.menu"), OpenMenu())],
+    )
+    return [Reply(_join(parts), choices=choices, venue=venue, remove_keyboard=remove_keyboard)]
+
+
+def hours_for(turn: Turn, office_id: str | None) -> Replies:
+    offices = load_offices()
+    office = offices.get(office_id or "")
+    if office is None:
+        buttons = [Choice(Plain(o.name), ShowHours(o.id)) for o in offices.all]
+        return [Reply(Msg("places.hours_which_office"),
+                      choices=(*((b,) for b in buttons), (Choice(Msg("menu.find_office"), FindMyOffice()),)))]
+    lang = turn.lang
+    lines = [Msg("places.hours_title", office=office.name)]
+    lines += [Msg("places.hours_line", line=line) for line in format_weekly_hours(office, lang)]
+    if office.by_appointment:
+        lines.append(Msg("places.by_appointment"))
+    if office.closed_on_public_holidays:
+        lines.append(Msg("places.closed_on_holidays"))
+    lines.append(status_line(turn, office))
+    for place in office.places:
+        if place.hours is not None:
+            times = "; ".join(format_weekly_hours(place, lang)) or (place.hours_note or "")
+            lines.append(Msg("places.extra_place", name=place.name, times=times))
+        else:
+            lines.append(Msg("places.extra_place_no_times", name=place.name))
+    lines.append(Msg("places.as_of", date=format_date(office.hours_source.as_of, lang, with_year=True)))
+    choices = rows([Choice(Msg("menu.book"), StartBooking()), Choice(Msg("common.menu"), OpenMenu())])
+    return [Reply(_join(lines), choices=choices)]
+
+
+def today_line(turn: Turn, office: Office) -> Msg:
+    today = to_local(turn.now).date()
+    ranges = opening_hours.hours_on(office, today)
+    if not ranges:
+        reason = opening_hours.closed_reason(office, today)
+        if reason is not None:
+            return Msg("places.today_closed_because", reason=reason.name)
+        return Msg("places.today_closed")
+    return Msg("places.today", times=", ".join(format_time_range(r, turn.lang) for r in ranges))
+
+
+def status_line(turn: Turn, office: Office) -> Msg:
+    status = opening_hours.status(office, turn.now)
+    if status.open_now and status.closes_at is not None:
+        return Msg("places.open_now", until=format_time(status.closes_at, turn.lang))
+    if status.next_opening is None:
+        return Msg("places.closed_now_unknown")
+    return Msg("places.closed_now", next=when_phrase(turn, status.next_opening))
+
+
+def when_phrase(turn: Turn, moment: datetime) -> Msg:
+    """"today 14:00", "tomorrow 9:00", or "Thursday, 26 November, 14:00"."""
+    lang = turn.lang
+    local = to_local(moment)
+    today = to_local(turn.now).date()
+    time_text = format_time(local, lang)
+    if local.date() == today:
+        return Msg("places.today_at", time=time_text)
+    if local.date() == today + timedelta(days=1):
+        return Msg("places.tomorrow_at", time=time_text)
+    return Msg("places.day_at", day=weekday_name(local.date(), lang), date=format_date(local.date(), lang),
+               time=time_text)
+
+
+def _join(parts: list[Msg]) -> Lines:
+    return Lines(*parts)

@@ -1,0 +1,389 @@
+"""Dortmund's 12 Stadtbezirke (districts) and their Stadtteile, from data/districts.yaml.
+
+    directory = load_districts()                 # cached; re-read when the file changes
+    find_district("hoerde")                      # -> [DistrictMatch(district=Hörde, score=1.0, ...)]
+    find_district("Хёрде"), find_district("Brakel"), find_district("Scharnhorst-Ost")
+    districts_for_postal_code("44149")           # -> [Innenstadt-West, Lütgendortmund]
+    district_at(51.4840, 7.5000)                 # -> DistrictHit(district=Hörde, stadtteil=Hörde, ...)
+
+No public boundary polygons exist for the districts, so `district_at` picks the district of the
+nearest Stadtteil centre; it returns None outside a coarse outline of the city (plus a buffer) so
+Essen, Bochum or Lünen are not mistaken for Dortmund. Results are approximate: say "about".
+
+`find_district` tolerates typos, umlauts typed as ae/oe/ue or without dots, ß/ss, case,
+hyphens/spaces, "Dortmund-" prefixes, Cyrillic and (via aliases) Arabic script; see
+`bot.places.names`. It returns every plausible district, best first: with several results, ask.
+Every function takes an optional `directory` so tests can pass their own data.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from bot.content.problems import Problem
+from bot.places import names
+from bot.places.datafile import (
+    DATA_DIR,
+    Fields,
+    PlacesDataError,
+    Source,
+    cached_by_mtime,
+    display_path,
+    read_yaml,
+)
+from bot.places.geo import GeoPoint, haversine_km, within_outline
+
+DISTRICTS_FILE = DATA_DIR / "districts.yaml"
+
+# Dortmund's 12 Stadtbezirke. The ids are fixed: offices.yaml and stored user data refer to them.
+DISTRICT_IDS = (
+    "innenstadt-west", "innenstadt-nord", "innenstadt-ost", "eving", "scharnhorst", "brackel",
+    "aplerbeck", "hoerde", "hombruch", "luetgendortmund", "huckarde", "mengede",
+)
+
+# A point farther than this from every Stadtteil centre is not treated as Dortmund, whatever the outline says.
+MAX_CENTRE_DISTANCE_KM = 4.0
+# When the nearest centre of another district is at most this much farther away, the point is near a
+# border and the answer is uncertain (the dialogue may ask).
+NEAR_BORDER_MARGIN_KM = 0.5
+
+# Typo matches below this similarity are dropped ("Essen" is not "Asseln", "Castrop" not "Lanstrop").
+MIN_FUZZY_SCORE = 0.8
+
+MatchKind = Literal["district", "stadtteil", "postal_code"]
+_KIND_ORDER = {"district": 0, "stadtteil": 1, "postal_code": 2}
+_POSTAL_CODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Stadtteil:
+    name: str
+    district_id: str
+    centre: GeoPoint                 # approximate
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class District:
+    id: str                          # "innenstadt-nord", "hoerde", ...
+    name: str                        # display name "Innenstadt-Nord", "Hörde"
+    aliases: tuple[str, ...]
+    stadtteile: tuple[Stadtteil, ...]
+
+
+@dataclass(frozen=True)
+class DistrictMatch:
+    """One answer of `find_district`."""
+
+    district: District
+    score: float                     # 1.0: exact after normalising; lower: typo tolerated
+    matched: str                     # the name, alias or postal code from the data that matched
+    kind: MatchKind
+    stadtteil: Stadtteil | None = None  # set when a Stadtteil name matched
+
+    @property
+    def exact(self) -> bool:
+        return self.score >= 1.0
+
+
+@dataclass(frozen=True)
+class DistrictHit:
+    """The answer of `district_at`: the district of the nearest Stadtteil centre."""
+
+    district: District
+    stadtteil: Stadtteil
+    distance_km: float               # to that Stadtteil centre
+    runner_up: District | None       # the district with the next-nearest centre
+    runner_up_km: float | None
+
+    @property
+    def near_border(self) -> bool:
+        """True when another district's centre is almost as near: the answer may be wrong."""
+        return self.runner_up_km is not None and self.runner_up_km - self.distance_km <= NEAR_BORDER_MARGIN_KM
+
+
+@dataclass(frozen=True)
+class CityOutline:
+    points: tuple[tuple[float, float], ...]   # (lat, lon), closed implicitly
+    buffer_km: float
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class _NameEntry:
+    key: str
+    written: str
+    district: District
+    stadtteil: Stadtteil | None
+
+
+@dataclass(frozen=True, eq=False)
+class DistrictDirectory:
+    """Everything in data/districts.yaml."""
+
+    districts: tuple[District, ...]
+    postal_codes: dict[str, tuple[str, ...]]
+    outline: CityOutline
+    membership_source: Source | None
+    centres_source: Source | None
+    postal_codes_source: Source | None
+
+    @property
+    def all(self) -> tuple[District, ...]:
+        return self.districts
+
+    def get(self, district_id: str) -> District | None:
+        return self._by_id.get(district_id)
+
+    @property
+    def stadtteile(self) -> tuple[Stadtteil, ...]:
+        return tuple(s for d in self.districts for s in d.stadtteile)
+
+    @cached_property
+    def _by_id(self) -> dict[str, District]:
+        return {d.id: d for d in self.districts}
+
+    @cached_property
+    def _name_index(self) -> tuple[_NameEntry, ...]:
+        entries: list[_NameEntry] = []
+        for district in self.districts:
+            for written in (district.name, district.id, *district.aliases):
+                entries.extend(_NameEntry(k, written, district, None) for k in names.name_keys(written))
+            for stadtteil in district.stadtteile:
+                for written in (stadtteil.name, *stadtteil.aliases):
+                    entries.extend(_NameEntry(k, written, district, stadtteil) for k in names.name_keys(written))
+        return tuple(e for e in entries if e.key)
+
+    @cached_property
+    def _names_by_key(self) -> dict[str, list[_NameEntry]]:
+        by_key: dict[str, list[_NameEntry]] = {}
+        for entry in self._name_index:
+            by_key.setdefault(entry.key, []).append(entry)
+        return by_key
+
+
+# --- lookups -----------------------------------------------------------------------------------------
+
+def districts_for_postal_code(code: str, directory: DistrictDirectory | None = None) -> list[District]:
+    """The districts a Dortmund postal code touches (several where it straddles a border; then ask).
+    Empty for unknown codes."""
+    directory = directory or load_districts()
+    ids = directory.postal_codes.get(code.strip(), ())
+    return [d for d in (directory.get(i) for i in ids) if d is not None]
+
+
+def find_district(text: str, directory: DistrictDirectory | None = None) -> list[DistrictMatch]:
+    """Districts named in `text` (a district or Stadtteil name, an alias, or a postal code), best first.
+
+    One entry per district. Exact matches (after normalising) hide typo matches; several exact
+    matches mean the text is ambiguous ("Innenstadt", a postal code on a border): ask which one.
+    """
+    directory = directory or load_districts()
+    text = text[:200]  # a place name, not an essay; bounds the work
+    best: dict[str, DistrictMatch] = {}
+
+    def offer(match: DistrictMatch) -> None:
+        current = best.get(match.district.id)
+        if current is None or _rank(match) < _rank(current):
+            best[match.district.id] = match
+
+    for code in _POSTAL_CODE.findall(text):
+        for district in districts_for_postal_code(code, directory):
+            offer(DistrictMatch(district, 1.0, code, "postal_code"))
+    text = _POSTAL_CODE.sub(" ", text)
+
+    index = directory._name_index
+    by_key = directory._names_by_key
+
+    for words in names.spellings(text):
+        for span_key, fuzzy in _spans(words, by_key):
+            if not fuzzy:
+                for entry in by_key[span_key]:
+                    offer(_match(entry, 1.0))
+                continue
+            for entry in index:
+                limit = names.allowed_typos(entry.key)
+                if limit == 0 or len(span_key) < 4:
+                    continue
+                distance = names.edit_distance(span_key, entry.key, limit)
+                score = 1.0 - distance / max(len(span_key), len(entry.key))
+                if distance <= limit and score >= MIN_FUZZY_SCORE:
+                    offer(_match(entry, score))
+
+    matches = sorted(best.values(), key=_rank)
+    if any(m.exact for m in matches):
+        matches = [m for m in matches if m.exact]
+    return matches
+
+
+def district_at(lat: float, lon: float, directory: DistrictDirectory | None = None) -> DistrictHit | None:
+    """The district of the nearest Stadtteil centre; None for points outside Dortmund."""
+    directory = directory or load_districts()
+    outline = directory.outline
+    if not within_outline(lat, lon, outline.points, outline.buffer_km):
+        return None
+    nearest_per_district: dict[str, tuple[float, Stadtteil]] = {}
+    for stadtteil in directory.stadtteile:
+        km = haversine_km(lat, lon, stadtteil.centre.lat, stadtteil.centre.lon)
+        known = nearest_per_district.get(stadtteil.district_id)
+        if known is None or km < known[0]:
+            nearest_per_district[stadtteil.district_id] = (km, stadtteil)
+    ranked = sorted(nearest_per_district.items(), key=lambda item: item[1][0])
+    if not ranked or ranked[0][1][0] > MAX_CENTRE_DISTANCE_KM:
+        return None
+    district_id, (km, stadtteil) = ranked[0]
+    district = directory.get(district_id)
+    if district is None:
+        return None
+    runner_up = directory.get(ranked[1][0]) if len(ranked) > 1 else None
+    runner_up_km = ranked[1][1][0] if len(ranked) > 1 else None
+    return DistrictHit(district, stadtteil, km, runner_up, runner_up_km)
+
+
+def _spans(words: list[str], by_key: dict[str, list[_NameEntry]]) -> list[tuple[str, bool]]:
+    """Word spans to look up, longest first; (key, fuzzy). A span that matched exactly consumes its
+    words, so "Innenstadt Nord" is Innenstadt-Nord and not also "Innenstadt" (all three)."""
+    max_len = min(4, len(words))
+    used = [False] * len(words)
+    found: list[tuple[str, bool]] = []
+    for fuzzy in (False, True):
+        for length in range(max_len, 0, -1):
+            for start in range(0, len(words) - length + 1):
+                if any(used[start:start + length]):
+                    continue
+                key = "".join(words[start:start + length])
+                if not fuzzy and key in by_key:
+                    found.append((key, False))
+                    used[start:start + length] = [True] * length
+                elif fuzzy:
+                    found.append((key, True))
+    return found
+
+
+def _match(entry: _NameEntry, score: float) -> DistrictMatch:
+    kind: MatchKind = "stadtteil" if entry.stadtteil is not None else "district"
+    return DistrictMatch(entry.district, round(score, 3), entry.written, kind, entry.stadtteil)
+
+
+def _rank(match: DistrictMatch) -> tuple[float, int, str]:
+    return (-match.score, _KIND_ORDER[match.kind], match.district.name)
+
+
+# --- loading -----------------------------------------------------------------------------------------
+
+def parse_districts(document: object, file: str, problems: list[Problem]) -> DistrictDirectory:
+    """Build the directory from a parsed YAML document, appending every problem found to `problems`."""
+    root = Fields(document, file, "", problems)
+    membership = root.child("membership")
+    membership_source = membership.source() if membership else None
+    if membership:
+        membership.finish()
+    centres = root.child("centres")
+    centres_source = centres.source() if centres else None
+    if centres:
+        centres.flag("approximate", True)
+        centres.finish()
+
+    districts: list[District] = []
+    seen: set[str] = set()
+    for item in root.items("districts"):
+        district_id = item.text("id")
+        name = item.text("name")
+        aliases = tuple(item.texts("aliases", required=False))
+        stadtteile: list[Stadtteil] = []
+        for i, value in enumerate(item.seq("stadtteile")):
+            sub = Fields(value, item.file, f"{item.at('stadtteile')}[{i}]", item.problems)
+            stadtteil = _parse_stadtteil(sub, district_id or "?")
+            if stadtteil is not None:
+                stadtteile.append(stadtteil)
+        item.finish()
+        if district_id is None or name is None:
+            continue
+        if district_id in seen:
+            item.problem("id", f"district id {district_id!r} is used twice")
+            continue
+        seen.add(district_id)
+        districts.append(District(district_id, name, aliases, tuple(stadtteile)))
+
+    postal_codes: dict[str, tuple[str, ...]] = {}
+    postal_source = None
+    block = root.child("postal_codes")
+    if block:
+        postal_source = block.source()
+        block.flag("approximate", True)
+        codes = block.child("codes")
+        if codes:
+            for code, value in codes.data.items():
+                code_text = str(code)
+                codes.raw(code)  # mark as read
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or not value:
+                    codes.problem(code_text, "should be a list of district ids")
+                    continue
+                postal_codes[code_text] = tuple(value)
+            codes.finish()
+        block.finish()
+
+    outline = CityOutline(points=(), buffer_km=0.0, source=None)
+    block = root.child("city_boundary")
+    if block:
+        source = block.source()
+        block.flag("approximate", True)
+        buffer_km = block.number("buffer_km")
+        points: list[tuple[float, float]] = []
+        for i, value in enumerate(block.seq("points")):
+            point = _pair(value)
+            if point is None:
+                block.problems.append(Problem(file, f"{block.at('points')}[{i}]", f"should be [lat, lon], found {value!r}"))
+            else:
+                points.append(point)
+        if len(points) < 3:
+            block.problem("points", "needs at least 3 points")
+        block.finish()
+        outline = CityOutline(tuple(points), buffer_km or 0.0, source)
+    root.finish()
+    return DistrictDirectory(
+        districts=tuple(districts), postal_codes=postal_codes, outline=outline,
+        membership_source=membership_source, centres_source=centres_source,
+        postal_codes_source=postal_source,
+    )
+
+
+def _parse_stadtteil(sub: Fields, district_id: str) -> Stadtteil | None:
+    name = sub.text("name")
+    centre_value = sub.raw("centre")
+    aliases = tuple(sub.texts("aliases", required=False))
+    sub.finish()
+    centre = _pair(centre_value)
+    if centre_value is not None and centre is None:
+        sub.problem("centre", f"should be [lat, lon], found {centre_value!r}")
+    if name is None or centre is None:
+        return None
+    return Stadtteil(name, district_id, GeoPoint(centre[0], centre[1], approximate=True), aliases)
+
+
+def _pair(value: object) -> tuple[float, float] | None:
+    if (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+        return float(value[0]), float(value[1])
+    return None
+
+
+def _load_districts(path: Path) -> DistrictDirectory:
+    problems: list[Problem] = []
+    directory = parse_districts(read_yaml(path), display_path(path), problems)
+    if problems:
+        raise PlacesDataError(problems)
+    return directory
+
+
+_load_districts_cached = cached_by_mtime(_load_districts)
+
+
+def load_districts(path: Path | None = None) -> DistrictDirectory:
+    """The districts from data/districts.yaml (or `path`). Cached; re-read when the file changes.
+
+    Raises PlacesDataError (file and key named) when the file is broken."""
+    return _load_districts_cached(path or DISTRICTS_FILE)

@@ -1,0 +1,186 @@
+"""The composition root of the Telegram bot: wires storage, middlewares, routers, and runs it
+by long polling or, when WEBHOOK_URL is set, as an aiohttp webhook server."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+
+from bot.clock import Clock
+from bot.bootstrap import Foundation, build_foundation
+from bot.config import Settings
+from bot.content.locales import Catalog, html_to_plain
+from bot.core.conversation import Conversation
+from bot.core.replies import Msg
+from bot.dialogues import registry
+from bot.storage.conversation_storage import DatabaseStorage
+from bot.telegram.middlewares.dedup import DeduplicateUpdates
+from bot.telegram.middlewares.errors import ApologizeOnError
+from bot.telegram.middlewares.turn import TurnMiddleware
+from bot.telegram.outbox import TelegramOutbox
+from bot.telegram.ratelimit import OutboundRateLimiter
+from bot.telegram.render import TelegramRenderer
+from bot.telegram.routers import buttons, commands, fallback, messages
+from bot.telegram.routers import staff_attendance
+from bot.telegram.routers import staff as staff_bookings
+from bot.telegram.routers import handoff_staff
+from bot.telegram.staff_desk import HandoffDeskMiddleware, TelegramStaffDesk
+from bot.translation import Translator
+
+log = logging.getLogger(__name__)
+
+# The command menu, in this order, with descriptions from locale keys commands.<name>.
+MENU_COMMANDS = ("start", "menu", "office", "hours", "book", "mybookings", "human", "language",
+                 "privacy", "deletemydata", "help")
+
+
+@dataclass
+class TelegramApp:
+    bot: Bot
+    dispatcher: Dispatcher
+    foundation: Foundation
+    renderer: TelegramRenderer
+
+    async def close(self) -> None:
+        await self.dispatcher.storage.close()
+        await self.bot.session.close()
+        await self.foundation.close()
+
+
+def build_bot(settings: Settings) -> Bot:
+    assert settings.bot_token is not None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    bot = Bot(settings.bot_token, session=session,
+              default=DefaultBotProperties(parse_mode=ParseMode.HTML,
+                                           link_preview=LinkPreviewOptions(is_disabled=True)))
+    bot.session.middleware(OutboundRateLimiter())  # every send: flood limits, 429s, 5xx retries
+    return bot
+
+
+def build_storage(settings: Settings, foundation: Foundation) -> tuple[BaseStorage, BaseEventIsolation]:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+        storage = RedisStorage.from_url(settings.redis_url)
+        return storage, RedisEventIsolation(redis=storage.redis)
+    return DatabaseStorage(foundation.services.sessions), SimpleEventIsolation()
+
+
+def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage: BaseStorage,
+                     isolation: BaseEventIsolation) -> Dispatcher:
+    services = foundation.services
+    dp = Dispatcher(storage=storage, events_isolation=isolation)
+    dp["services"] = services
+    dp["conversation"] = Conversation(registry())
+    dp["renderer"] = renderer
+    dp["catalog"] = services.catalog
+    staff_desk = TelegramStaffDesk(renderer.bot, services.settings.staff_chat_id)
+    dp["staff_desk"] = staff_desk
+    dp.update.outer_middleware(DeduplicateUpdates(services.sessions))
+
+    private_routers = (commands.build_router(), buttons.build_router(), messages.build_router())
+    for router in private_routers:
+        for observer in (router.message, router.callback_query):
+            # Order matters: apologize around everything, then session + person (the turn).
+            observer.middleware(ApologizeOnError(services))
+            observer.middleware(TurnMiddleware(services))
+            observer.middleware(HandoffDeskMiddleware(staff_desk))  # the staff desk for handoffs
+    if services.settings.staff_chat_id is not None:  # before the fallback, which takes every press
+        dp.include_router(staff_attendance.build_router(services.settings.staff_chat_id))
+        dp.include_router(staff_bookings.build_router(services.settings.staff_chat_id))
+        dp.include_router(handoff_staff.build_router(services.settings))
+    dp.include_routers(*private_routers, fallback.build_router())
+    return dp
+
+
+async def build_app(settings: Settings, *, clock: Clock | None = None,
+                    translator: Translator | None = None, db_attempts: int = 5) -> TelegramApp:
+    outbox = TelegramOutbox(settings.staff_chat_id)
+    foundation = await build_foundation(settings, outbox, clock=clock, translator=translator,
+                                        db_attempts=db_attempts)
+    bot = build_bot(settings)
+    renderer = TelegramRenderer(bot, foundation.services.catalog)
+    outbox.renderer = renderer
+    storage, isolation = build_storage(settings, foundation)
+    dispatcher = build_dispatcher(foundation, renderer, storage, isolation)
+    return TelegramApp(bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer)
+
+
+async def set_commands(bot: Bot, catalog: Catalog) -> None:
+    """The command menu in every curated language (and German for everyone else)."""
+    for language in (None, *catalog.languages):
+        lang = language or "de"
+        commands_ = [
+            BotCommand(command=name,
+                       description=html_to_plain(catalog.render(Msg(f"commands.{name}"), lang))[:256])
+            for name in MENU_COMMANDS
+        ]
+        await bot.set_my_commands(commands_, scope=BotCommandScopeAllPrivateChats(),
+                                  language_code=language)
+
+
+async def prepare_polling(app: TelegramApp) -> None:
+    """Long polling and a webhook exclude each other; the command menu is set on every start."""
+    await app.bot.delete_webhook(drop_pending_updates=False)
+    await set_commands(app.bot, app.foundation.services.catalog)
+
+
+async def run_polling(app: TelegramApp, *, handle_signals: bool = True, polling_timeout: int = 10) -> None:
+    await prepare_polling(app)
+    await app.dispatcher.start_polling(app.bot, handle_signals=handle_signals, close_bot_session=False,
+                                       polling_timeout=polling_timeout,
+                                       allowed_updates=app.dispatcher.resolve_used_update_types())
+
+
+async def run_webhook(app: TelegramApp, settings: Settings) -> None:
+    from aiohttp import web
+
+    from bot.telegram.webhook import build_web_app
+
+    await set_commands(app.bot, app.foundation.services.catalog)
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
+                              allowed_updates=app.dispatcher.resolve_used_update_types())
+    web_app = build_web_app(app, settings.webhook_secret, path=webhook_path(settings.webhook_url))
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    log.info("webhook server listening on %s:%s", settings.webhook_host, settings.webhook_port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+def webhook_path(url: str) -> str:
+    from urllib.parse import urlparse
+
+    return urlparse(url).path or "/"
+
+
+async def run(settings: Settings) -> None:
+    from bot.scheduling import start_for_telegram
+
+    app = await build_app(settings)
+    jobs = None
+    try:
+        await app.foundation.services.warm_up()
+        jobs = start_for_telegram(app)  # reminders, digest, attendance, purge
+        if settings.webhook_url:
+            await run_webhook(app, settings)
+        else:
+            await run_polling(app)
+    finally:
+        if jobs is not None:
+            await jobs.shutdown()
+        await app.close()

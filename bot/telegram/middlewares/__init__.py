@@ -1,0 +1,1 @@
+"""Cross-cutting concerns of the Telegram adapter, one middleware per concern."""

@@ -1,0 +1,34 @@
+"""Handle each update once: a webhook retry or a re-delivery after a crash is dropped.
+
+The update id is recorded in the database (shared by all bot processes) before handling."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.storage.models import ProcessedUpdate
+
+log = logging.getLogger(__name__)
+
+
+class DeduplicateUpdates(BaseMiddleware):
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Update):
+            bot = data.get("bot")
+            bot_id = bot.id if bot is not None else 0
+            try:
+                async with self.sessions.begin() as session:
+                    session.add(ProcessedUpdate(bot_id=bot_id, update_id=event.update_id))
+            except IntegrityError:
+                log.info("update %s already handled; dropped", event.update_id)
+                return None
+        return await handler(event, data)

@@ -1,0 +1,196 @@
+"""Outbound flood control for every Bot API call, as an aiogram session middleware.
+
+Telegram's documented limits: about 30 messages per second overall, about 1 per second in one
+private chat (short bursts are tolerated), 20 per minute in one group. Over a limit it answers
+429 with `retry_after`. This middleware keeps the bot under those limits instead of finding them:
+
+- message-sending methods (send*, copy*, forward* with a chat_id) wait for their turn:
+  per chat (1/s with a small burst in private chats; a sliding window of 20 per 60 s in groups,
+  i.e. negative chat ids and @channel names), then for a global slot (30/s, small burst).
+  Messages to one chat go out one at a time, in order; different chats do not wait for each
+  other beyond the global rate.
+- a 429 anyway: that chat waits `retry_after` and the same request is sent again; other chats
+  go on meanwhile (the chat's lock is held, the global slots are not).
+- 5xx answers and network errors/timeouts: retried a few times with exponential back-off.
+  (A timeout after Telegram processed the request can duplicate that one message: accepted, a
+  lost message is worse.) getUpdates is passed through untouched: polling has its own back-off.
+
+    bot.session.middleware(OutboundRateLimiter())
+
+The limiter counts this process only: with several bot processes, give each a share
+(`OutboundLimits(global_per_second=15)` for two).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import (
+    TelegramEntityTooLarge,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods.base import TelegramType
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+    from aiogram.methods import TelegramMethod
+
+log = logging.getLogger(__name__)
+
+ChatKey = int | str
+_PASS_THROUGH = frozenset({"getUpdates"})
+_NOT_MESSAGES = frozenset({"sendChatAction", "sendMessageDraft", "sendGift", "sendInvoice"})
+
+
+@dataclass(frozen=True)
+class OutboundLimits:
+    global_per_second: float = 30.0
+    global_burst: int = 5
+    private_per_second: float = 1.0
+    private_burst: int = 3
+    group_per_minute: int = 20
+    retry_after_attempts: int = 5      # 429s honoured for one request before giving up
+    error_retries: int = 3             # 5xx / network errors retried this often
+    backoff_base: float = 0.5          # seconds: 0.5, 1, 2, ...
+    backoff_max: float = 8.0
+
+
+def is_message_method(name: str) -> bool:
+    """Counts against the flood limits: it posts a message into a chat."""
+    return name.startswith(("send", "copy", "forward")) and name not in _NOT_MESSAGES
+
+
+@dataclass
+class _Chat:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    tat: float = 0.0                      # private chats: GCRA theoretical arrival time
+    window: deque[float] = field(default_factory=deque)  # groups: send times in the last minute
+    blocked_until: float = 0.0            # after a 429
+    users: int = 0
+
+
+class OutboundRateLimiter(BaseRequestMiddleware):
+    def __init__(self, limits: OutboundLimits | None = None, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+        self.limits = limits or OutboundLimits()
+        self.clock = clock
+        self.sleep = sleep
+        self._chats: dict[ChatKey, _Chat] = {}
+        self._global_tat = 0.0
+        self._calls = 0
+        self.retried_429 = 0
+        self.retried_errors = 0
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: "Bot",
+                       method: "TelegramMethod[TelegramType]") -> Any:
+        name = getattr(method, "__api_method__", type(method).__name__)
+        if name in _PASS_THROUGH:
+            return await make_request(bot, method)
+        chat_id = getattr(method, "chat_id", None)
+        if chat_id is None or not is_message_method(name):
+            return await self._attempt(make_request, bot, method, name, None)
+        key: ChatKey = chat_id
+        chat = self._chats.get(key)
+        if chat is None:
+            chat = self._chats[key] = _Chat()
+        chat.users += 1
+        try:
+            async with chat.lock:  # one message at a time per chat, in order
+                return await self._attempt(make_request, bot, method, name, key)
+        finally:
+            chat.users -= 1
+            self._calls += 1
+            if self._calls % 512 == 0:
+                self._sweep()
+
+    async def _attempt(self, make_request: NextRequestMiddlewareType[TelegramType], bot: "Bot",
+                       method: "TelegramMethod[TelegramType]", name: str, key: ChatKey | None) -> Any:
+        floods = errors = 0
+        while True:
+            if key is not None:
+                await self._wait_turn(key)
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                floods += 1
+                if floods > self.limits.retry_after_attempts:
+                    raise
+                self.retried_429 += 1
+                log.warning("429 on %s for chat %s: waiting %s s", name, key, exc.retry_after)
+                if key is not None:
+                    chat = self._chats[key]
+                    chat.blocked_until = max(chat.blocked_until, self.clock() + exc.retry_after)
+                else:
+                    await self.sleep(exc.retry_after)
+            except TelegramEntityTooLarge:
+                raise
+            except (TelegramServerError, TelegramNetworkError) as exc:
+                errors += 1
+                if errors > self.limits.error_retries:
+                    raise
+                self.retried_errors += 1
+                delay = min(self.limits.backoff_max, self.limits.backoff_base * 2 ** (errors - 1))
+                log.warning("%s on %s: retry %d in %.1f s", type(exc).__name__, name, errors, delay)
+                await self.sleep(delay)
+
+    async def _wait_turn(self, key: ChatKey) -> None:
+        """Wait until this chat may receive a message and a global slot is free; book both.
+        Called with the chat's lock held."""
+        chat = self._chats[key]
+        private = isinstance(key, int) and key > 0
+        limits = self.limits
+        interval = 1.0 / limits.private_per_second
+        while True:
+            now = self.clock()
+            wait = chat.blocked_until - now
+            if private:
+                wait = max(wait, chat.tat - (limits.private_burst - 1) * interval - now)
+            else:
+                while chat.window and chat.window[0] <= now - 60.0:
+                    chat.window.popleft()
+                if len(chat.window) >= limits.group_per_minute:
+                    wait = max(wait, chat.window[0] + 60.0 - now)
+            if wait <= 0:
+                break
+            await self.sleep(wait)
+        send_at = self._reserve_global()
+        delay = send_at - self.clock()
+        if delay > 0:
+            await self.sleep(delay)
+        sent = max(send_at, self.clock())
+        if private:
+            chat.tat = max(chat.tat, sent) + interval
+        else:
+            chat.window.append(sent)
+
+    def _reserve_global(self) -> float:
+        """GCRA (virtual scheduling): the time at which the next global slot is this caller's."""
+        now = self.clock()
+        interval = 1.0 / self.limits.global_per_second
+        tolerance = (self.limits.global_burst - 1) * interval
+        tat = max(self._global_tat, now)
+        self._global_tat = tat + interval
+        return max(now, tat - tolerance)
+
+    def _sweep(self) -> None:
+        """Forget chats whose limits no longer constrain anything (keeps memory flat)."""
+        now = self.clock()
+        for key, chat in list(self._chats.items()):
+            if chat.users or chat.lock.locked() or chat.blocked_until > now or chat.tat > now:
+                continue
+            if chat.window and chat.window[-1] > now - 60.0:
+                continue
+            del self._chats[key]
+
+    @property
+    def tracked_chats(self) -> int:
+        return len(self._chats)

@@ -1,0 +1,13 @@
+"""The one thing every private-chat handler does: hand the event to the core, send the replies."""
+from __future__ import annotations
+
+from bot.core.conversation import Conversation
+from bot.core.events import Event
+from bot.core.turn import Turn
+from bot.telegram.render import TelegramRenderer
+
+
+async def respond(chat_id: int, event: Event, *, turn: Turn, conversation: Conversation,
+                  renderer: TelegramRenderer, language_hint: str | None) -> None:
+    replies = await conversation.handle(turn, event, language_hint=language_hint)
+    await renderer.send(chat_id, replies, turn.lang)

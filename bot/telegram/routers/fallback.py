@@ -1,0 +1,25 @@
+"""What no other router took: forged or stale buttons, other groups and channels, odd updates.
+
+Presses are always answered (no spinner); groups other than the staff chat get silence."""
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.types import CallbackQuery
+
+from bot.content.locales import Catalog, html_to_plain
+from bot.core.replies import Msg
+
+log = logging.getLogger(__name__)
+async def unknown_press(query: CallbackQuery, catalog: Catalog) -> None:
+    code = (query.from_user.language_code or "de").split("-")[0]
+    lang = code if catalog.supports(code) else "de"
+    text = html_to_plain(catalog.render(Msg("errors.outdated_button_short"), lang))[:200]
+    await query.answer(text)
+
+
+def build_router() -> Router:
+    router = Router(name="fallback")
+    router.callback_query.register(unknown_press)
+    return router

@@ -1,0 +1,24 @@
+"""Machine translation behind our own interface (see base.py)."""
+from bot.translation.base import AUTO, Translation, TranslationFailed, Translator
+from bot.translation.cache import CachedTranslator, MemoryTranslationCache, TranslationCache, text_hash
+from bot.translation.factory import TRANSLATOR_NAMES, build_translator
+from bot.translation.fake import FakeCall, FakeTranslator
+from bot.translation.providers import DeepTranslatorProvider, NoTranslator, provider_language_code
+
+__all__ = [
+    "AUTO",
+    "CachedTranslator",
+    "DeepTranslatorProvider",
+    "FakeCall",
+    "FakeTranslator",
+    "MemoryTranslationCache",
+    "NoTranslator",
+    "TRANSLATOR_NAMES",
+    "Translation",
+    "TranslationCache",
+    "TranslationFailed",
+    "Translator",
+    "build_translator",
+    "provider_language_code",
+    "text_hash",
+]

@@ -1,0 +1,44 @@
+"""One dispatcher in its own OS process, for the two-process test (not a test module).
+
+    python -m tests.reminders.dispatch_process DB_URL NOW_ISO OUT_FILE GO_FILE
+
+Waits until GO_FILE exists (so both processes start together), sends every due reminder with a
+sender that appends the booking id to OUT_FILE, and exits."""
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from bot.clock import FakeClock
+from bot.reminders.dispatch import ReminderDispatcher
+from bot.storage.database import create_engine, session_factory
+from tests.reminders.factories import booking_of
+
+
+async def main(db_url: str, now: str, out: Path, go: Path) -> None:
+    engine = create_engine(db_url)
+    lines: list[str] = []
+
+    async def sender(person, replies) -> bool:  # type: ignore[no-untyped-def]
+        for reply in replies:
+            lines.append(str(booking_of(reply)))
+        with out.open("a") as f:  # written as it happens: a crash loses nothing already sent
+            f.write("".join(line + "\n" for line in lines))
+        lines.clear()
+        await asyncio.sleep(0.001)
+        return True
+
+    deadline = time.monotonic() + 30
+    while not go.exists() and time.monotonic() < deadline:
+        await asyncio.sleep(0.005)
+    dispatcher = ReminderDispatcher(session_factory(engine), sender=sender,
+                                    clock=FakeClock(datetime.fromisoformat(now)), batch_size=5, concurrency=3)
+    await dispatcher.run_once()
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])))
