@@ -1,9 +1,11 @@
 """Accuracy and speed of free-text understanding (language + intent), fully offline.
 
-Run: /work/main/.venv/bin/python bench/understanding_accuracy.py [--cold] [--quiet]
+Run: /work/main/.venv/bin/python bench/understanding_accuracy.py [--cold] [--quiet] [--set PATH]
 
   --cold   measure a start without the embedding cache (embeds every example; slow by design)
   --quiet  do not list the misses
+  --set    another labelled file, e.g. bench/data/understanding_holdout.yaml (held out: written
+           after tuning, to check that the main set was not overfitted)
 
 Prints, per language: intent accuracy (top intent == label), confident-and-correct, confident-but-
 wrong (the bot would act on a wrong guess), language accuracy; then overall figures, off-topic
@@ -37,8 +39,8 @@ DATA = Path(__file__).with_name("data") / "understanding_set.yaml"
 NEAR_COPY = 0.97  # cosine above which a benchmark item is reported as a near copy of an example
 
 
-def load_set() -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+def load_set(path: Path) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     items: list[tuple[str, str, str]] = []
     for lang, entries in data["questions"].items():
         assert lang in SUPPORTED, lang
@@ -59,9 +61,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cold", action="store_true")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--set", type=Path, default=DATA)
     args = parser.parse_args()
 
-    items, off_topic = load_set()
+    items, off_topic = load_set(args.set)
+    print(f"set: {args.set.name}")
 
     if args.cold:
         with tempfile.TemporaryDirectory() as tmp:

@@ -118,7 +118,12 @@ class Scheduling:
 
     def add_jobs(self) -> None:
         now = datetime.now(timezone.utc)
-        add = self.scheduler.add_job
+
+        def add(func: Any, trigger: Any, **kwargs: Any) -> None:
+            # One run of a job at a time; missed runs collapse into one.
+            kwargs.setdefault("misfire_grace_time", 60)
+            self.scheduler.add_job(func, trigger, max_instances=1, coalesce=True, replace_existing=True, **kwargs)
+
         add(self._guarded("reminders", self.run_reminders), IntervalTrigger(
             seconds=REMINDER_INTERVAL.total_seconds(), timezone=TZ), id="reminders", next_run_time=now)
         add(self._guarded("purge", self.run_purge), CronTrigger(hour=PURGE_AT[0], minute=PURGE_AT[1], timezone=TZ),

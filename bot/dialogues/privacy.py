@@ -47,6 +47,9 @@ async def delete_everything(turn: Turn) -> Replies:
     handoffs and transcripts (cascade). Past bookings stay as anonymous statistics (person_id NULL)."""
     session = turn.session
     person = turn.person
+    # The conversation state first: it is written through another connection, which SQLite would
+    # make wait for this session once it has written (the deletes below).
+    await turn.leave()
     upcoming = (await session.scalars(
         select(Booking).where(Booking.person_id == person.id, Booking.status == "booked",
                               Booking.starts_at > turn.now)
@@ -66,6 +69,5 @@ async def delete_everything(turn: Turn) -> Replies:
     await handoff_service.on_erasure(turn)  # closes their staff topics, tells staff (no content)
     await session.execute(delete(Handoff).where(Handoff.person_id == person.id))
     await session.execute(delete(Person).where(Person.id == person.id))
-    await turn.leave()
     log.info("person %s erased their data", person.id)
     return [Reply(Msg("privacy.deleted"))]

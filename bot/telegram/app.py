@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -35,6 +37,9 @@ from bot.telegram.routers import staff as staff_bookings
 from bot.telegram.routers import handoff_staff
 from bot.telegram.staff_desk import HandoffDeskMiddleware, TelegramStaffDesk
 from bot.translation import Translator
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -141,25 +146,35 @@ async def run_polling(app: TelegramApp, *, handle_signals: bool = True, polling_
                                        allowed_updates=app.dispatcher.resolve_used_update_types())
 
 
-async def run_webhook(app: TelegramApp, settings: Settings) -> None:
+async def start_webhook(app: TelegramApp, settings: Settings) -> "web.AppRunner":
+    """Register the webhook with Telegram and start serving it; the caller cleans up the runner."""
     from aiohttp import web
 
     from bot.telegram.webhook import build_web_app
 
     await set_commands(app.bot, app.foundation.services.catalog)
     assert settings.webhook_url is not None and settings.webhook_secret is not None
-    await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
-                              allowed_updates=app.dispatcher.resolve_used_update_types())
     web_app = build_web_app(app, settings.webhook_secret, path=webhook_path(settings.webhook_url))
     runner = web.AppRunner(web_app)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
     await site.start()
+    await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
+                              allowed_updates=app.dispatcher.resolve_used_update_types())
     log.info("webhook server listening on %s:%s", settings.webhook_host, settings.webhook_port)
+    return runner
+
+
+async def run_webhook(app: TelegramApp, settings: Settings) -> None:
+    runner = await start_webhook(app, settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
-        await runner.cleanup()
+        await runner.cleanup()  # runs on_shutdown: in-flight updates finish first
 
 
 def webhook_path(url: str) -> str:

@@ -178,7 +178,7 @@ _LOANWORDS = frozenset(
         "jugendamt wohngeld bürgergeld aufenthaltstitel ausbildung praktikum schufa nebenkosten "
         "krankenkasse aok dew21 dortmund dlzb vrr bamf meinticket dortmund-pass eving scharnhorst "
         "hörde hombruch brackel aplerbeck mengede huckarde lütgendortmund nordstadt innenstadt "
-        "westerfilde nette dorstfeld lanstrop derne"
+        "westerfilde nette dorstfeld lanstrop derne deutschland"
     ).split()
 )
 

@@ -123,8 +123,8 @@ def callback_data(message: StoredMessage) -> list[str]:
     return [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row]
 
 
-@pytest.fixture
-async def tg(db_url: str, clock: FakeClock) -> AsyncIterator[Telegram]:
+@contextlib.asynccontextmanager
+async def running_bot(db_url: str, clock: FakeClock, **settings_overrides: Any) -> AsyncIterator[Telegram]:
     async with FakeBotAPI() as server:
         settings = load_settings(
             BOT_TOKEN=server.token,
@@ -132,6 +132,7 @@ async def tg(db_url: str, clock: FakeClock) -> AsyncIterator[Telegram]:
             DATABASE_URL=db_url,
             STAFF_CHAT_ID=STAFF_CHAT_ID,
             TRANSLATOR="none",
+            **settings_overrides,
         )
         telegram = Telegram(server=server, settings=settings, clock=clock, translator=FakeTranslator())
         server.group(STAFF_CHAT_ID, "lokal willkommen Team", is_forum=True)
@@ -143,3 +144,9 @@ async def tg(db_url: str, clock: FakeClock) -> AsyncIterator[Telegram]:
             server.assert_all_callbacks_answered()
         finally:
             await telegram.stop()
+
+
+@pytest.fixture
+async def tg(db_url: str, clock: FakeClock) -> AsyncIterator[Telegram]:
+    async with running_bot(db_url, clock) as telegram:
+        yield telegram

@@ -279,7 +279,11 @@ class FakeBotAPI:
     def user(self, user_id: int, first_name: str = "Test", *, last_name: str | None = None,
              username: str | None = None, language_code: str | None = "de",
              is_premium: bool | None = None, started: bool = True) -> FakeUser:
-        """A person with a private chat; ``started=False``: never wrote to the bot (403s)."""
+        """A person with a private chat (the same id gives the same person again).
+
+        ``started=False``: never wrote to the bot, so sending to them fails with 403 until
+        they do.
+        """
         if user_id in self._people:
             return self._people[user_id]
         state = UserState(user_id, first_name, last_name, username, language_code, is_premium)
