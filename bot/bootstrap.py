@@ -36,8 +36,9 @@ async def build_foundation(settings: Settings, outbox: Outbox, *, clock: Clock |
         except ValueError as exc:
             await engine.dispose()
             raise ConfigError(str(exc)) from None
-        if not isinstance(translator, NoTranslator):
-            translator = CachedTranslator(translator, DatabaseTranslationCache(sessions))
+    if not isinstance(translator, NoTranslator):
+        # Each text is translated once, for every process (the cache is keyed by a hash).
+        translator = CachedTranslator(translator, DatabaseTranslationCache(sessions))
     services = Services(
         settings=settings,
         clock=clock or SystemClock(),

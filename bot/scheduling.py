@@ -159,6 +159,10 @@ class Scheduling:
             if pending:
                 await asyncio.wait(pending, timeout=1.0)
         self.scheduler.shutdown(wait=False)
+        for _ in range(100):  # AsyncIOScheduler shuts down on a later turn of the event loop
+            if not self.scheduler.running:
+                break
+            await asyncio.sleep(0)
         log.info("scheduler stopped")
 
 

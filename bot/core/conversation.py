@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.content.machine_locale import localize
 from bot.core.actions import Action
 from bot.core.dispatch import Registry
 from bot.core.events import CommandIn, Event, LocationIn, MediaIn, PressIn, TextIn
@@ -39,6 +40,10 @@ class Conversation:
         kept = await notes.read(turn)
         replies = await self._handle(turn, event, language_hint=language_hint)
         await notes.keep(turn, kept, event)
+        services = turn.services
+        # Beyond the curated languages: machine-translated, or the closest curated language.
+        replies, turn.lang = await localize(replies, turn.lang, services.catalog, services.translator,
+                                            service_configured=services.machine_translation)
         return replies
 
     async def _handle(self, turn: Turn, event: Event, *, language_hint: str | None = None) -> Replies:
@@ -67,9 +72,9 @@ class Conversation:
         person = turn.person
         if person.language is None and hint:
             code = hint.split("-")[0].lower()
-            if catalog.supports(code):
+            if catalog.supports(code) or turn.services.machine_translation:
                 person.language = code
-        turn.lang = person.language if person.language and catalog.supports(person.language) else "de"
+        turn.lang = person.language or "de"
 
     @staticmethod
     def _picks_language(event: Event) -> bool:

@@ -51,5 +51,10 @@ class Services:
                     self._understander = await asyncio.to_thread(Understander.load)
         return self._understander
 
+    @property
+    def machine_translation(self) -> bool:
+        """Whether the city configured a translation service."""
+        return self.settings.translator != "none"
+
     async def warm_up(self) -> None:
         await self.understander()

@@ -115,6 +115,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None,
     bot = build_bot(settings)
     renderer = TelegramRenderer(bot, foundation.services.catalog)
     outbox.renderer = renderer
+    outbox.services = foundation.services
     storage, isolation = build_storage(settings, foundation)
     dispatcher = build_dispatcher(foundation, renderer, storage, isolation)
     return TelegramApp(bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer)

@@ -53,7 +53,7 @@ _NOT_MESSAGES = frozenset({"sendChatAction", "sendMessageDraft", "sendGift", "se
 @dataclass(frozen=True)
 class OutboundLimits:
     global_per_second: float = 30.0
-    global_burst: int = 5
+    global_burst: int = 1              # evenly spaced: never more than the rate in any second
     private_per_second: float = 1.0
     private_burst: int = 3
     group_per_minute: int = 20
@@ -85,7 +85,9 @@ class OutboundRateLimiter(BaseRequestMiddleware):
         self.clock = clock
         self.sleep = sleep
         self._chats: dict[ChatKey, _Chat] = {}
-        self._global_tat = 0.0
+        self._global_lock = asyncio.Lock()
+        self._global_tokens = float(max(1, self.limits.global_burst))
+        self._global_updated = self.clock()
         self._calls = 0
         self.retried_429 = 0
         self.retried_errors = 0
@@ -143,7 +145,7 @@ class OutboundRateLimiter(BaseRequestMiddleware):
                 await self.sleep(delay)
 
     async def _wait_turn(self, key: ChatKey) -> None:
-        """Wait until this chat may receive a message and a global slot is free; book both.
+        """Wait until this chat may receive a message and a global token is free; take both.
         Called with the chat's lock held."""
         chat = self._chats[key]
         private = isinstance(key, int) and key > 0
@@ -162,24 +164,28 @@ class OutboundRateLimiter(BaseRequestMiddleware):
             if wait <= 0:
                 break
             await self.sleep(wait)
-        send_at = self._reserve_global()
-        delay = send_at - self.clock()
-        if delay > 0:
-            await self.sleep(delay)
-        sent = max(send_at, self.clock())
+        sent = await self._take_global()
         if private:
             chat.tat = max(chat.tat, sent) + interval
         else:
             chat.window.append(sent)
 
-    def _reserve_global(self) -> float:
-        """GCRA (virtual scheduling): the time at which the next global slot is this caller's."""
-        now = self.clock()
-        interval = 1.0 / self.limits.global_per_second
-        tolerance = (self.limits.global_burst - 1) * interval
-        tat = max(self._global_tat, now)
-        self._global_tat = tat + interval
-        return max(now, tat - tolerance)
+    async def _take_global(self) -> float:
+        """Wait for a token of the global bucket (first come, first served); returns the time.
+
+        Tokens are taken when the message really goes out, so a stalled event loop does not
+        release a catch-up burst afterwards: the bucket never holds more than `global_burst`."""
+        rate = self.limits.global_per_second
+        capacity = float(max(1, self.limits.global_burst))
+        async with self._global_lock:
+            while True:
+                now = self.clock()
+                self._global_tokens = min(capacity, self._global_tokens + (now - self._global_updated) * rate)
+                self._global_updated = now
+                if self._global_tokens >= 1.0 - 1e-9:
+                    self._global_tokens -= 1.0
+                    return now
+                await self.sleep((1.0 - self._global_tokens) / rate)
 
     def _sweep(self) -> None:
         """Forget chats whose limits no longer constrain anything (keeps memory flat)."""

@@ -126,14 +126,14 @@ def callback_data(message: StoredMessage) -> list[str]:
 @contextlib.asynccontextmanager
 async def running_bot(db_url: str, clock: FakeClock, **settings_overrides: Any) -> AsyncIterator[Telegram]:
     async with FakeBotAPI() as server:
-        settings = load_settings(
-            BOT_TOKEN=server.token,
-            TELEGRAM_API_URL=server.base_url,
-            DATABASE_URL=db_url,
-            STAFF_CHAT_ID=STAFF_CHAT_ID,
-            TRANSLATOR="none",
+        settings = load_settings(**{
+            "BOT_TOKEN": server.token,
+            "TELEGRAM_API_URL": server.base_url,
+            "DATABASE_URL": db_url,
+            "STAFF_CHAT_ID": STAFF_CHAT_ID,
+            "TRANSLATOR": "none",
             **settings_overrides,
-        )
+        })
         telegram = Telegram(server=server, settings=settings, clock=clock, translator=FakeTranslator())
         server.group(STAFF_CHAT_ID, "lokal willkommen Team", is_forum=True)
         await telegram.start()

@@ -8,14 +8,18 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 
 from bot.clock import FakeClock
+from bot.config import Settings
+from bot.content.flows import FlowLibrary
 from bot.content.locales import Catalog
 from bot.core.actions import CancelBooking, RescheduleBooking, ShowOffice, WillAttend, pack
+from bot.core.services import Services
 from bot.reminders.dispatch import ReminderDispatcher
 from bot.reminders.planning import plan_for_booking
 from bot.storage.models import Person
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.ratelimit import OutboundRateLimiter
 from bot.telegram.render import TelegramRenderer
+from bot.translation import NoTranslator
 from tests.fakebotapi import FakeBotAPI
 from tests.reminders.factories import OFFSETS, add_booking, add_person, reminders_of
 
@@ -41,6 +45,8 @@ async def test_reminders_reach_telegram_with_buttons_and_without_429(sessions, c
         bot.session.middleware(limiter)
         outbox = TelegramOutbox(staff_chat_id=None)
         outbox.renderer = TelegramRenderer(bot, catalog)
+        outbox.services = Services(settings=Settings(), clock=clock, sessions=sessions, catalog=catalog,
+                                   flows=FlowLibrary.load(), translator=NoTranslator(), outbox=outbox)
         dispatcher = ReminderDispatcher(sessions, sender=outbox.to_person, clock=clock,
                                         supports_language=catalog.supports)
         report = await dispatcher.run_once()

@@ -1,0 +1,77 @@
+"""Languages beyond the ten curated ones (Tigrinya, Kurdish, Pashto, ...).
+
+When the city configured a translation service, the German texts are machine-translated for such a
+person (cached in the database by the CachedTranslator), marked as machine translation, and every
+message offers the curated languages. Without a service, or when translation fails, the person gets
+the closest curated language instead — never an error. Only our own texts are sent to the service
+here, never what the person wrote."""
+from __future__ import annotations
+
+import html
+import logging
+
+from bot.content.locales import SOURCE_LANGUAGE, Catalog, html_to_plain
+from bot.core.actions import SetLanguage
+from bot.core.replies import Choice, Link, Plain, Raw, Reply
+from bot.translation import Translator, TranslationFailed
+
+log = logging.getLogger(__name__)
+
+# The curated language most speakers of a language also read; English where nothing is closer.
+CLOSEST_CURATED = {
+    "ps": "fa", "prs": "fa", "tg": "fa", "ckb": "ar", "ku": "tr", "kmr": "tr", "az": "tr", "ku-iq": "ar",
+    "be": "ru", "kk": "ru", "ky": "ru", "uz": "ru", "hy": "ru", "ka": "ru", "mo": "ro", "mk": "bg",
+    "sr": "bg", "ur": "en", "hi": "en", "ti": "en", "am": "en", "so": "en", "sw": "en", "es": "en",
+    "it": "en", "pt": "en", "sq": "en", "pl": "en", "ln": "fr", "wo": "fr", "ff": "fr", "bm": "fr",
+    "ber": "fr", "kab": "fr", "he": "en",
+}
+MACHINE_NOTE = "🤖 Maschinelle Übersetzung · machine translation"
+CHOOSE_LANGUAGE = "🌐 Deutsch · English · العربية · Українська · Türkçe · فارسی …"
+
+
+def closest_curated(language: str, catalog: Catalog) -> str:
+    code = language.lower()
+    for candidate in (code, code.split("-")[0], CLOSEST_CURATED.get(code), CLOSEST_CURATED.get(code.split("-")[0])):
+        if candidate and catalog.supports(candidate):
+            return candidate
+    return "en" if catalog.supports("en") else SOURCE_LANGUAGE
+
+
+async def localize(replies: list[Reply], language: str, catalog: Catalog, translator: Translator,
+                   *, service_configured: bool) -> tuple[list[Reply], str]:
+    """The replies ready for `language`, and the language to render them in."""
+    if catalog.supports(language):
+        return replies, language
+    if not service_configured:
+        return replies, closest_curated(language, catalog)
+    try:
+        return [await _translate(reply, language, catalog, translator) for reply in replies], language
+    except TranslationFailed as failure:
+        log.warning("machine translation to %s failed (%s); using a curated language", language, failure.reason)
+        return replies, closest_curated(language, catalog)
+
+
+async def _translate(reply: Reply, language: str, catalog: Catalog, translator: Translator) -> Reply:
+    async def text_of(text) -> str:  # type: ignore[no-untyped-def]
+        plain = html_to_plain(catalog.render(text, SOURCE_LANGUAGE))
+        translated = await translator.translate(plain, source=SOURCE_LANGUAGE, target=language)
+        return translated.text
+
+    body = html.escape(await text_of(reply.text), quote=False)
+    rows = []
+    for row in reply.choices:
+        new_row = []
+        for item in row:
+            # Plain labels are names (languages in their own script, offices): kept as they are.
+            label = item.label if isinstance(item.label, Plain) else Plain(await text_of(item.label))
+            new_row.append(Link(label, item.url) if isinstance(item, Link) else Choice(label, item.action))
+        rows.append(tuple(new_row))
+    rows.append((Choice(Plain(CHOOSE_LANGUAGE), SetLanguage("?")),))
+    return Reply(
+        text=Raw(f"{body}\n\n<i>{MACHINE_NOTE}</i>"),
+        choices=tuple(rows),
+        ask_location=reply.ask_location,
+        remove_keyboard=reply.remove_keyboard,
+        venue=reply.venue,
+        document=reply.document,
+    )
