@@ -6,6 +6,9 @@ Run: /work/main/.venv/bin/python bench/understanding_accuracy.py [--cold] [--qui
   --quiet  do not list the misses
   --set    another labelled file, e.g. bench/data/understanding_holdout.yaml (held out: written
            after tuning, to check that the main set was not overfitted)
+  --loo    the calibration run instead: leave-one-out over the matching examples (each example
+           classified with itself removed) plus off-topic messages; this, not the benchmark, is
+           what the thresholds in bot/understanding/matcher.py were chosen on
 
 Prints, per language: intent accuracy (top intent == label), confident-and-correct, confident-but-
 wrong (the bot would act on a wrong guess), language accuracy; then overall figures, off-topic
@@ -17,6 +20,7 @@ documented behaviour for input too short to tell.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import tempfile
@@ -57,12 +61,70 @@ def check_not_copied(u: Understander, texts: list[str]) -> list[str]:
     return [t for t in texts if fold(t) in example_folded]
 
 
+# Off-topic messages for calibration only (the benchmark has its own off_topic list).
+CALIBRATION_OFF_TOPIC = [
+    "qwertz uiop", "I like pizza", "Wie spät ist es?", "كم الساعة الآن", "Messi mı Ronaldo mu",
+    "who is the president of France", "lol", "Tell me about dinosaurs", "Je m'appelle Pierre",
+    "Mein Hund ist süß", "хороший день сегодня", "ok danke", "hi", "Bonjour", "salut",
+    "kannst du singen", "das Wetter in Dortmund", "wie alt bist du", "1234",
+    "what's the meaning of life", "кто ты", "Ich gehe heute ins Kino", "my phone is broken",
+    "dün akşam ne yedin", "vreau să mănânc pizza", "qu'est-ce que tu fais", "какой сегодня день",
+    "احكيلي عن حالك", "ти любиш котів?", "обичам да чета книги", "کتاب خوب معرفی کن",
+]
+
+
+def leave_one_out() -> int:
+    u = Understander.load()
+    ex = u.examples
+    per_lang: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for i, (text, intent, lang) in enumerate(zip(ex.texts, ex.intents, ex.languages)):
+        if intent == "none":
+            continue
+        detected = u.understand_language(text)
+        r = u.decide(detected, text, u.example_embeddings[i].copy(), exclude=i)
+        row = per_lang[lang]
+        row["n"] += 1
+        row["intent"] += r.intent == intent
+        row["conf_ok"] += r.confident and r.intent == intent
+        row["conf_wrong"] += r.confident and r.intent != intent
+        row["lang"] += detected == lang
+    print("leave-one-out over the matching examples (calibration set, not the benchmark)")
+    print(f"{'lang':<6}{'n':>4}  {'intent':>7}  {'conf+ok':>7}  {'conf+wrong':>10}  {'language':>8}")
+    total: dict[str, int] = defaultdict(int)
+    for lang in SUPPORTED:
+        row = per_lang[lang]
+        for key, value in row.items():
+            total[key] += value
+        _print_row(lang, row)
+    _print_row("all", total)
+    confident = [t for t in CALIBRATION_OFF_TOPIC if u.understand(t).confident]
+    print(f"off-topic taken as a confident intent: {len(confident)}/{len(CALIBRATION_OFF_TOPIC)}")
+    for text in confident:
+        print("  ", text)
+    return 0
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:5.1f}%" if b else "   - "
+
+
+def _print_row(label: str, row: dict[str, int]) -> None:
+    n = row["n"]
+    print(
+        f"{label:<6}{n:>4}  {_pct(row['intent'], n):>7}  {_pct(row['conf_ok'], n):>7}  "
+        f"{_pct(row['conf_wrong'], n):>10}  {_pct(row['lang'], n):>8}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cold", action="store_true")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--set", type=Path, default=DATA)
+    parser.add_argument("--loo", action="store_true")
     args = parser.parse_args()
+    if args.loo:
+        return leave_one_out()
 
     items, off_topic = load_set(args.set)
     print(f"set: {args.set.name}")
@@ -85,8 +147,8 @@ def main() -> int:
         return 1
 
     # Near copies are reported, not hidden: a benchmark is only fair if it is not the training set.
-    bench_vecs = np.asarray(u._model.encode([t for _, _, t in items], True), dtype=np.float32)
-    near = int(((bench_vecs @ u._embeddings.T).max(axis=1) >= NEAR_COPY).sum())
+    bench_vecs = u.embed([t for _, _, t in items])
+    near = int(((bench_vecs @ u.example_embeddings.T).max(axis=1) >= NEAR_COPY).sum())
 
     per_lang: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     times: list[float] = []
@@ -116,9 +178,6 @@ def main() -> int:
         if r.confident:
             off_confident.append(f"  {lang} -> {r.intent} {r.score:.2f}  {text}")
 
-    def pct(a: int, b: int) -> str:
-        return f"{100 * a / b:5.1f}%" if b else "   - "
-
     header = f"{'lang':<6}{'n':>4}  {'intent':>7}  {'conf+ok':>7}  {'conf+wrong':>10}  {'language':>8}"
     print(header)
     print("-" * len(header))
@@ -129,17 +188,9 @@ def main() -> int:
             continue
         for key, value in row.items():
             total[key] += value
-        print(
-            f"{lang:<6}{row['n']:>4}  {pct(row['intent'], row['n']):>7}  "
-            f"{pct(row['conf_ok'], row['n']):>7}  {pct(row['conf_wrong'], row['n']):>10}  "
-            f"{pct(row['lang'], row['n']):>8}"
-        )
+        _print_row(lang, row)
     print("-" * len(header))
-    print(
-        f"{'all':<6}{total['n']:>4}  {pct(total['intent'], total['n']):>7}  "
-        f"{pct(total['conf_ok'], total['n']):>7}  {pct(total['conf_wrong'], total['n']):>10}  "
-        f"{pct(total['lang'], total['n']):>8}"
-    )
+    _print_row("all", total)
     print()
     print(f"off-topic messages taken as a confident intent: {len(off_confident)}/{len(off_topic)}")
     for line in off_confident:
@@ -151,6 +202,8 @@ def main() -> int:
         f"(language + embedding + matching, {len(times)} questions)"
     )
     print(f"load time: {load_s:.2f} s ({load_note}; {len(u.examples.texts)} examples)")
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process (RSS): {rss_mb:.0f} MB")
     print(
         f"benchmark items equal to an example: 0; near copies (cosine >= {NEAR_COPY}): {near}"
     )

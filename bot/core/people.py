@@ -1,11 +1,20 @@
 """Finding and creating the Person behind a chat."""
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Person, utcnow
+from bot.storage.models import Booking, Person, utcnow
+
+if TYPE_CHECKING:
+    from bot.core.services import Services
+
+log = logging.getLogger(__name__)
 
 
 async def get_or_create(session: AsyncSession, channel: str, external_id: str) -> tuple[Person, bool]:
@@ -31,3 +40,22 @@ async def find(session: AsyncSession, channel: str, external_id: str) -> Person 
     return await session.scalar(
         select(Person).where(Person.channel == channel, Person.external_id == external_id)
     )
+
+
+async def mark_unreachable(session: AsyncSession, person: Person, services: "Services", now: datetime) -> None:
+    """The person blocked the bot: stop writing to them (reminders check `active`), and tell staff
+    about upcoming bookings so nobody waits for a confirmation that cannot arrive."""
+    if not person.active:
+        return
+    person.active = False
+    log.info("person %s blocked the bot; marked inactive", person.id)
+    upcoming = (await session.scalars(
+        select(Booking).where(Booking.person_id == person.id, Booking.status == "booked", Booking.starts_at > now)
+        .order_by(Booking.starts_at)
+    )).all()
+    if upcoming:
+        from bot.core.replies import Msg
+        from bot.places.calendar import TZ
+
+        when = ", ".join(f"{b.office} {b.starts_at.astimezone(TZ):%d.%m. %H:%M} (#{b.id})" for b in upcoming)
+        await services.outbox.to_staff(services.catalog.render(Msg("staff.person_blocked", bookings=when), "de"))

@@ -15,6 +15,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
 
 from bot.clock import Clock
@@ -27,11 +28,12 @@ from bot.dialogues import registry
 from bot.storage.conversation_storage import DatabaseStorage
 from bot.telegram.middlewares.dedup import DeduplicateUpdates
 from bot.telegram.middlewares.errors import ApologizeOnError
+from bot.telegram.middlewares.flood import FloodCounter, MemoryFloodCounter, RedisFloodCounter, SlowDownFloods
 from bot.telegram.middlewares.turn import TurnMiddleware
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.ratelimit import OutboundRateLimiter
 from bot.telegram.render import TelegramRenderer
-from bot.telegram.routers import buttons, commands, fallback, messages
+from bot.telegram.routers import buttons, commands, fallback, membership, messages
 from bot.telegram.routers import staff_attendance
 from bot.telegram.routers import staff as staff_bookings
 from bot.telegram.routers import handoff_staff
@@ -73,7 +75,7 @@ def build_bot(settings: Settings) -> Bot:
 
 def build_storage(settings: Settings, foundation: Foundation) -> tuple[BaseStorage, BaseEventIsolation]:
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+        from aiogram.fsm.storage.redis import RedisEventIsolation
 
         storage = RedisStorage.from_url(settings.redis_url)
         return storage, RedisEventIsolation(redis=storage.redis)
@@ -81,7 +83,7 @@ def build_storage(settings: Settings, foundation: Foundation) -> tuple[BaseStora
 
 
 def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage: BaseStorage,
-                     isolation: BaseEventIsolation) -> Dispatcher:
+                     isolation: BaseEventIsolation, flood_counter: FloodCounter) -> Dispatcher:
     services = foundation.services
     dp = Dispatcher(storage=storage, events_isolation=isolation)
     dp["services"] = services
@@ -91,6 +93,9 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
     staff_desk = TelegramStaffDesk(renderer.bot, services.settings.staff_chat_id)
     dp["staff_desk"] = staff_desk
     dp.update.outer_middleware(DeduplicateUpdates(services.sessions))
+    flood_gate = SlowDownFloods(flood_counter)
+    dp.message.outer_middleware(flood_gate)
+    dp.callback_query.outer_middleware(flood_gate)
 
     private_routers = (commands.build_router(), buttons.build_router(), messages.build_router())
     for router in private_routers:
@@ -103,7 +108,7 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
         dp.include_router(staff_attendance.build_router(services.settings.staff_chat_id))
         dp.include_router(staff_bookings.build_router(services.settings.staff_chat_id))
         dp.include_router(handoff_staff.build_router(services.settings))
-    dp.include_routers(*private_routers, fallback.build_router())
+    dp.include_routers(*private_routers, membership.build_router(), fallback.build_router())
     return dp
 
 
@@ -117,7 +122,9 @@ async def build_app(settings: Settings, *, clock: Clock | None = None,
     outbox.renderer = renderer
     outbox.services = foundation.services
     storage, isolation = build_storage(settings, foundation)
-    dispatcher = build_dispatcher(foundation, renderer, storage, isolation)
+    flood_counter: FloodCounter = (RedisFloodCounter(storage.redis) if isinstance(storage, RedisStorage)
+                                   else MemoryFloodCounter())
+    dispatcher = build_dispatcher(foundation, renderer, storage, isolation, flood_counter)
     return TelegramApp(bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer)
 
 

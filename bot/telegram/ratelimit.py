@@ -157,10 +157,11 @@ class OutboundRateLimiter(BaseRequestMiddleware):
             if private:
                 wait = max(wait, chat.tat - (limits.private_burst - 1) * interval - now)
             else:
-                while chat.window and chat.window[0] <= now - 60.0:
+                # (the same expression decides "expired" and "how long to wait": no float gap)
+                while chat.window and now - chat.window[0] >= 60.0:
                     chat.window.popleft()
                 if len(chat.window) >= limits.group_per_minute:
-                    wait = max(wait, chat.window[0] + 60.0 - now)
+                    wait = max(wait, 60.0 - (now - chat.window[0]))
             if wait <= 0:
                 break
             await self.sleep(wait)

