@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     reminder_offsets: str = Field(default="24h,2h", alias="REMINDER_OFFSETS")
     retention_days: int = Field(default=90, alias="RETENTION_DAYS", ge=1)
     show_staff_names: bool = Field(default=False, alias="SHOW_STAFF_NAMES")
+    flood_limit_per_minute: int = Field(default=20, alias="FLOOD_LIMIT_PER_MINUTE", ge=1)
 
     @field_validator("log_level", mode="before")
     @classmethod

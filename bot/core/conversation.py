@@ -127,7 +127,7 @@ class Conversation:
             handler = self.registry.command(command)
             if handler is not None:
                 return await handler(turn, "")
-        if intent in turn.services.flows.flow_ids():
+        if intent in turn.services.flows:
             turn.extra[notes.OPENED] = intent
             return await topics.open_topic(turn, intent)
         return free_text.not_sure(turn, understanding.alternatives)

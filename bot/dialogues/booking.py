@@ -385,20 +385,23 @@ async def confirm_pressed(turn: Turn, action: BookConfirm) -> Replies:
 async def _after_booking(turn: Turn, office: Office, draft: dict[str, Any], result: Any) -> Replies:
     outbox = turn.services.outbox
     if isinstance(result, service.Moved):
-        await _leave(turn)
         await service.on_booking_changed(turn, result.old)
         await service.on_booking_changed(turn, result.new)
+        await _leave(turn)
         await outbox.to_staff(staff_notes.booking_moved(turn.services, result.old, result.new))
         return [confirmation(turn, result.new, title=Msg("booking.moved"))]
     if isinstance(result, service.Booked):
+        if not result.already:
+            await service.on_booking_changed(turn, result.booking)
         await _leave(turn)
         if result.already:
             return [confirmation(turn, result.booking, title=Msg("booking.already_yours"))]
-        await service.on_booking_changed(turn, result.booking)
         await outbox.to_staff(staff_notes.booking_created(turn.services, result.booking))
         return [confirmation(turn, result.booking, title=Msg("booking.booked"))]
     if isinstance(result, service.SlotTaken):
         draft = _without(draft, "start")
+        if not result.next_free:
+            return await ask_day(turn, office, draft, notice=Msg("booking.slot_unavailable"))
         await _goto(turn, STEP_TIME, draft)
         return [alternatives(turn, office, result.next_free)]
     if isinstance(result, service.LimitReached):
@@ -501,9 +504,9 @@ async def cancel_pressed(turn: Turn, action: CancelBooking) -> Replies:
     cancelled = await service.cancel(turn.session, booking.id, by="person", now=turn.now, person_id=turn.person.id)
     if isinstance(cancelled, service.Refused):
         return await my_bookings(turn, notice=Msg("booking.not_found"))
+    await service.on_booking_changed(turn, cancelled)
     if (await draft_of(turn)).get("reschedule") == booking.id:
         await _leave(turn)
-    await service.on_booking_changed(turn, cancelled)
     await turn.services.outbox.to_staff(staff_notes.booking_cancelled_by_person(turn.services, cancelled))
     return await my_bookings(turn, notice=Msg("booking.cancelled", when=when(turn, cancelled.starts_at)))
 

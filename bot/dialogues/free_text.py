@@ -28,7 +28,7 @@ def not_sure(turn: Turn, alternatives: tuple[tuple[str, float], ...]) -> Replies
     library = turn.services.flows
     buttons: list[tuple[Choice, ...]] = []
     for intent, _score in alternatives[:3]:
-        if intent in library.flow_ids():
+        if intent in library:
             buttons.append((Choice(Msg(library.get(intent).title), OpenTopic(intent)),))
     buttons.append((Choice(Msg("common.talk_to_staff"), TalkToStaff()),))
     buttons.append((Choice(Msg("common.menu"), OpenMenu()),))

@@ -93,7 +93,7 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
     staff_desk = TelegramStaffDesk(renderer.bot, services.settings.staff_chat_id)
     dp["staff_desk"] = staff_desk
     dp.update.outer_middleware(DeduplicateUpdates(services.sessions))
-    flood_gate = SlowDownFloods(flood_counter)
+    flood_gate = SlowDownFloods(flood_counter, limit=services.settings.flood_limit_per_minute)
     dp.message.outer_middleware(flood_gate)
     dp.callback_query.outer_middleware(flood_gate)
 

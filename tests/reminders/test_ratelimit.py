@@ -99,7 +99,8 @@ async def test_one_private_chat_gets_about_one_message_a_second(vt: VirtualTime)
     times = api.times(1001)
     assert [text for _, _, text in api.log] == [f"m{i}" for i in range(8)]  # in order
     assert times[2] < 0.1  # a short burst is fine (spaced only by the global rate)
-    gaps = [b - a for a, b in zip(times[2:], times[3:])]
+    assert times[3] == pytest.approx(1.0)  # then one a second
+    gaps = [b - a for a, b in zip(times[3:], times[4:])]
     assert all(gap >= 1.0 - 1e-9 for gap in gaps)
     assert times[-1] == pytest.approx(5.0)
 
