@@ -89,7 +89,7 @@ def leave_one_out() -> int:
         row["conf_wrong"] += r.confident and r.intent != intent
         row["lang"] += detected == lang
     print("leave-one-out over the matching examples (calibration set, not the benchmark)")
-    print(f"{'lang':<6}{'n':>4}  {'intent':>7}  {'conf+ok':>7}  {'conf+wrong':>10}  {'language':>8}")
+    print(HEADER)
     total: dict[str, int] = defaultdict(int)
     for lang in SUPPORTED:
         row = per_lang[lang]
@@ -102,6 +102,11 @@ def leave_one_out() -> int:
     for text in confident:
         print("  ", text)
     return 0
+
+
+HEADER = (
+    f"{'lang':<6}{'n':>4}  {'intent':>7}  {'conf+ok':>7}  {'conf+wrong':>10}  {'language':>8}"
+)
 
 
 def _pct(a: int, b: int) -> str:
@@ -178,7 +183,7 @@ def main() -> int:
         if r.confident:
             off_confident.append(f"  {lang} -> {r.intent} {r.score:.2f}  {text}")
 
-    header = f"{'lang':<6}{'n':>4}  {'intent':>7}  {'conf+ok':>7}  {'conf+wrong':>10}  {'language':>8}"
+    header = HEADER
     print(header)
     print("-" * len(header))
     total: dict[str, int] = defaultdict(int)

@@ -22,11 +22,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.actions import OpenMenu, ShowOriginal, StartBooking, TalkToStaff
+from bot.core.actions import FindMyOffice, OpenMenu, ShowOriginal, StartBooking, TalkToStaff
 from bot.core.events import MediaIn
 from bot.core.replies import Choice, Lines, Msg, Plain, Reply, rows
 from bot.core.services import Services
 from bot.core.turn import Replies, StateStore, Turn
+from bot.dialogues.places import when_phrase
 from bot.handoff import notes, staff_texts
 from bot.handoff.desk import DeskError, SourceMessage, StaffDesk, Thread, ThreadGone, desk_of, source_of
 from bot.handoff.translate import Relayed, translate
@@ -301,13 +302,11 @@ async def _notices(turn: Turn, handoff: Handoff, *, first: bool) -> Replies:
     if closed and handoff.last_out_of_hours_notice != today:
         await _save(turn.services, handoff, last_out_of_hours_notice=today)
         try:
-            await desk_of(turn).post(_thread(handoff), staff_texts.note(turn.services, "out_of_hours"))
+            await desk_of(turn).post(_thread(handoff), staff_texts.note(turn.services, "out_of_hours", id=handoff.id))
         except DeskError:
             pass  # the person's message itself reached staff; this note is a courtesy
         if next_opening is None:
             return [Reply(Msg("handoff.out_of_hours_unknown"))]
-        from bot.dialogues.places import when_phrase
-
         return [Reply(Msg("handoff.out_of_hours", next=when_phrase(turn, next_opening)))]
     if first:
         return [Reply(Msg("handoff.sent"))]
@@ -460,15 +459,9 @@ async def on_erasure(turn: Turn) -> None:
 # --- replies ---------------------------------------------------------------------------------
 
 def unavailable() -> Reply:
-    return Reply(Msg("handoff.unavailable"), choices=rows([Choice(Msg("menu.find_office"), _find_office()),
+    return Reply(Msg("handoff.unavailable"), choices=rows([Choice(Msg("menu.find_office"), FindMyOffice()),
                                                             Choice(Msg("common.menu"), OpenMenu())]))
 
 
 def not_delivered() -> Reply:
     return Reply(Msg("handoff.not_delivered"), choices=rows([Choice(Msg("common.menu"), OpenMenu())]))
-
-
-def _find_office():  # type: ignore[no-untyped-def]
-    from bot.core.actions import FindMyOffice
-
-    return FindMyOffice()

@@ -7,7 +7,6 @@ escapes it. Long messages are split into parts that each fit one Telegram messag
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
@@ -60,12 +59,9 @@ def topic_label(services: Services, topic: str | None) -> str | None:
     """"Strom und Gas" for the flow "energy" (its German menu title without the emoji)."""
     if not topic or topic in NOT_TOPICS or topic not in services.flows:
         return None
-    title = html_to_plain(_de(services, Msg(services.flows.get(topic).title)))
-    return title.lstrip(" \u200d\ufe0f").split(" ", 1)[-1] if _starts_with_symbol(title) else title
-
-
-def _starts_with_symbol(text: str) -> bool:
-    return bool(text) and not text[0].isalnum() and " " in text
+    title = html_to_plain(_de(services, Msg(services.flows.get(topic).title))).strip()
+    first, _, rest = title.partition(" ")
+    return rest.strip() if rest and not any(ch.isalnum() for ch in first) else title
 
 
 def clean_name(name: str | None) -> str | None:
@@ -87,11 +83,6 @@ def thread_title(services: Services, handoff: Handoff, person: Person, *, state:
     else:
         msg = Msg("staff.handoff.title_open", language=language, topic=topic, name=clean_name(handoff.display_name))
     return html_to_plain(_de(services, msg))[:TITLE_LIMIT]
-
-
-@dataclass(frozen=True)
-class BookingLine:
-    starts_at: datetime
 
 
 def _place(services: Services, person: Person) -> Msg:

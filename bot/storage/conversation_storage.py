@@ -31,6 +31,12 @@ class DatabaseStorage(BaseStorage):
             for name, value in values.items():
                 setattr(row, name, value)
             row.updated_at = utcnow()
+            if row.state is None and not row.data:
+                # Nothing left to remember: keep no row (its key holds the chat id), as RedisStorage does.
+                if row in session.new:
+                    session.expunge(row)
+                else:
+                    await session.delete(row)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state

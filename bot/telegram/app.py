@@ -29,7 +29,7 @@ from bot.storage.conversation_storage import DatabaseStorage
 from bot.telegram.middlewares.dedup import DeduplicateUpdates
 from bot.telegram.middlewares.errors import ApologizeOnError
 from bot.telegram.middlewares.flood import FloodCounter, MemoryFloodCounter, RedisFloodCounter, SlowDownFloods
-from bot.telegram.middlewares.turn import TurnMiddleware
+from bot.telegram.middlewares.turn import MAX_CONCURRENT_TURNS, TurnMiddleware
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.ratelimit import OutboundRateLimiter
 from bot.telegram.render import TelegramRenderer
@@ -98,11 +98,12 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
     dp.callback_query.outer_middleware(flood_gate)
 
     private_routers = (commands.build_router(), buttons.build_router(), messages.build_router())
+    turn_slots = asyncio.Semaphore(MAX_CONCURRENT_TURNS)  # shared: see bot.telegram.middlewares.turn
     for router in private_routers:
         for observer in (router.message, router.callback_query):
             # Order matters: apologize around everything, then session + person (the turn).
             observer.middleware(ApologizeOnError(services))
-            observer.middleware(TurnMiddleware(services))
+            observer.middleware(TurnMiddleware(services, turn_slots))
             observer.middleware(HandoffDeskMiddleware(staff_desk))  # the staff desk for handoffs
     if services.settings.staff_chat_id is not None:  # before the fallback, which takes every press
         dp.include_router(staff_attendance.build_router(services.settings.staff_chat_id))

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ChatKey = int | str
+MIN_SLEEP = 0.001  # never sleep less: a float-rounding remainder must not spin
 _PASS_THROUGH = frozenset({"getUpdates"})
 _NOT_MESSAGES = frozenset({"sendChatAction", "sendMessageDraft", "sendGift", "sendInvoice"})
 
@@ -53,7 +54,7 @@ _NOT_MESSAGES = frozenset({"sendChatAction", "sendMessageDraft", "sendGift", "se
 @dataclass(frozen=True)
 class OutboundLimits:
     global_per_second: float = 30.0
-    global_burst: int = 1              # evenly spaced: never more than the rate in any second
+    global_burst: int = 3              # absorbs timer jitter; at most rate + 2 in any second
     private_per_second: float = 1.0
     private_burst: int = 3
     group_per_minute: int = 20
@@ -164,7 +165,7 @@ class OutboundRateLimiter(BaseRequestMiddleware):
                     wait = max(wait, 60.0 - (now - chat.window[0]))
             if wait <= 0:
                 break
-            await self.sleep(wait)
+            await self.sleep(max(wait, MIN_SLEEP))
         sent = await self._take_global()
         if private:
             chat.tat = max(chat.tat, sent) + interval
@@ -186,7 +187,7 @@ class OutboundRateLimiter(BaseRequestMiddleware):
                 if self._global_tokens >= 1.0 - 1e-9:
                     self._global_tokens -= 1.0
                     return now
-                await self.sleep((1.0 - self._global_tokens) / rate)
+                await self.sleep(max((1.0 - self._global_tokens) / rate, MIN_SLEEP))
 
     def _sweep(self) -> None:
         """Forget chats whose limits no longer constrain anything (keeps memory flat)."""

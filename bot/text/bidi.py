@@ -35,7 +35,7 @@ _DIGITS: Final = frozenset("0123456789")
 _SPACES: Final = frozenset(" \u00a0\u2009\u202f")
 # Punctuation that may sit between two parts of one left-to-right run.
 _JOINERS: Final = frozenset(".,:;-\u2010\u2011\u2013\u2014/+@()#?=&%_~'\u2019°\u2030€$£")
-_LEADING_SIGNS: Final = frozenset("+@#€$£")
+_LEADING_SIGNS: Final = frozenset("+@#€$£/")  # "/" keeps /commands tappable in RTL text
 _NUMBER_SUFFIXES: Final = frozenset("%\u2030°€$£")
 _PARAGRAPH_ENDS: Final = frozenset("\n\r\u2029\x1c\x1d\x1e\x85")
 _OPAQUE_TAGS: Final = frozenset({"code", "pre", "tg-emoji"})

@@ -70,43 +70,43 @@ _WORDS: dict[str, frozenset[str]] = {
     "de": frozenset(
         "ich ist nicht und der das ein eine einen einem mein meine meinen meinem wo wann wie "
         "brauche habe hab kann konnen bitte fur mir mich gibt wir auf bei beim vom zum zur heute "
-        "morgen hilfe sohn tochter wohnung arbeit schule geld brief jetzt noch auch oder aber haben "
-        "sind wer welche welches welcher gehen machen sprechen deutsch kein keine nein danke mochte "
-        "suche zahlen ihr uns unser unsere mann frau kinder offen geoffnet hat muss mussen soll "
-        "konnte wurde sich sein seine etwas jemand niemand verstehe".split()
+        "morgen hilfe sohn tochter wohnung arbeit schule geld brief jetzt noch auch oder aber "
+        "haben sind wer welche welches welcher gehen machen sprechen deutsch kein keine nein danke "
+        "mochte suche zahlen ihr uns unser unsere mann frau kinder offen geoffnet hat muss mussen "
+        "soll konnte wurde sich sein seine etwas jemand niemand verstehe".split()
     ),
     "en": frozenset(
-        "i the is are my where when how what need want can could please help appointment does "
-        "to for with and have has it this that me you your of get find open office who which there "
-        "here speak talk someone somebody person don doesn isn didn can't cannot would should my "
-        "our we they he she his her kid kids son daughter husband wife child children school job "
-        "work flat rent ticket doctor letter course english german language hi hello thanks thank "
-        "from at be been do any some much many about don't doesn't i'm what's isn't".split()
+        "i the is are my where when how what need want can could please help appointment does to "
+        "for with and have has it this that me you your of get find open office who which there "
+        "here speak talk someone somebody person don doesn isn didn can't cannot would should our "
+        "we they he she his her kid kids son daughter husband wife child children school job work "
+        "flat rent ticket doctor letter course english german language hi hello thanks thank from "
+        "at be been do any some much many about don't doesn't i'm what's isn't".split()
     ),
     "tr": frozenset(
         "bir ben benim bu ne nasil nerede nerde neresi istiyorum var yok mi mu icin ile ve yardim "
         "lazim cocuk cocugum kizim oglum okul hangi kac kadar nereye yapmam yapabilirim gerek "
         "gerekiyor acik kapali bugun yarin saat degil olur musunuz misiniz miyim ediyorum almak "
-        "alabilirim merhaba tesekkur lutfen abi abla hocam kira fatura randevu sigorta hastane acil "
-        "calismak almanca dil hemen cok ama daha simdi kimse biri birisi konusmak istiyoruz evim "
-        "evde esim kocam karim annem babam geldi gelmek gitmek yaziyor anlamadim anlamiyorum "
-        "ariyorum bulamiyorum nasil olur mektup".split()
+        "alabilirim merhaba tesekkur lutfen abi abla hocam kira fatura randevu sigorta hastane "
+        "acil calismak almanca dil hemen cok ama daha simdi kimse biri birisi konusmak istiyoruz "
+        "evim evde esim kocam karim annem babam geldi gelmek gitmek yaziyor anlamadim anlamiyorum "
+        "ariyorum bulamiyorum mektup".split()
     ),
     "ro": frozenset(
         "eu este sunt unde cum cand vreau nevoie pentru copilul copil fiica fiul meu mea mei mele "
         "nu cu sa ajutor programare scoala gradinita locuinta chirie factura curent lucru munca "
         "serviciu asigurare bilet abonament acum azi maine deschis inchis rog multumesc buna ziua "
         "limba germana sotul sotia imi trebuie pot poate putem aveti avem daca primit scrisoare "
-        "inteleg vorbesc vorbi cineva persoana biroul apartament acte permis sedere cat cine "
-        "ceva sau dar si".split()
+        "inteleg vorbesc vorbi cineva persoana biroul apartament acte permis sedere cat cine ceva "
+        "sau dar si".split()
     ),
     "fr": frozenset(
         "je suis est mon mes les des du une pour avec ou quand comment quel quelle quels besoin "
-        "veux voudrais rendez vous cherche aide aider fils fille enfant ecole creche logement loyer "
-        "travail emploi medecin facture electricite billet cours allemand parler quelqu pas "
+        "veux voudrais rendez vous cherche aide aider fils fille enfant ecole creche logement "
+        "loyer travail emploi medecin facture electricite billet cours allemand parler quelqu pas "
         "bonjour merci plait aujourd hui demain ouvert ferme bureau lettre comprends dois faire "
         "avoir ai nous mari femme appeler pompiers au aux et dans peux peut c'est j'ai qu'est "
-        "mes notre votre".split()
+        "notre votre".split()
     ),
     "uk": frozenset(
         "що як де коли чи будь ласка дякую дитина дитину сина донька доньку працює треба можна "
@@ -115,41 +115,42 @@ _WORDS: dict[str, frozenset[str]] = {
         "терміново мені мене мій моя моє мої потрібно потрібен потрібна садок садочок квиток "
         "німецька німецької мову мова лист листа говорити чоловік дружина зараз сьогодні завтра "
         "привіт добрий нам вже тут гарний гарна гарно дуже також ти ви він вони його її ще тобі "
-        "добраніч порадь порадьте з зі із куди чому навіщо тільки щоб немає нема був була було буде "
-        "шукаю шукаємо шукати сюди йти дітей діти дитині зробити отримати знайти допомогти можете шо шось хто".split()
+        "добраніч порадь порадьте з зі із куди чому навіщо тільки щоб немає нема був була було "
+        "буде шукаю шукаємо шукати сюди йти дітей діти дитині зробити отримати знайти можете шо "
+        "шось хто".split()
     ),
     "ru": frozenset(
         "что где мне меня нужно надо когда можно пожалуйста спасибо это ребенок ребенка дочь дочка "
         "есть записаться запись помогите помощь садик работает врач врача язык письмо понимаю "
         "человек человеком скорую полицию свет счет если какой какая какое сколько срочно "
         "здравствуйте кто нужен нужна муж сейчас сегодня завтра привет хочу хотим ли немецкий "
-        "немецкого билет работу ты вы мы он они его очень тоже этот эта уже "
-        "еще вам доброе хочет хотите с со куда почему зачем только который которая которые чтобы нибудь нет был "
-        "была было будет сюда туда идти ребенку детей дети понятно говорит делать сделать получить "
+        "немецкого билет работу ты вы мы он они его очень тоже этот эта уже еще вам доброе хочет "
+        "хотите с со куда почему зачем только который которая которые чтобы нибудь нет был была "
+        "было будет сюда туда идти ребенку детей дети понятно говорит делать сделать получить "
         "найти помочь можете".split()
     ),
     "bg": frozenset(
         "къде какво кога искам трябва може моля благодаря детето дете има няма съм ще помогнете "
         "помощ наем лекар немски език писмо разбирам говоря човек линейка ток сметка ако кой коя "
         "кое колко тя мъж съпруг съпруга спешно здравей здравейте някой нещо сега днес утре "
-        "училище училището детска градина часа работи офиса искаме нашия моят моята се ми ме го "
-        "му сте сме са да това този тази тук вече още със във към мирише е с защо само който която "
-        "които нямам беше бяха деца децата направя получа намеря помогна можете накъде отида".split()
+        "училище училището детска градина часа работи офиса искаме нашия моят моята се ми ме го му "
+        "сте сме са да това този тази тук вече още със във към мирише е с защо само който която "
+        "които нямам беше бяха деца децата направя получа намеря помогна можете накъде "
+        "отида".split()
     ),
     "ar": frozenset(
         "في هل وين شو بدي بدنا بدك كيف ماذا متي ايمتي امتي لماذا ليش الذي اللي هذا هذه هاد هاي "
-        "عندي عنا اريد ابغي ابي لو سمحت مرحبا شكرا انا نحن احنا الي علي عن مع ما لا يا كان "
-        "يوجد فيه الان هلق اليوم بكره بكرا موعد ابني بنتي زوجي زوجتي طفل اطفال مساعده رساله "
-        "روضه حضانه كهرباء فاتوره عمل شغل بيت شقه ايجار تذكره طبيب دكتور تامين مستشفي اسعاف "
-        "حريق شرطه لغه الالمانيه اقامه جواز افهم ساعدني ساعدوني المكتب الدوام مفتوح".split()
+        "عندي عنا اريد ابغي ابي لو سمحت مرحبا شكرا انا نحن احنا الي علي عن مع ما لا يا كان يوجد "
+        "فيه الان هلق اليوم بكره بكرا موعد ابني بنتي زوجي زوجتي طفل اطفال مساعده رساله روضه حضانه "
+        "كهرباء فاتوره عمل شغل بيت شقه ايجار تذكره طبيب دكتور تامين مستشفي اسعاف حريق شرطه لغه "
+        "الالمانيه اقامه جواز افهم ساعدني ساعدوني المكتب الدوام مفتوح".split()
     ),
     "fa": frozenset(
-        "است هست هستم هستيم ميخواهم ميخوام ميخواستم نمي نميدانم نميفهمم را كجا كجاست كجاس "
-        "چطور چگونه براي دارم ندارم كنم كنيد كند بايد چي چه از با يك شما چند چقدر خانه خونه "
-        "كار بچه دخترم پسرم شوهرم زنم همسرم مهدكودك كودكستان قبض برق گاز اجاره صاحبخانه بليط "
-        "بليت دكتر بيمه بيمارستان امبولانس اتش پليس زبان نامه ميفهمم بفهمم اداره نوبت بگيرم "
-        "ممنون كمك خواهش ميشه ميتوانم ميتونم ميكنم كسي بزنم اقامت پاسپورت كه نه بله اره "
-        "ميخواهيم ميخواهد".split()
+        "است هست هستم هستيم ميخواهم ميخوام ميخواستم نمي نميدانم نميفهمم را كجا كجاست كجاس چطور "
+        "چگونه براي دارم ندارم كنم كنيد كند بايد چي چه از با يك شما چند چقدر خانه خونه كار بچه "
+        "دخترم پسرم شوهرم زنم همسرم مهدكودك كودكستان قبض برق گاز اجاره صاحبخانه بليط بليت دكتر "
+        "بيمه بيمارستان امبولانس اتش پليس زبان نامه ميفهمم بفهمم اداره نوبت بگيرم ممنون كمك خواهش "
+        "ميشه ميتوانم ميتونم ميكنم كسي بزنم اقامت پاسپورت كه نه بله اره ميخواهيم ميخواهد".split()
     ),
 }
 _FOLDED_WORDS = {lang: frozenset(fold(w) for w in words) for lang, words in _WORDS.items()}
@@ -297,7 +298,7 @@ class LanguageDetector:
             evidence[lang] += min(hits, 4) * 1.0
             suffixes = _SUFFIXES.get(lang)
             if suffixes:
-                endings = sum(1 for tok in folded_tokens if len(tok) >= 5 and tok.endswith(suffixes))
+                endings = sum(1 for t in folded_tokens if len(t) >= 5 and t.endswith(suffixes))
                 evidence[lang] += min(endings * 0.75, _MAX_SUFFIX_EVIDENCE)
             cyrillic = _CYRILLIC_SUFFIXES.get(lang)
             if cyrillic:

@@ -276,7 +276,8 @@ async def test_out_of_hours_the_person_is_told_once_a_day(services, desk, clock)
     handoff = await connected(chat)
     await chat.type("Перше повідомлення")
     assert "nicht im Büro" in chat.text and "ab" in chat.text
-    assert "Перше повідомлення" in desk.texts()[-2] and "außerhalb der Sprechzeit" in desk.texts()[-1]
+    assert "Перше повідомлення" in desk.texts()[-2]
+    assert f"#{handoff.id}: außerhalb der Sprechzeit" in desk.texts()[-1]
     await chat.type("Друге повідомлення")
     assert chat.last == []
     assert "Друге повідомлення" in desk.texts()[-1]

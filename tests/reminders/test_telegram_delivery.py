@@ -67,3 +67,32 @@ async def test_reminders_reach_telegram_with_buttons_and_without_429(sessions, c
             assert (await session.get(Person, person_id)).active is False
         server.expect_violation("blocked", status=403)
         server.assert_no_violations()
+
+
+async def test_a_429_and_a_502_are_retried_and_the_reminder_arrives_once(sessions, clock: FakeClock) -> None:
+    catalog = Catalog.load()
+    async with FakeBotAPI() as server:
+        user = server.user(7100, first_name="Olena")
+        async with sessions() as session:
+            person = await add_person(session, str(user.id))
+            booking = await add_booking(session, person, starts_at=clock.now() + timedelta(hours=23))
+            await plan_for_booking(session, booking, offsets_minutes=OFFSETS, now=clock.now() - timedelta(days=2))
+            await session.commit()
+        server.fail_next("sendMessage", 429, retry_after=1)
+        server.fail_next("sendMessage", 502)
+        bot = server.make_bot(default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+        limiter = OutboundRateLimiter()
+        bot.session.middleware(limiter)
+        outbox = TelegramOutbox(staff_chat_id=None)
+        outbox.renderer = TelegramRenderer(bot, catalog)
+        outbox.services = Services(settings=Settings(), clock=clock, sessions=sessions, catalog=catalog,
+                                   flows=FlowLibrary.load(), translator=NoTranslator(), outbox=outbox)
+
+        report = await ReminderDispatcher(sessions, sender=outbox.to_person, clock=clock).run_once()
+
+        assert report.sent == 1
+        assert [r.status for r in server.calls("sendMessage")] == [429, 502, 200]
+        assert len(user.replies) == 1
+        assert limiter.retried_429 == 1 and limiter.retried_errors == 1
+        assert (await reminders_of(sessions, booking.id))[1440].status == "sent"
+        server.assert_no_violations()

@@ -142,3 +142,9 @@ def test_every_latin_letter_and_digit_ends_up_isolated(text: str) -> None:
                 depth = 0
             elif (ch.isascii() and ch.isalnum()) and not opaque:
                 assert depth > 0, f"{ch!r} not isolated in {out!r}"
+
+
+def test_commands_stay_whole_and_tappable_in_right_to_left_text() -> None:
+    from bot.text.bidi import FSI, PDI, isolate_ltr_runs
+
+    assert isolate_ltr_runs("اكتب /office أو /hours") == f"اكتب {FSI}/office{PDI} أو {FSI}/hours{PDI}"

@@ -94,7 +94,8 @@ def test_emergency_has_priority(understander: Understander, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["asdfgh", "what's the weather on Mars", "hello", "thank you", "Wer hat gestern gewonnen?"]
+    "text",
+    ["asdfgh", "what's the weather on Mars", "hello", "thank you", "Wer hat gestern gewonnen?"],
 )
 def test_unrelated_input_is_never_confident(understander: Understander, text: str) -> None:
     result = understander.understand(text)
