@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import sys
+from typing import Any, Coroutine
 
 from bot.config import ConfigError, Settings, load_settings
 
@@ -32,20 +33,9 @@ def cmd_run(_args: argparse.Namespace) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     _logging(settings)
-    from bot.storage.database import DatabaseUnavailable
     from bot.telegram.app import run
 
-    try:
-        asyncio.run(run(settings))
-    except DatabaseUnavailable as exc:
-        print(str(exc), file=sys.stderr)
-        return 3
-    except ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return _serve(run(settings))
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -57,8 +47,18 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if args.lang and args.lang not in CURATED_LANGUAGES:
         print(f"--lang: one of {', '.join(CURATED_LANGUAGES)}", file=sys.stderr)
         return 2
+    return _serve(chat(settings, lang=args.lang))
+
+
+def _serve(main: Coroutine[Any, Any, None]) -> int:
+    """Run until done or Ctrl-C; start-up failures become one clear line and an exit code."""
+    from bot.storage.database import DatabaseUnavailable
+
     try:
-        asyncio.run(chat(settings, lang=args.lang))
+        asyncio.run(main)
+    except DatabaseUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 3
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2

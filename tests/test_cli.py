@@ -98,3 +98,15 @@ async def test_run_answers_start_against_a_bot_api_server(tmp_path: Path) -> Non
             await asyncio.wait_for(process.wait(), timeout=30)
         server.assert_no_violations()
         assert process.returncode == 0, (await process.stderr.read()).decode()[-2000:]
+
+
+@pytest.mark.parametrize("variable, value, says", [
+    ("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:9/nothing", "cannot reach the database"),
+    ("REDIS_URL", "redis://:secret@127.0.0.1:9/0", "cannot reach Redis at redis://127.0.0.1:9/0"),
+])
+def test_unreachable_services_at_start_give_a_clear_error(tmp_path: Path, variable: str, value: str, says: str) -> None:
+    env = bot_env(tmp_path, BOT_TOKEN="123:abc", TELEGRAM_API_URL="http://127.0.0.1:9", LOG_LEVEL="ERROR")
+    env[variable] = value
+    result = run_cli("run", env=env)
+    assert result.returncode == 3
+    assert says in result.stderr and "secret" not in result.stderr

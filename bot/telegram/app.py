@@ -26,6 +26,7 @@ from bot.core.conversation import Conversation
 from bot.core.replies import Msg
 from bot.dialogues import registry
 from bot.storage.conversation_storage import DatabaseStorage
+from bot.storage.database import DatabaseUnavailable
 from bot.telegram.middlewares.dedup import DeduplicateUpdates
 from bot.telegram.middlewares.errors import ApologizeOnError
 from bot.telegram.middlewares.flood import FloodCounter, MemoryFloodCounter, RedisFloodCounter, SlowDownFloods
@@ -123,10 +124,35 @@ async def build_app(settings: Settings, *, clock: Clock | None = None,
     outbox.renderer = renderer
     outbox.services = foundation.services
     storage, isolation = build_storage(settings, foundation)
+    if isinstance(storage, RedisStorage):
+        await _reach_redis(storage, settings.redis_url or "", attempts=db_attempts)
     flood_counter: FloodCounter = (RedisFloodCounter(storage.redis) if isinstance(storage, RedisStorage)
                                    else MemoryFloodCounter())
     dispatcher = build_dispatcher(foundation, renderer, storage, isolation, flood_counter)
     return TelegramApp(bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer)
+
+
+async def _reach_redis(storage: RedisStorage, url: str, *, attempts: int, delay: float = 2.0) -> None:
+    """Fail at start-up, clearly, rather than losing conversation state later."""
+    from redis.exceptions import RedisError
+
+    for attempt in range(1, attempts + 1):
+        try:
+            await storage.redis.ping()
+            return
+        except (RedisError, OSError) as exc:
+            log.warning("Redis not reachable (attempt %d of %d)", attempt, attempts)
+            if attempt == attempts:
+                raise DatabaseUnavailable(f"cannot reach Redis at {_without_password(url)}: {exc}") from None
+            await asyncio.sleep(delay)
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}:{parts.port or 6379}{parts.path}"
 
 
 async def set_commands(bot: Bot, catalog: Catalog) -> None:
