@@ -68,6 +68,26 @@ def proc_cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14, 15)
 
 
+def thread_cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds of a live process: its main thread (the event loop) and all other threads
+    (database connections, the understanding worker and its OpenMP threads)."""
+    out: dict[str, float] = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as handle:
+                raw = handle.read()
+        except OSError:
+            continue
+        fields = raw.rsplit(")", 1)[1].split()
+        key = "event loop" if tid == str(pid) else "other threads"
+        out[key] = out.get(key, 0.0) + (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return out
+
+
 def own_cpu_seconds() -> float:
     return time.process_time()
 
@@ -130,6 +150,9 @@ class Child:
 
     def cpu_seconds(self) -> float | None:
         return proc_cpu_seconds(self.pid)
+
+    def thread_cpu_seconds(self) -> dict[str, float]:
+        return thread_cpu_seconds(self.pid)
 
     def alive(self) -> bool:
         return self.process.returncode is None

@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import sys
 import tempfile
@@ -409,9 +410,11 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
     tasks = [asyncio.create_task(person.live()) for person in people]
     await asyncio.sleep(warmup)
     cpu0, own0, wall0 = child.cpu_seconds(), own_cpu_seconds(), time.perf_counter()
+    threads0 = child.thread_cpu_seconds()
     profiler = await start_profiler(child, duration, profile)
     await asyncio.sleep(duration)
     cpu1, own1, wall1 = child.cpu_seconds(), own_cpu_seconds(), time.perf_counter()
+    threads1 = child.thread_cpu_seconds()
     phase.stopping = True
     for task in tasks:
         task.cancel()
@@ -440,19 +443,24 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
         "bot_cpu_share": bot_cpu / elapsed if bot_cpu is not None and elapsed else None,
         "cpu_ms_per_update": bot_cpu / stats.replied * 1000 if bot_cpu and stats.replied else None,
         "generator_cpu_share": (own1 - own0) / elapsed if elapsed else None,
+        # CPU seconds per thread name during the window (threads that ended meanwhile are missing)
+        "bot_thread_cpu_s": {name: round(threads1[name] - threads0.get(name, 0.0), 2)
+                             for name in sorted(threads1) if threads1[name] - threads0.get(name, 0.0) > 0.005},
         "outcomes": dict(stats.outcomes),
     }
     return result
 
 
 async def start_profiler(child: Child, duration: float, output: Path | None):  # type: ignore[no-untyped-def]
-    """py-spy sampling the bot process for the phase (collapsed stacks, --idle: waits too)."""
+    """py-spy sampling the bot process for the phase (collapsed stacks; by default with --idle,
+    so waits show too; BENCH_PYSPY_FLAGS="--native" for CPU only, with C frames)."""
     if output is None:
         return None
     return await asyncio.create_subprocess_exec(
         str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(child.pid),
-        "--duration", str(int(duration)), "--rate", "200", "--format", "raw", "--idle",
-        "--threads", "--output", str(output), stdout=asyncio.subprocess.DEVNULL,
+        "--duration", str(int(duration)), "--rate", "200", "--format", "raw", "--threads",
+        *os.environ.get("BENCH_PYSPY_FLAGS", "--idle").split(), "--output", str(output),
+        stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL)
 
 

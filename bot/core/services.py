@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,6 +30,20 @@ class Outbox(Protocol):
         """Post a note in the staff chat (no-op where none is configured)."""
 
 
+_SHARED_UNDERSTANDER: "Understander | None" = None
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared_understander() -> "Understander":
+    global _SHARED_UNDERSTANDER
+    with _SHARED_LOCK:
+        if _SHARED_UNDERSTANDER is None:
+            from bot.understanding import Understander
+
+            _SHARED_UNDERSTANDER = Understander.load()
+        return _SHARED_UNDERSTANDER
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -42,13 +57,13 @@ class Services:
     _understander_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def understander(self) -> "Understander":
-        """Loaded once, off the event loop, on first use (or at start-up by `warm_up`)."""
+        """Loaded once per process, off the event loop, on first use (or at start-up by `warm_up`).
+
+        The models are read-only after loading, so every Services of a process shares them."""
         if self._understander is None:
             async with self._understander_lock:
                 if self._understander is None:
-                    from bot.understanding import Understander
-
-                    self._understander = await asyncio.to_thread(Understander.load)
+                    self._understander = await asyncio.to_thread(_shared_understander)
         return self._understander
 
     @property

@@ -9,6 +9,7 @@ from bot.core.actions import DeleteMyData, OpenMenu
 from bot.core.dispatch import Dialogue
 from bot.core.replies import Choice, Msg, Reply, rows
 from bot.core.turn import Replies, Turn
+from bot.reminders.planning import cancel_for_booking
 from bot.storage.models import Booking, Handoff, Person
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ async def delete_everything(turn: Turn) -> Replies:
         booking.status = "cancelled"
         booking.cancelled_by = "person"
         booking.note = None
+        await cancel_for_booking(session, booking.id)  # no reminder for a booking that is gone
     await session.flush()
     if upcoming:
         from bot.dialogues import staff_notes

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot.core.replies import Msg
+from bot.core.services import Services
 from bot.core.turn import Turn
 from bot.places.calendar import TZ
 from bot.storage.models import Booking
@@ -51,7 +52,7 @@ def language_name_de(code: str | None) -> str:
     return Locale.parse("de").languages.get(code, code)
 
 
-def topic_title(services, topic: str | None) -> Msg:  # type: ignore[no-untyped-def]
+def topic_title(services: Services, topic: str | None) -> Msg:
     if not topic:
         return Msg("staff.booking.no_topic")
     if topic in services.flows:
@@ -59,25 +60,25 @@ def topic_title(services, topic: str | None) -> Msg:  # type: ignore[no-untyped-
     return Msg("staff.booking.other_topic")
 
 
-def booking_details(services, booking: Booking) -> Msg:  # type: ignore[no-untyped-def]
+def booking_details(services: Services, booking: Booking) -> Msg:
     interpreter = language_name_de(booking.interpreter) if booking.interpreter else Msg("staff.booking.no_interpreter")
     return Msg("staff.booking.details", office=office_name(booking.office), when=booking_when(booking),
                topic=topic_title(services, booking.topic), language=language_name_de(booking.language),
                interpreter=interpreter, note=Msg("staff.booking.note_flag") if booking.note else "")
 
 
-def booking_created(services, booking: Booking) -> str:  # type: ignore[no-untyped-def]
+def booking_created(services: Services, booking: Booking) -> str:
     return services.catalog.render(
         Msg("staff.booking.new", id=booking.id, details=booking_details(services, booking)), "de")
 
 
-def booking_moved(services, old: Booking, new: Booking) -> str:  # type: ignore[no-untyped-def]
+def booking_moved(services: Services, old: Booking, new: Booking) -> str:
     return services.catalog.render(
         Msg("staff.booking.moved", old_id=old.id, id=new.id, old_when=booking_when(old),
             details=booking_details(services, new)), "de")
 
 
-def booking_cancelled_by_person(services, booking: Booking) -> str:  # type: ignore[no-untyped-def]
+def booking_cancelled_by_person(services: Services, booking: Booking) -> str:
     return services.catalog.render(
         Msg("staff.booking.cancelled_by_person", id=booking.id, office=office_name(booking.office),
             when=booking_when(booking)), "de")

@@ -34,6 +34,7 @@ from bot.telegram.middlewares.turn import MAX_CONCURRENT_TURNS, TurnMiddleware
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.ratelimit import OutboundRateLimiter
 from bot.telegram.render import TelegramRenderer
+from bot.telegram.response_models import KeepResponseModels
 from bot.telegram.routers import buttons, commands, fallback, membership, messages
 from bot.telegram.routers import staff_attendance
 from bot.telegram.routers import staff as staff_bookings
@@ -71,6 +72,7 @@ def build_bot(settings: Settings) -> Bot:
               default=DefaultBotProperties(parse_mode=ParseMode.HTML,
                                            link_preview=LinkPreviewOptions(is_disabled=True)))
     bot.session.middleware(OutboundRateLimiter())  # every send: flood limits, 429s, 5xx retries
+    bot.session.middleware(KeepResponseModels())  # parse answers without rebuilding their models
     return bot
 
 
