@@ -131,7 +131,7 @@ class Catalog:
         if isinstance(text, Plain):
             return html.escape(text.text, quote=False)
         if isinstance(text, Lines):
-            return "\n".join(self._render(part, language) for part in text.parts)
+            return text.separator.join(self._render(part, language) for part in text.parts)
         template = self.template(text.key, language)
         args = _SafeArgs({name: self._arg(value, language) for name, value in text.args.items()})
         return template.format_map(args)

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 # Intents answered by a feature command instead of a topic flow.
 INTENT_COMMANDS = {"office": "office", "hours": "hours", "booking": "book", "human": "human",
                    "language": "language"}
+# Those commands read the question itself (e.g. a district named in it).
+COMMANDS_READING_THE_TEXT = frozenset({"office", "hours"})
 MAX_TEXT = 4096
 
 
@@ -115,10 +117,10 @@ class Conversation:
         if step_handler is not None:
             return await step_handler(turn, text)
         switch = free_text.adopt_written_language(turn, understanding.language)
-        replies = await self._route_intent(turn, understanding)
+        replies = await self._route_intent(turn, understanding, text)
         return replies + ([switch] if switch else [])
 
-    async def _route_intent(self, turn: Turn, understanding) -> Replies:  # type: ignore[no-untyped-def]
+    async def _route_intent(self, turn: Turn, understanding, text: str) -> Replies:  # type: ignore[no-untyped-def]
         intent = understanding.intent
         if intent is None or not understanding.confident:
             return free_text.not_sure(turn, understanding.alternatives)
@@ -126,7 +128,7 @@ class Conversation:
         if command is not None:
             handler = self.registry.command(command)
             if handler is not None:
-                return await handler(turn, "")
+                return await handler(turn, text if command in COMMANDS_READING_THE_TEXT else "")
         if intent in turn.services.flows:
             turn.extra[notes.OPENED] = intent
             return await topics.open_topic(turn, intent)

@@ -48,9 +48,11 @@ class Lines:
     """Several texts shown as one message, one per line (each rendered in the same language)."""
 
     parts: tuple["Text", ...]
+    separator: str = "\n"
 
-    def __init__(self, *parts: "Text") -> None:
+    def __init__(self, *parts: "Text", separator: str = "\n") -> None:
         object.__setattr__(self, "parts", tuple(parts))
+        object.__setattr__(self, "separator", separator)
 
 
 Text = Msg | Plain | Raw | Lines

@@ -4,6 +4,7 @@ The district comes from a shared location, a typed district/Stadtteil name or a 
 stored on the person (only the district and office, never the location itself)."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from bot.core.actions import AskPlace, FindMyOffice, OpenMenu, PickDistrict, ShowHours, ShowOffice, StartBooking, TalkToStaff
@@ -20,9 +21,10 @@ from bot.places.formatting import (
     format_time,
     format_time_range,
     format_weekly_hours,
+    hours_lines,
     weekday_name,
 )
-from bot.places.offices import Office, load_offices
+from bot.places.offices import Office, Place, load_offices
 
 dialogue = Dialogue("places")
 AWAIT_PLACE = "places:await_place"
@@ -30,9 +32,29 @@ AWAIT_PLACE = "places:await_place"
 
 # --- entry points ----------------------------------------------------------------------------
 
+# Place names that are also everyday words: never taken from a sentence, only from a short answer.
+EVERYDAY_WORDS = frozenset({"hafen", "nette", "rahm", "kley", "mitte", "city", "holzen", "schüren", "deusen"})
+
+
+def district_mentioned(text: str) -> District | None:
+    """A district clearly named inside a sentence ("Wann ist das Büro in Eving offen?"), else None."""
+    found: dict[str, District] = {}
+    for token in re.findall(r"\w+", text):
+        if len(token) < 4 or token.casefold() in EVERYDAY_WORDS:
+            continue
+        for match in find_district(token):
+            if match.exact:
+                found[match.district.id] = match.district
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 @dialogue.command("office")
 async def office_command(turn: Turn, args: str = "") -> Replies:
-    if args.strip():
+    """/office, /office Hörde, or a typed question about the office (the whole sentence as args)."""
+    mentioned = district_mentioned(args) if args.strip() else None
+    if mentioned is not None:
+        return await district_chosen(turn, mentioned.id)
+    if args.strip() and len(args.split()) <= 3:
         return await place_typed(turn, args)
     return await my_office(turn)
 
@@ -117,6 +139,10 @@ async def office_pressed(turn: Turn, action: ShowOffice) -> Replies:
 
 @dialogue.command("hours")
 async def hours_command(turn: Turn, args: str = "") -> Replies:
+    mentioned = district_mentioned(args) if args.strip() else None
+    if mentioned is not None:
+        office = load_offices().for_district(mentioned.id)
+        return hours_for(turn, office.id if office else turn.person.office)
     return hours_for(turn, turn.person.office)
 
 
@@ -202,13 +228,29 @@ def hours_for(turn: Turn, office_id: str | None) -> Replies:
     lines.append(status_line(turn, office))
     for place in office.places:
         if place.hours is not None:
-            times = "; ".join(format_weekly_hours(place, lang)) or (place.hours_note or "")
-            lines.append(Msg("places.extra_place", name=place.name, times=times))
+            lines.append(Msg("places.extra_place", name=place.name, times=place_times(place, lang)))
         else:
             lines.append(Msg("places.extra_place_no_times", name=place.name))
     lines.append(Msg("places.as_of", date=format_date(office.hours_source.as_of, lang, with_year=True)))
     choices = rows([Choice(Msg("menu.book"), StartBooking()), Choice(Msg("common.menu"), OpenMenu())])
     return [Reply(_join(lines), choices=choices)]
+
+
+def place_times(place: Place, lang: str) -> Lines:
+    """Weekly times, monthly ones ("every 1st Wednesday of the month, 08:30–11:00") and the
+    school-holiday rule of an extra consultation place."""
+    parts: list[Msg | Plain] = []
+    for line in hours_lines(place.hours, lang):
+        if line.nth_of_month is None:
+            parts.append(Plain(f"{line.weekday_name} {line.times}"))
+        else:
+            parts.append(Msg("places.monthly_line", nth=line.nth_of_month, weekday=line.weekday_name,
+                             times=line.times))
+    if place.closed_in_school_holidays:
+        parts.append(Msg("places.not_in_school_holidays"))
+    if place.hours_note:
+        parts.append(Plain(place.hours_note))
+    return Lines(*parts, separator="; ")
 
 
 def today_line(turn: Turn, office: Office) -> Msg:

@@ -87,3 +87,13 @@ async def test_the_arabic_answer_keeps_addresses_and_times_intact(tg: Telegram) 
     await person.send("/hours")
     hours = (await tg.replies(person))[0].raw_text or ""
     assert f"{FSI}09:00–12:00{PDI}" in hours
+
+
+async def test_a_question_naming_a_district_gets_that_office_and_monthly_places(tg: Telegram) -> None:
+    person = tg.person(7104, "Test", language_code="de")
+    await person.send("Wann hat das Büro in Eving offen?")
+    hours = (await tg.replies(person))[0].text
+    assert hours.startswith("Sprechstunden lokal willkommen Eving/Scharnhorst")
+    assert "Montag 09:00–12:00" in hours and "Donnerstag 14:00–17:00" in hours
+    assert "Kautsky-Grundschule – jeden 1. Mittwoch im Monat, 08:30–11:00; nicht in den Schulferien" in hours
+    assert "Jetzt geöffnet bis 12:00" in hours  # the test clock is Monday 10:00
