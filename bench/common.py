@@ -45,13 +45,14 @@ def sqlite_url(path: Path) -> str:
 # --- /proc ------------------------------------------------------------------------------------
 
 def proc_status(pid: int) -> dict[str, int]:
-    """VmRSS / VmHWM (peak RSS) of a live process, in kB."""
+    """VmRSS, VmHWM (peak RSS), RssAnon and RssFile (file-backed, e.g. the mmap'd embedding model)
+    of a live process, in kB."""
     out: dict[str, int] = {}
     try:
         with open(f"/proc/{pid}/status") as handle:
             for line in handle:
                 key, _, value = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
+                if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
                     out[key] = int(value.split()[0])
     except OSError:
         pass
@@ -147,6 +148,11 @@ class Child:
     def rss_mb(self) -> float | None:
         rss = proc_status(self.pid).get("VmRSS")
         return None if rss is None else rss / 1024
+
+    def rss_parts_mb(self) -> dict[str, float]:
+        """RssAnon (the process's own heap) and RssFile (mapped files, reclaimable)."""
+        status = proc_status(self.pid)
+        return {key: status[key] / 1024 for key in ("RssAnon", "RssFile") if key in status}
 
     def cpu_seconds(self) -> float | None:
         return proc_cpu_seconds(self.pid)

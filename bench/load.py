@@ -551,8 +551,7 @@ class LoadConfig:
     duration: float = 20.0
     warmup: float = 3.0
     paced_duration: float = 30.0
-    think: tuple[float, float] = (2.0, 6.0)
-    shipped_capacity: float = 10.0
+    think: tuple[float, float] = (3.0, 7.0)
     only: str | None = None
     profile: Path | None = None  # a directory: py-spy profiles of the capacity phases
 
@@ -566,10 +565,7 @@ async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:  # type: ig
     if config.only in (None, "echo"):
         plans.append(("echo", [capacity, paced]))
     if config.only in (None, "bot"):
-        shipped = [paced]
-        if config.shipped_capacity:
-            shipped.append(("capacity", config.shipped_capacity, config.warmup, None))
-        plans.append(("bot", shipped))
+        plans.append(("bot", [paced]))
         plans.append(("bot-max", [capacity]))
     results: dict[str, Any] = {"config": {"users": config.users, "duration_s": config.duration,
                                           "paced_duration_s": config.paced_duration,
@@ -593,7 +589,6 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
     summary = {
         "throughput": get(bot_max, "capacity", "throughput"),
         "throughput_floor": get(echo, "capacity", "throughput"),
-        "throughput_shipped": get(bot, "capacity", "throughput"),
         "cpu_ms_per_update": get(bot_max, "capacity", "cpu_ms_per_update"),
         "cpu_ms_per_update_floor": get(echo, "capacity", "cpu_ms_per_update"),
         "capacity_p99_ms": get(bot_max, "capacity", "p99_ms"),
@@ -654,9 +649,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="capacity phase, seconds")
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--paced-duration", type=float, default=30.0)
-    parser.add_argument("--think", default="2,6", help="think time range in seconds, e.g. 2,6")
-    parser.add_argument("--shipped-capacity", type=float, default=10.0,
-                        help="seconds of closed-loop load on the shipped bot (0: skip)")
+    parser.add_argument("--think", default="3,7",
+                        help="paced phase: think time range in seconds (3,7: never more than the bot's "
+                             "20 updates per minute per person)")
     parser.add_argument("--only", choices=("bot", "echo"))
     parser.add_argument("--json", type=Path)
     parser.add_argument("--profile", type=Path, metavar="DIR",
@@ -664,8 +659,8 @@ def main() -> None:
     args = parser.parse_args()
     low, high = (float(x) for x in args.think.split(","))
     config = LoadConfig(users=args.users, duration=args.duration, warmup=args.warmup,
-                        paced_duration=args.paced_duration, think=(low, high),
-                        shipped_capacity=args.shipped_capacity, only=args.only, profile=args.profile)
+                        paced_duration=args.paced_duration, think=(low, high), only=args.only,
+                        profile=args.profile)
     results = asyncio.run(run_load(config))
     print_load(results)
     if args.json:

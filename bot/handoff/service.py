@@ -34,6 +34,7 @@ from bot.handoff.translate import Relayed, translate
 from bot.places import opening_hours
 from bot.places.calendar import to_local
 from bot.places.offices import load_offices
+from bot.storage.database import unit_of_work
 from bot.storage.models import Booking, Handoff, HandoffMessage, Person
 from bot.text.telegram_html import strip_control_characters
 
@@ -49,7 +50,7 @@ STAFF_LANGUAGE = staff_texts.STAFF_LANGUAGE
 
 async def latest_handoff(services: Services, person_id: int) -> Handoff | None:
     """The person's open handoff, else their most recent one."""
-    async with services.sessions() as session:
+    async with unit_of_work(services.sessions) as session:
         return await session.scalar(
             select(Handoff).where(Handoff.person_id == person_id)
             .order_by((Handoff.status == "open").desc(), Handoff.id.desc()).limit(1)
@@ -83,7 +84,7 @@ async def handoff_for_reply(session: AsyncSession, chat_id: int, message_id: int
 
 
 async def _upcoming_bookings(services: Services, person_id: int, now: datetime) -> list[datetime]:
-    async with services.sessions() as session:
+    async with unit_of_work(services.sessions) as session:
         return list((await session.scalars(
             select(Booking.starts_at).where(Booking.person_id == person_id, Booking.status == "booked",
                                             Booking.starts_at > now).order_by(Booking.starts_at)
@@ -91,14 +92,14 @@ async def _upcoming_bookings(services: Services, person_id: int, now: datetime) 
 
 
 async def _save(services: Services, handoff: Handoff, **values: Any) -> None:
-    async with services.sessions.begin() as session:
+    async with unit_of_work(services.sessions) as session:
         await session.execute(update(Handoff).where(Handoff.id == handoff.id).values(**values))
     for name, value in values.items():
         setattr(handoff, name, value)
 
 
 async def _record(services: Services, **values: Any) -> HandoffMessage:
-    async with services.sessions.begin() as session:
+    async with unit_of_work(services.sessions) as session:
         message = HandoffMessage(**values)
         session.add(message)
     return message
@@ -171,7 +172,7 @@ async def ensure_open(turn: Turn, current: Handoff | None, *, topic: str | None 
 
 async def _create(turn: Turn, *, topic: str | None, name: str | None) -> Handoff:
     services, person, desk = turn.services, turn.person, desk_of(turn)
-    async with services.sessions.begin() as session:
+    async with unit_of_work(services.sessions) as session:
         handoff = Handoff(person_id=person.id, status="open",
                           topic=topic if topic and topic not in staff_texts.NOT_TOPICS else None,
                           staff_chat_id=desk.chat_id, display_name=name, created_at=turn.now)
@@ -285,7 +286,7 @@ async def _copy_in(turn: Turn, handoff: Handoff, source: SourceMessage | None, k
 
 async def _quiet_for(services: Services, handoff: Handoff, now: datetime) -> bool:
     """True when the person has not written to staff for a while (then we confirm receipt)."""
-    async with services.sessions() as session:
+    async with unit_of_work(services.sessions) as session:
         last = await session.scalar(
             select(func.max(HandoffMessage.created_at)).where(HandoffMessage.handoff_id == handoff.id,
                                                                HandoffMessage.direction == "in")
@@ -419,7 +420,7 @@ async def offer_booking(services: Services, session: AsyncSession, handoff: Hand
 # --- the person's own requests ---------------------------------------------------------------
 
 async def show_original(turn: Turn, message_id: int) -> Replies:
-    async with turn.services.sessions() as session:
+    async with unit_of_work(turn.services.sessions) as session:
         original = await session.scalar(
             select(HandoffMessage.original).join(Handoff, Handoff.id == HandoffMessage.handoff_id)
             .where(HandoffMessage.id == message_id, HandoffMessage.direction == "out",

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from alembic import command
@@ -79,3 +82,23 @@ async def connect(url: str, *, attempts: int = 5, delay: float = 2.0) -> AsyncEn
         if attempt < attempts:
             await asyncio.sleep(delay)
     raise DatabaseUnavailable(f"cannot reach the database {safe_url(url)}: {last}")
+
+
+# The session of the turn being handled, if any (set by bot.core.turn.open_turn).
+turn_session: ContextVar[AsyncSession | None] = ContextVar("turn_session", default=None)
+
+
+@asynccontextmanager
+async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """Inside a turn: the turn's own session (its transaction commits or rolls back with the turn).
+    Elsewhere (jobs, the staff chat): a short transaction of its own, committed at the end.
+
+    One writer per turn matters on SQLite, where a second connection would wait for the write lock
+    the turn itself holds; everywhere it keeps a turn's changes all-or-nothing."""
+    current = turn_session.get()
+    if current is not None:
+        yield current
+        await current.flush()
+        return
+    async with sessions.begin() as own:
+        yield own

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.storage.database import unit_of_work
 from bot.storage.models import CachedTranslation
 from bot.translation.cache import text_hash
 
@@ -16,7 +17,7 @@ class DatabaseTranslationCache:
         self.sessions = sessions
 
     async def get(self, provider: str, source: str, target: str, text: str) -> str | None:
-        async with self.sessions() as session:
+        async with unit_of_work(self.sessions) as session:
             return await session.scalar(
                 select(CachedTranslation.translated).where(
                     CachedTranslation.provider == provider,
@@ -27,10 +28,11 @@ class DatabaseTranslationCache:
             )
 
     async def put(self, provider: str, source: str, target: str, text: str, translated: str) -> None:
-        try:
-            async with self.sessions.begin() as session:
-                session.add(CachedTranslation(provider=provider, source_language=source,
-                                              target_language=target, text_hash=text_hash(text),
-                                              translated=translated))
-        except IntegrityError:
-            pass  # another process stored the same translation first
+        async with unit_of_work(self.sessions) as session:
+            try:
+                async with session.begin_nested():  # a duplicate must not spoil the turn's transaction
+                    session.add(CachedTranslation(provider=provider, source_language=source,
+                                                  target_language=target, text_hash=text_hash(text),
+                                                  translated=translated))
+            except IntegrityError:
+                pass  # another process stored the same translation first

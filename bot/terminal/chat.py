@@ -19,12 +19,11 @@ from aiogram.fsm.storage.base import StorageKey
 from bot.bootstrap import build_foundation
 from bot.config import Settings
 from bot.content.locales import Catalog, html_to_plain
-from bot.core import people
 from bot.core.actions import Action
 from bot.core.conversation import Conversation
 from bot.core.events import CommandIn, Event, LocationIn, MediaIn, PressIn, TextIn
 from bot.core.replies import Choice, Link, Reply
-from bot.core.turn import Turn
+from bot.core.turn import open_turn
 from bot.dialogues import registry
 from bot.dialogues.basics import apology
 from bot.handoff.desk import attach as attach_staff_desk
@@ -120,22 +119,19 @@ async def chat(settings: Settings, *, lang: str | None = None, stdin: TextIO = s
     write("lokal willkommen — :quit beendet / ends the chat\n")
 
     async def turn_for(event: Event) -> None:
-        async with services.sessions() as session:
-            person, _ = await people.get_or_create(session, CHANNEL, "local")
-            if lang and person.language is None:
-                person.language = lang
-            turn = Turn(services=services, session=session, person=person, state=state,
-                        now=services.clock.now())
-            attach_staff_desk(turn.extra, staff_desk)
-            try:
+        shown_in = lang or "de"
+        try:
+            async with open_turn(services, CHANNEL, "local", state) as turn:
+                if lang and turn.person.language is None:
+                    turn.person.language = lang
+                attach_staff_desk(turn.extra, staff_desk)
                 replies = await conversation.handle(turn, event, language_hint=lang)
-                await session.commit()
-            except Exception:
-                # Same promise as on Telegram: an apology, a log line, and the chat goes on.
-                log.exception("terminal turn failed (person %s)", person.id)
-                await session.rollback()
-                replies = [apology()]
-            view.show(replies, turn.lang)
+                shown_in = turn.lang
+        except Exception:
+            # Same promise as on Telegram: an apology, a log line, and the chat goes on.
+            log.exception("terminal turn failed")
+            replies = [apology()]
+        view.show(replies, shown_in)
 
     try:
         await turn_for(CommandIn("start"))

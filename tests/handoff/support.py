@@ -13,13 +13,12 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.content.flows import FlowLibrary
 from bot.content.locales import Catalog, html_to_plain
-from bot.core import people
 from bot.core.actions import Action
 from bot.core.conversation import Conversation
 from bot.core.events import CommandIn, Event, MediaIn, PressIn, TextIn
 from bot.core.replies import Choice, Reply
 from bot.core.services import Services
-from bot.core.turn import Turn
+from bot.core.turn import open_turn
 from bot.dialogues import registry
 from bot.handoff.desk import DeskError, SourceMessage, Thread, ThreadGone, attach
 from bot.storage.conversation_storage import DatabaseStorage
@@ -168,17 +167,13 @@ class Chat:
                                 StorageKey(bot_id=0, chat_id=self.chat_id, user_id=self.chat_id))
 
     async def handle(self, event: Event) -> list[Reply]:
-        async with self.services.sessions() as session:
-            person, created = await people.get_or_create(session, "telegram", str(self.chat_id))
-            if created:
-                person.language = self.lang
-                person.office = self.office
-            turn = Turn(services=self.services, session=session, person=person, state=self.state,
-                        now=self.services.clock.now(), display_name=self.display_name)
+        async with open_turn(self.services, "telegram", str(self.chat_id), self.state, display_name=self.display_name) as turn:
+            if turn.person.language is None:  # a new person
+                turn.person.language = self.lang
+                turn.person.office = self.office
             attach(turn.extra, self.desk, SourceMessage(self.chat_id, next(self._message_ids)))
             self.last = await Conversation(registry()).handle(turn, event)
-            await session.commit()
-            self.person_id = person.id
+            self.person_id = turn.person.id
         return self.last
 
     async def command(self, name: str, args: str = "") -> list[Reply]:
