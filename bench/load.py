@@ -514,6 +514,15 @@ async def run_target(name: str, *, spec: ApiSpec, users: int, phases: list[tuple
             if replied is None:
                 raise RuntimeError(f"{name} did not answer /start within 120 s:\n{child.log_tail()}")
             result["startup_s"] = replied - child.started_at
+            # Where the start-up went: until the first Bot API request (interpreter, imports,
+            # database, texts, models), until the first getUpdates (command menu, webhook), the rest.
+            first = min((r.started_at for r in server.requests), default=None)
+            polls = [r.started_at for r in server.requests if r.method == "getUpdates"]
+            offset = time.monotonic() - time.perf_counter()  # requests carry time.monotonic()
+            if first is not None:
+                result["startup_first_request_s"] = first - offset - child.started_at
+            if polls:
+                result["startup_first_poll_s"] = min(polls) - offset - child.started_at
             result["startup_cpu_s"] = child.cpu_seconds()
             result["rss_after_start_mb"] = child.rss_mb()
             await drain(server)
@@ -560,7 +569,7 @@ async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:  # type: ig
     spec = ApiSpec.load()
     questions = load_questions()
     capacity = ("capacity", config.duration, config.warmup, None)
-    paced = ("paced", config.paced_duration, config.think[1], config.think)
+    paced = ("paced", config.paced_duration, config.think[0] + 1.0, config.think)
     plans: list[tuple[str, list]] = []
     if config.only in (None, "echo"):
         plans.append(("echo", [capacity, paced]))
@@ -629,6 +638,8 @@ def print_load(results: dict[str, Any]) -> None:
         rows.append((f"{label}: generator CPU", *(cell(t, phase, "generator_cpu_share", ".2f") for t in TARGETS)))
         rows.append((f"{label}: timeouts", *(cell(t, phase, "timeouts", ".0f") for t in TARGETS)))
     rows.append(("start-up s", *(fmt((results.get(t) or {}).get("startup_s"), ".2f") for t in TARGETS)))
+    rows.append(("  ...to 1st request s", *(fmt((results.get(t) or {}).get("startup_first_request_s"), ".2f") for t in TARGETS)))
+    rows.append(("  ...to 1st getUpdates s", *(fmt((results.get(t) or {}).get("startup_first_poll_s"), ".2f") for t in TARGETS)))
     rows.append(("peak RSS MB", *(fmt((results.get(t) or {}).get("peak_rss_mb"), ".0f") for t in TARGETS)))
     widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
     for row in rows:

@@ -1,7 +1,7 @@
 """Memory of the bot process with 10,000 stored conversations, against the same bot on an empty
 database.
 
-    /work/main/.venv/bin/python bench/memory_conversations.py [--people 10000] [--active 60]
+    /work/main/.venv/bin/python bench/memory_conversations.py [--people 10000] [--active 40]
 
 For each of two fresh SQLite databases (migrated like the bot does it):
   empty     nothing stored
@@ -113,7 +113,7 @@ async def measure_one(label: str, *, spec: ApiSpec, tmp: Path, people: int, acti
                         await user.send(text)
                         if await watch.until(lambda: True if len(watch.events) > mark else None, 20):
                             answered += 1
-                        await asyncio.sleep(0.3)  # a person reads; stays under the flood limits
+                        await asyncio.sleep(0.2)  # a person reads; stays under the flood limits
 
             await asyncio.gather(*(talk(user, n) for n, user in enumerate(users)))
             await drain(server)
@@ -130,7 +130,7 @@ async def measure_one(label: str, *, spec: ApiSpec, tmp: Path, people: int, acti
     return result
 
 
-async def run_memory(people: int = 10_000, active: int = 60, log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def run_memory(people: int = 10_000, active: int = 40, log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     spec = ApiSpec.load()
     questions = load_questions()
     out: dict[str, Any] = {}
@@ -146,7 +146,7 @@ async def run_memory(people: int = 10_000, active: int = 60, log=print) -> dict[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--active", type=int, default=60)
+    parser.add_argument("--active", type=int, default=40)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = asyncio.run(run_memory(args.people, args.active))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.core.services import Services
 
 log = logging.getLogger(__name__)
+LAST_SEEN_EVERY = timedelta(hours=1)  # resolution of Person.last_seen_at
 
 
 async def get_or_create(session: AsyncSession, channel: str, external_id: str) -> tuple[Person, bool]:
@@ -22,7 +23,12 @@ async def get_or_create(session: AsyncSession, channel: str, external_id: str) -
     query = select(Person).where(Person.channel == channel, Person.external_id == external_id)
     person = await session.scalar(query)
     if person is not None:
-        person.last_seen_at = utcnow()
+        now = utcnow()
+        # Refreshed at most once per LAST_SEEN_EVERY: writing it on every turn made every turn a
+        # writer from its first query on, which on SQLite means holding the one write lock for
+        # the whole turn (understanding included) while every other turn waits (bench/README.md).
+        if person.last_seen_at is None or now - person.last_seen_at >= LAST_SEEN_EVERY:
+            person.last_seen_at = now
         if not person.active:
             person.active = True  # writing to us again means they unblocked the bot
         return person, False

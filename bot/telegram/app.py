@@ -32,7 +32,7 @@ from bot.telegram.middlewares.errors import ApologizeOnError
 from bot.telegram.middlewares.flood import FloodCounter, MemoryFloodCounter, RedisFloodCounter, SlowDownFloods
 from bot.telegram.middlewares.turn import MAX_CONCURRENT_TURNS, TurnMiddleware
 from bot.telegram.outbox import TelegramOutbox
-from bot.telegram.ratelimit import OutboundRateLimiter
+from bot.telegram.ratelimit import OutboundLimits, OutboundRateLimiter
 from bot.telegram.render import TelegramRenderer
 from bot.telegram.response_models import KeepResponseModels
 from bot.telegram.routers import buttons, commands, fallback, membership, messages
@@ -65,13 +65,13 @@ class TelegramApp:
         await self.foundation.close()
 
 
-def build_bot(settings: Settings) -> Bot:
+def build_bot(settings: Settings, *, outbound_limits: OutboundLimits | None = None) -> Bot:
     assert settings.bot_token is not None
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     bot = Bot(settings.bot_token, session=session,
               default=DefaultBotProperties(parse_mode=ParseMode.HTML,
                                            link_preview=LinkPreviewOptions(is_disabled=True)))
-    bot.session.middleware(OutboundRateLimiter())  # every send: flood limits, 429s, 5xx retries
+    bot.session.middleware(OutboundRateLimiter(outbound_limits))  # every send: flood limits, 429s, 5xx retries
     bot.session.middleware(KeepResponseModels())  # parse answers without rebuilding their models
     return bot
 
@@ -117,11 +117,12 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
 
 
 async def build_app(settings: Settings, *, clock: Clock | None = None,
-                    translator: Translator | None = None, db_attempts: int = 5) -> TelegramApp:
+                    translator: Translator | None = None, db_attempts: int = 5,
+                    outbound_limits: OutboundLimits | None = None) -> TelegramApp:
     outbox = TelegramOutbox(settings.staff_chat_id)
     foundation = await build_foundation(settings, outbox, clock=clock, translator=translator,
                                         db_attempts=db_attempts)
-    bot = build_bot(settings)
+    bot = build_bot(settings, outbound_limits=outbound_limits)
     renderer = TelegramRenderer(bot, foundation.services.catalog)
     outbox.renderer = renderer
     outbox.services = foundation.services

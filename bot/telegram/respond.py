@@ -13,6 +13,12 @@ from bot.telegram.render import TelegramRenderer
 async def respond(chat_id: int, event: Event, *, turn: Turn, conversation: Conversation,
                   renderer: TelegramRenderer, language_hint: str | None) -> None:
     replies = await conversation.handle(turn, event, language_hint=language_hint)
+    # Commit before sending: the replies only promise what is stored (a booking confirmation is
+    # never sent for a booking that then fails to commit), and on SQLite the turn's write lock is
+    # not held while we wait for Telegram (and for the outbound flood limits), which serialised
+    # every other turn behind each send (bench/README.md). Anything after this is a new transaction,
+    # committed when the turn ends.
+    await turn.session.commit()
     try:
         await renderer.send(chat_id, replies, turn.lang)
     except TelegramForbiddenError:

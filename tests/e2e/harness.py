@@ -17,6 +17,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
 from bot.telegram.app import TelegramApp, build_app, run_polling
+from bot.telegram.ratelimit import OutboundLimits
 from bot.translation import FakeTranslator
 from tests.fakebotapi import FakeBotAPI, FakeGroup, FakeUser, StoredMessage
 
@@ -33,10 +34,15 @@ class Telegram:
     _polling: asyncio.Task[None] | None = None
     _users: dict[int, FakeUser] = field(default_factory=dict)
     in_flight: int = 0
+    # Telegram's real limits pace a conversation at about a message a second per chat; the fake
+    # server does not need that (tests of the limiter itself are in tests/reminders).
+    outbound_limits: OutboundLimits = field(default_factory=lambda: OutboundLimits(
+        private_per_second=1000.0, private_burst=1000, global_per_second=10_000.0, group_per_minute=100_000))
     handled_ids: set[int] = field(default_factory=set)
 
     async def start(self) -> None:
-        self.app = await build_app(self.settings, clock=self.clock, translator=self.translator, db_attempts=1)
+        self.app = await build_app(self.settings, clock=self.clock, translator=self.translator, db_attempts=1,
+                                   outbound_limits=self.outbound_limits)
         self.app.dispatcher.update.outer_middleware(self._track)
         self._polling = asyncio.create_task(run_polling(self.app, handle_signals=False, polling_timeout=1))
         await self.server.wait_for(lambda r: r.method == "getUpdates", timeout=10)

@@ -20,9 +20,8 @@ NEXT_STEP_LABELS = {
 
 @pytest.mark.parametrize("language", ["de", "ar"])
 async def test_every_flow_and_step_answers_with_a_way_on(tmp_path: Path, clock: FakeClock, language: str) -> None:
-    # Content, not storage, is tested here: SQLite only (the walk takes a minute per language, as the
-    # outbound limit of about one message a second per chat applies). Tapping through every step is
-    # also faster than the inbound flood limit allows.
+    # Content, not storage, is tested here: SQLite only. Tapping through every step is faster than
+    # the inbound flood limit allows a person.
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'flows.sqlite3'}"
     await migrate(db_url)
     async with running_bot(db_url, clock, FLOOD_LIMIT_PER_MINUTE=10_000) as tg:
