@@ -47,9 +47,14 @@ def build_router(staff_chat_id: int) -> Router:
         if booking.status in ("attended", "no_show") and isinstance(message, Message) and (
                 changed or message.reply_markup is not None):
             marked_by = query.from_user.first_name if changed and services.settings.show_staff_names else None
+            text = outcome_text(booking, catalog, marked_by=marked_by)
             try:
-                await message.edit_text(outcome_text(booking, catalog, marked_by=marked_by), reply_markup=None)
-            except TelegramBadRequest as exc:  # e.g. "message is not modified", or too old to edit
-                log.info("attendance question for booking %s not edited: %s", booking.id, exc.message)
+                await message.edit_text(text, reply_markup=None)
+            except TelegramBadRequest as exc:
+                if "not modified" in exc.message:
+                    return  # already shows the outcome
+                # Gone or too old to edit: say it anew, so the outcome is never lost.
+                log.info("attendance question for booking %s not edited (%s); sent anew", booking.id, exc.message)
+                await message.answer(text)
 
     return router
