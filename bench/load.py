@@ -572,7 +572,9 @@ async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:  # type: ig
     paced = ("paced", config.paced_duration, config.think[0] + 1.0, config.think)
     plans: list[tuple[str, list]] = []
     if config.only in (None, "echo"):
-        plans.append(("echo", [capacity, paced]))
+        # The echo floor's paced latency is a few ms with little spread: half the time is plenty.
+        echo_paced = ("paced", max(5.0, config.paced_duration / 2), paced[2], paced[3])
+        plans.append(("echo", [capacity, echo_paced]))
     if config.only in (None, "bot"):
         plans.append(("bot", [paced]))
         plans.append(("bot-max", [capacity]))

@@ -58,15 +58,29 @@ async def run_all(quick: bool, postgres: bool) -> dict[str, Any]:
     results: dict[str, Any] = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                                "machine": machine(), "quick": quick}
     started = time.perf_counter()
+    sections: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> None:
+        sections[name] = round(time.perf_counter() - since, 1)
+
+    t = time.perf_counter()
     results["understanding"] = understanding()
+    lap("understanding", t)
+    t = time.perf_counter()
     results["booking_sqlite"] = await run_booking(20 if quick else 50, log=log)
     if postgres:
         results["booking_postgres"] = await run_booking_postgres(20 if quick else 50, log=log)
-    results["memory"] = await run_memory(10_000, 20 if quick else 40, log=log)
+    lap("booking", t)
+    t = time.perf_counter()
+    results["memory"] = await run_memory(10_000, 20 if quick else 30, log=log)
+    lap("memory", t)
+    t = time.perf_counter()
     config = (LoadConfig(users=20, duration=8, warmup=2, paced_duration=10) if quick
               else LoadConfig(users=50, duration=15, warmup=3, paced_duration=20))
     results["load"] = await run_load(config, log=log)
+    lap("load", t)
     results["seconds"] = time.perf_counter() - started
+    results["section_seconds"] = sections
     results["machine"]["load_average_end"] = machine()["load_average"]
     return results
 
@@ -132,7 +146,7 @@ def print_table(results: dict[str, Any]) -> None:
     mach = results["machine"]
     print(f"\n  {results['date']}  {mach['cores']} cores ({mach['cpu']}), Python {mach['python']}, load average "
           f"{mach['load_average'][0]} at the start, {mach['load_average_end'][0]} at the end; "
-          f"{results['seconds']:.0f} s")
+          f"{results['seconds']:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in results['section_seconds'].items())})")
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from bot.content.problems import Problem
-from bot.places.datafile import DATA_DIR, Fields, PlacesDataError, Source, cached_by_mtime, display_path, read_yaml
+from bot.places.datafile import DATA_DIR, Fields, Source, parsed_file_loader
 
 TZ = ZoneInfo("Europe/Berlin")
 CALENDAR_FILE = DATA_DIR / "calendar.yaml"
@@ -151,15 +151,7 @@ def parse_school_calendar(document: object, file: str, problems: list[Problem]) 
     return SchoolCalendar(periods=tuple(periods), source=source)
 
 
-def _load_school_calendar(path: Path) -> SchoolCalendar:
-    problems: list[Problem] = []
-    calendar = parse_school_calendar(read_yaml(path), display_path(path), problems)
-    if problems:
-        raise PlacesDataError(problems)
-    return calendar
-
-
-_load_school_calendar_cached = cached_by_mtime(_load_school_calendar)
+_load_school_calendar_cached = parsed_file_loader(parse_school_calendar)
 
 
 def load_school_calendar(path: Path | None = None) -> SchoolCalendar:

@@ -70,6 +70,20 @@ def read_yaml(path: Path) -> Any:
         raise PlacesDataError([Problem(file, where, f"is not valid YAML: {reason}")]) from exc
 
 
+def parsed_file_loader(parse: Callable[[Any, str, list[Problem]], T]) -> Callable[[Path], T]:
+    """A cached loader for one kind of data file: `parse(document, file, problems)` collects every
+    problem; any problem raises PlacesDataError naming file and key."""
+
+    def load(path: Path) -> T:
+        problems: list[Problem] = []
+        result = parse(read_yaml(path), display_path(path), problems)
+        if problems:
+            raise PlacesDataError(problems)
+        return result
+
+    return cached_by_mtime(load)
+
+
 def cached_by_mtime(load: Callable[[Path], T]) -> Callable[[Path], T]:
     """Cache `load(path)` per file, re-reading it when the file changes on disk.
 

@@ -28,11 +28,8 @@ from bot.places import names
 from bot.places.datafile import (
     DATA_DIR,
     Fields,
-    PlacesDataError,
     Source,
-    cached_by_mtime,
-    display_path,
-    read_yaml,
+    parsed_file_loader,
 )
 from bot.places.geo import GeoPoint, haversine_km, within_outline
 
@@ -371,15 +368,7 @@ def _pair(value: object) -> tuple[float, float] | None:
     return None
 
 
-def _load_districts(path: Path) -> DistrictDirectory:
-    problems: list[Problem] = []
-    directory = parse_districts(read_yaml(path), display_path(path), problems)
-    if problems:
-        raise PlacesDataError(problems)
-    return directory
-
-
-_load_districts_cached = cached_by_mtime(_load_districts)
+_load_districts_cached = parsed_file_loader(parse_districts)
 
 
 def load_districts(path: Path | None = None) -> DistrictDirectory:

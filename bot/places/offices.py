@@ -26,9 +26,7 @@ from bot.places.datafile import (
     Fields,
     PlacesDataError,
     Source,
-    cached_by_mtime,
-    display_path,
-    read_yaml,
+    parsed_file_loader,
 )
 from bot.places.geo import GeoPoint
 from bot.places.timetable import TimeRange, WeeklyHours, WeeklyRule, parse_weekly_hours
@@ -371,15 +369,7 @@ def _parse_place(item: Fields, office_id: str) -> Place | None:
     )
 
 
-def _load_offices(path: Path) -> OfficeDirectory:
-    problems: list[Problem] = []
-    directory = parse_offices(read_yaml(path), display_path(path), problems)
-    if problems:
-        raise PlacesDataError(problems)
-    return directory
-
-
-_load_offices_cached = cached_by_mtime(_load_offices)
+_load_offices_cached = parsed_file_loader(parse_offices)
 
 
 def load_offices(path: Path | None = None) -> OfficeDirectory:

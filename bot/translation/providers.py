@@ -12,16 +12,11 @@ pair and the exception *type*: `deep_translator`'s own exceptions embed the text
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
+from types import ModuleType
 from typing import Any, Callable, Final, Literal
-
-import deep_translator
-from deep_translator.constants import (
-    DEEPL_LANGUAGE_TO_CODE,
-    GOOGLE_LANGUAGES_TO_CODES,
-    MY_MEMORY_LANGUAGES_TO_CODES,
-)
 
 from bot.translation.base import AUTO, Translation, TranslationFailed
 
@@ -29,6 +24,14 @@ log = logging.getLogger(__name__)
 
 ProviderName = Literal["google", "deepl", "libre", "mymemory"]
 PROVIDERS: Final[tuple[ProviderName, ...]] = ("google", "deepl", "libre", "mymemory")
+
+def _deep_translator() -> ModuleType:
+    """`deep_translator`, imported on first use: it brings requests and BeautifulSoup along (~0.3 s
+    and ~6 MB at every start, bench/README.md), which a bot with TRANSLATOR=none never needs."""
+    import deep_translator
+
+    return deep_translator
+
 
 # Looked up on the `deep_translator` module at call time, so tests can monkeypatch the class.
 _CLASS_NAMES: Final[dict[str, str]] = {
@@ -54,13 +57,10 @@ class NoTranslator:
 # --- language codes ---------------------------------------------------------------------------
 # Our codes are ISO 639-1 (plus "ckb" for Sorani); "ku" means Kurmanji, as at Google.
 
-_GOOGLE_CODES: Final[frozenset[str]] = frozenset(GOOGLE_LANGUAGES_TO_CODES.values())
 # Google still uses a few legacy or regional codes.
 _GOOGLE_OVERRIDES: Final[dict[str, str]] = {
     "zh": "zh-CN", "he": "iw", "jv": "jw", "nb": "no", "fil": "tl", "mni": "mni-Mtei",
 }
-
-_DEEPL_CODES: Final[frozenset[str]] = frozenset(DEEPL_LANGUAGE_TO_CODE.values())
 
 # MyMemory wants locale codes ("de-DE"). Where the table lists several for one language, the
 # standard variety wins; these are the ones the rule "xx-XX" does not pick by itself.
@@ -70,9 +70,9 @@ _MYMEMORY_PREFERRED: Final[dict[str, str]] = {
 }
 
 
-def _mymemory_table() -> dict[str, str]:
+def _mymemory_table(locale_codes: dict[str, str]) -> dict[str, str]:
     by_language: dict[str, list[str]] = {}
-    for locale_code in MY_MEMORY_LANGUAGES_TO_CODES.values():
+    for locale_code in locale_codes.values():
         by_language.setdefault(locale_code.split("-")[0], []).append(locale_code)
     table: dict[str, str] = {}
     for language, options in by_language.items():
@@ -82,7 +82,13 @@ def _mymemory_table() -> dict[str, str]:
     return table
 
 
-_MYMEMORY_CODES: Final[dict[str, str]] = _mymemory_table()
+@functools.cache
+def _codes() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    """Google's and DeepL's codes and the MyMemory table, from deep_translator on first use."""
+    from deep_translator import constants
+    return (frozenset(constants.GOOGLE_LANGUAGES_TO_CODES.values()),
+            frozenset(constants.DEEPL_LANGUAGE_TO_CODE.values()),
+            _mymemory_table(constants.MY_MEMORY_LANGUAGES_TO_CODES))
 
 
 def provider_language_code(provider: str, language: str) -> str | None:
@@ -91,17 +97,17 @@ def provider_language_code(provider: str, language: str) -> str | None:
         if language == AUTO:
             return AUTO
         code = _GOOGLE_OVERRIDES.get(language, language)
-        return code if code in _GOOGLE_CODES else None
+        return code if code in _codes()[0] else None
     if provider == "deepl":
         # deep_translator 1.9 sends "auto" verbatim, which DeepL rejects: no auto-detection here.
-        return language if language in _DEEPL_CODES else None
+        return language if language in _codes()[1] else None
     if provider == "libre":
         # deep_translator's Libre table knows only 17 languages; a LibreTranslate server usually has
         # more (uk, fa, bg, ro...). The server is the authority: pass the code on, it answers 400
         # for languages it lacks, which becomes TranslationFailed like any other error.
         return language
     if provider == "mymemory":
-        return _MYMEMORY_CODES.get(language)
+        return _codes()[2].get(language)
     raise ValueError(f"unknown provider {provider!r}")
 
 
@@ -181,7 +187,7 @@ class DeepTranslatorProvider:
         return Translation(result, source, target, self.name, machine=True)
 
     def _make_client(self, source_code: str, target_code: str) -> Any:
-        cls = getattr(deep_translator, _CLASS_NAMES[self.name])
+        cls = getattr(_deep_translator(), _CLASS_NAMES[self.name])
         if self.name == "deepl":
             # Keys of DeepL's free plan end in ":fx" and only work on the free endpoint.
             assert self._api_key is not None
