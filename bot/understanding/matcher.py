@@ -296,12 +296,12 @@ def _embed_chunked(model: Any, texts: list[str], chunk: int = 64) -> np.ndarray:
 def _prepare_engine_env(threads: int | None) -> None:
     """OpenMP settings of the C engine, read once when its library is first loaded.
 
-    Measured on the 2-core host, per query: OpenMP's default (long busy-waiting) gave p50 ~13 ms
-    when idle but p99 above 1 s as soon as other processes used the cores, because a descheduled
-    worker stalls the spinning one. A short spin (GOMP_SPINCOUNT=1000) keeps most of the idle
-    speed and bounded tails under load; ``threads=1`` (or ``LW_UNDERSTANDING_THREADS=1``) is the
-    most predictable choice on a busy host (p50 ~22 ms idle or loaded). Explicit environment
-    settings always win.
+    Measured on the 2-core host, embedding one query: OpenMP's default (long busy-waiting) gave
+    p50 ~13-15 ms when idle but p99 above 1 s once other processes used the cores (a descheduled
+    worker stalls the spinning one). A short spin (GOMP_SPINCOUNT=1000) measured p50 ~11.5 ms /
+    p99 ~18 ms idle and p50 ~30 ms / p99 ~60-85 ms under load; ``threads=1`` (or
+    ``LW_UNDERSTANDING_THREADS=1``) ~19-24 ms / ~70 ms either way, the most predictable choice
+    on a busy host. Explicit environment settings always win.
     """
     os.environ.setdefault("GOMP_SPINCOUNT", "1000")
     threads = threads or int(os.environ.get("LW_UNDERSTANDING_THREADS") or 0) or None
