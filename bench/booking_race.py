@@ -171,8 +171,8 @@ async def run_booking(people: int = 50, db_url: str | None = None, log=print) ->
 
 
 def print_booking(result: dict[str, Any]) -> None:
-    if "skipped" in result:
-        print(f"  booking race: skipped: {result['skipped']}")
+    if "skipped" in result or "error" in result:
+        print(f"  booking race: {'skipped: ' + result['skipped'] if 'skipped' in result else 'FAILED: ' + result['error']}")
         return
     for name in ("sequential", "spread", "same_slot"):
         r = result[name]

@@ -59,26 +59,25 @@ async def run_all(quick: bool, postgres: bool) -> dict[str, Any]:
                                "machine": machine(), "quick": quick}
     started = time.perf_counter()
     sections: dict[str, float] = {}
+    async def section(name: str, key: str, make) -> None:  # type: ignore[no-untyped-def]
+        """Run one benchmark; a failure is recorded and printed, and the others still run."""
+        t = time.perf_counter()
+        try:
+            results[key] = await make()
+        except Exception as exc:  # noqa: BLE001 - report, carry on
+            log(f"  {name} FAILED: {type(exc).__name__}: {exc}"[:2000])
+            results[key] = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
+        sections[name] = sections.get(name, 0.0) + round(time.perf_counter() - t, 1)
 
-    def lap(name: str, since: float) -> None:
-        sections[name] = round(time.perf_counter() - since, 1)
-
-    t = time.perf_counter()
-    results["understanding"] = understanding()
-    lap("understanding", t)
-    t = time.perf_counter()
-    results["booking_sqlite"] = await run_booking(20 if quick else 50, log=log)
-    if postgres:
-        results["booking_postgres"] = await run_booking_postgres(20 if quick else 50, log=log)
-    lap("booking", t)
-    t = time.perf_counter()
-    results["memory"] = await run_memory(10_000, 20 if quick else 30, log=log)
-    lap("memory", t)
-    t = time.perf_counter()
+    people = 20 if quick else 50
     config = (LoadConfig(users=20, duration=8, warmup=2, paced_duration=10) if quick
               else LoadConfig(users=50, duration=15, warmup=3, paced_duration=20))
-    results["load"] = await run_load(config, log=log)
-    lap("load", t)
+    await section("understanding", "understanding", lambda: asyncio.to_thread(understanding))
+    await section("booking", "booking_sqlite", lambda: run_booking(people, log=log))
+    if postgres:
+        await section("booking", "booking_postgres", lambda: run_booking_postgres(people, log=log))
+    await section("memory", "memory", lambda: run_memory(10_000, 20 if quick else 30, log=log))
+    await section("load", "load", lambda: run_load(config, log=log))
     results["seconds"] = time.perf_counter() - started
     results["section_seconds"] = sections
     results["machine"]["load_average_end"] = machine()["load_average"]
@@ -87,9 +86,9 @@ async def run_all(quick: bool, postgres: bool) -> dict[str, Any]:
 
 def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     """(figure, value, baseline, ratio, target) for the table."""
-    s = results["load"]["summary"]
-    u = results["understanding"]
-    m = results["memory"]
+    s = results.get("load", {}).get("summary", {})
+    u = results.get("understanding", {})
+    m = results.get("memory", {})
     out: list[tuple[str, str, str, str, str]] = []
 
     def add(name: str, value: Any, base: Any, spec: str, target: str, unit: str = "") -> None:
@@ -124,8 +123,9 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
         b = results.get(key)
         if not b:
             continue
-        if "skipped" in b:
-            out.append((f"booking race ({label})", "skipped", "", "", b["skipped"][:40]))
+        if "skipped" in b or "error" in b:
+            out.append((f"booking race ({label})", "skipped" if "skipped" in b else "FAILED", "", "",
+                        (b.get("skipped") or b.get("error") or "")[:60]))
             continue
         add(f"booking race {label}, attempts/s", b["spread"]["attempts_per_s"], b["sequential"]["attempts_per_s"], ".1f",
             f"overbooked: {b['overbooked_slots']}")
@@ -160,7 +160,7 @@ def main() -> None:
     text = json.dumps(results, indent=2, default=str)
     (RESULTS / "latest.json").write_text(text)
     (RESULTS / f"{results['date'].replace(':', '')}.json").write_text(text)
-    if args.details:
+    if args.details and "summary" in results.get("load", {}):
         print()
         print_load(results["load"])
         for key in ("booking_sqlite", "booking_postgres"):

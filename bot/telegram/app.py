@@ -15,7 +15,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
 
 from bot.clock import Clock
@@ -43,6 +42,7 @@ from bot.telegram.staff_desk import HandoffDeskMiddleware, TelegramStaffDesk
 from bot.translation import Translator
 
 if TYPE_CHECKING:
+    from aiogram.fsm.storage.redis import RedisStorage
     from aiohttp import web
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,8 @@ def build_bot(settings: Settings, *, outbound_limits: OutboundLimits | None = No
 
 def build_storage(settings: Settings, foundation: Foundation) -> tuple[BaseStorage, BaseEventIsolation]:
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisEventIsolation
+        # Imported only when configured: the redis client is ~6 MB and ~0.1 s at every start.
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
         storage = RedisStorage.from_url(settings.redis_url)
         return storage, RedisEventIsolation(redis=storage.redis)
@@ -127,9 +128,10 @@ async def build_app(settings: Settings, *, clock: Clock | None = None,
     outbox.renderer = renderer
     outbox.services = foundation.services
     storage, isolation = build_storage(settings, foundation)
-    if isinstance(storage, RedisStorage):
-        await _reach_redis(storage, settings.redis_url or "", attempts=db_attempts)
-    flood_counter: FloodCounter = (RedisFloodCounter(storage.redis) if isinstance(storage, RedisStorage)
+    redis_storage = storage if settings.redis_url else None  # a RedisStorage (build_storage)
+    if redis_storage is not None:
+        await _reach_redis(redis_storage, settings.redis_url or "", attempts=db_attempts)  # type: ignore[arg-type]
+    flood_counter: FloodCounter = (RedisFloodCounter(redis_storage.redis) if redis_storage is not None  # type: ignore[attr-defined]
                                    else MemoryFloodCounter())
     dispatcher = build_dispatcher(foundation, renderer, storage, isolation, flood_counter)
     return TelegramApp(bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer)
