@@ -182,12 +182,22 @@ class Child:
             return ""
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the benchmark process dies (Linux), so a bot under
+    test never outlives an interrupted benchmark, polling a fake server that is gone."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 async def spawn(args: list[str], env: dict[str, str], log_path: Path) -> Child:
     """Start `python <args>` in the project root, stdout+stderr to `log_path`."""
     log = open(log_path, "wb")  # noqa: SIM115 - the child owns it until it exits
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(PYTHON, *args, cwd=ROOT, env=env,
-                                                   stdout=log, stderr=asyncio.subprocess.STDOUT)
+                                                   stdout=log, stderr=asyncio.subprocess.STDOUT,
+                                                   preexec_fn=_die_with_parent)
     log.close()
     return Child(process, started, log_path)
 
