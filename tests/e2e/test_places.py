@@ -8,8 +8,17 @@ from bot.places.geo import offset
 from bot.places.offices import load_offices
 from bot.text.bidi import FSI, PDI
 from tests.e2e.harness import Telegram, buttons
+from tests.fakebotapi import FakeUser
 
 DISTRICT_IDS = [d.id for d in load_districts().all]
+
+
+async def asked_where_they_live(tg: Telegram, user_id: int, language_code: str = "de") -> FakeUser:
+    """A person who typed /office and now sees the question where they live."""
+    person = tg.person(user_id, "Test", language_code=language_code)
+    await person.send("/office")
+    await tg.replies(person)
+    return person
 
 
 async def test_a_location_in_each_of_the_12_districts_finds_its_office(tg: Telegram) -> None:
@@ -17,9 +26,7 @@ async def test_a_location_in_each_of_the_12_districts_finds_its_office(tg: Teleg
     for number, district in enumerate(load_districts().all):
         stadtteil = district.stadtteile[0]
         lat, lon = offset(stadtteil.centre.lat, stadtteil.centre.lon, north_km=0.2, east_km=0.2)
-        person = tg.person(7000 + number, "Test", language_code="de")
-        await person.send("/office")
-        await tg.replies(person)
+        person = await asked_where_they_live(tg, 7000 + number)
         await person.share_location(lat, lon)
         replies = await tg.replies(person)
         office = offices.for_district(district.id)
@@ -40,18 +47,14 @@ async def test_a_location_in_each_of_the_12_districts_finds_its_office(tg: Teleg
     ("44339", "Eving/Scharnhorst"),
 ])
 async def test_typed_names_and_postal_codes(tg: Telegram, typed: str, office_name: str) -> None:
-    person = tg.person(7100, "Test", language_code="de")
-    await person.send("/office")
-    await tg.replies(person)
+    person = await asked_where_they_live(tg, 7100)
     await person.send(typed)
     card = (await tg.replies(person))[0].text
     assert f"lokal willkommen {office_name}" in card
 
 
 async def test_a_postal_code_in_two_districts_asks_which_one(tg: Telegram) -> None:
-    person = tg.person(7101, "Test", language_code="de")
-    await person.send("/office")
-    await tg.replies(person)
+    person = await asked_where_they_live(tg, 7101)
     await person.send("44357")
     question = (await tg.replies(person))[0]
     assert "gehört zu mehreren Stadtbezirken" in question.text
@@ -62,9 +65,7 @@ async def test_a_postal_code_in_two_districts_asks_which_one(tg: Telegram) -> No
 
 
 async def test_a_place_outside_dortmund_says_what_the_network_serves(tg: Telegram) -> None:
-    person = tg.person(7102, "Test", language_code="de")
-    await person.send("/office")
-    await tg.replies(person)
+    person = await asked_where_they_live(tg, 7102)
     await person.share_location(52.52, 13.405)  # Berlin
     replies = await tg.replies(person)
     assert "nicht in Dortmund" in replies[0].text
@@ -73,9 +74,7 @@ async def test_a_place_outside_dortmund_says_what_the_network_serves(tg: Telegra
 
 
 async def test_the_arabic_answer_keeps_addresses_and_times_intact(tg: Telegram) -> None:
-    person = tg.person(7103, "Rami", language_code="ar")
-    await person.send("/office")
-    await tg.replies(person)
+    person = await asked_where_they_live(tg, 7103, language_code="ar")
     await person.send("Eving")
     card = (await tg.replies(person))[0]
     raw = card.raw_text or ""
