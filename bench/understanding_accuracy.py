@@ -29,7 +29,6 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -104,6 +104,13 @@ class Catalog:
     def supports(self, language: str | None) -> bool:
         return language in self.locales
 
+    def language_for_app(self, app_language: str | None) -> str:
+        """A curated language for a chat app's language code ("uk", "pt-BR", None), German otherwise.
+        For answers outside a turn (an apology, a slow-down, an outdated button), where the person's
+        stored choice is not at hand."""
+        code = (app_language or SOURCE_LANGUAGE).split("-")[0].lower()
+        return code if self.supports(code) else SOURCE_LANGUAGE
+
     def name_of(self, language: str) -> str:
         locale = self.locales.get(language)
         return locale.meta.name if locale else language

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import STAFF_CHAT_ID, Telegram, buttons, callback_data
+from tests.e2e.harness import Telegram, buttons, callback_data
 
 
 async def test_start_greets_in_the_app_language_and_shows_the_menu(tg: Telegram) -> None:

@@ -28,7 +28,8 @@ class ApologizeOnError(BaseMiddleware):
             turn = data.get("turn")
             log.exception("handler failed for update %s (person %s)",
                           getattr(update, "update_id", "?"), getattr(getattr(turn, "person", None), "id", "?"))
-            lang = getattr(turn, "lang", None) or self._language_of(event)
+            lang = getattr(turn, "lang", None) or self.services.catalog.language_for_app(
+                getattr(getattr(event, "from_user", None), "language_code", None))
             chat_id = self._chat_id(event)
             renderer: TelegramRenderer | None = data.get("renderer")
             if chat_id is not None and renderer is not None:
@@ -37,11 +38,6 @@ class ApologizeOnError(BaseMiddleware):
                 except Exception:
                     log.exception("could not send the apology for update %s", getattr(update, "update_id", "?"))
             return None
-
-    def _language_of(self, event: TelegramObject) -> str:
-        user = getattr(event, "from_user", None)
-        code = (getattr(user, "language_code", None) or "de").split("-")[0]
-        return code if self.services.catalog.supports(code) else "de"
 
     @staticmethod
     def _chat_id(event: TelegramObject) -> int | None:

@@ -73,8 +73,7 @@ class SlowDownFloods(BaseMiddleware):
         if count == self.limit + 1:
             renderer: TelegramRenderer = data["renderer"]
             chat_id = event.chat.id if isinstance(event, Message) else user.id
-            code = (user.language_code or "de").split("-")[0]
-            lang = code if renderer.catalog.supports(code) else "de"
+            lang = renderer.catalog.language_for_app(user.language_code)
             await renderer.send(chat_id, [Reply(Msg("errors.slow_down"))], lang)
         return None
 

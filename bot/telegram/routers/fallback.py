@@ -13,8 +13,7 @@ from bot.core.replies import Msg
 
 log = logging.getLogger(__name__)
 async def unknown_press(query: CallbackQuery, catalog: Catalog) -> None:
-    code = (query.from_user.language_code or "de").split("-")[0]
-    lang = code if catalog.supports(code) else "de"
+    lang = catalog.language_for_app(query.from_user.language_code)
     text = html_to_plain(catalog.render(Msg("errors.outdated_button_short"), lang))[:200]
     await query.answer(text)
 
