@@ -24,6 +24,19 @@ from tests.fakebotapi import FakeBotAPI
 from tests.reminders.factories import OFFSETS, add_booking, add_person, reminders_of
 
 
+def telegram_outbox(server: FakeBotAPI, sessions, clock: FakeClock,  # type: ignore[no-untyped-def]
+                    catalog: Catalog) -> tuple[OutboundRateLimiter, TelegramOutbox]:
+    """The production delivery path: aiogram Bot with the rate limiter, renderer and outbox."""
+    bot = server.make_bot(default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    limiter = OutboundRateLimiter()
+    bot.session.middleware(limiter)
+    outbox = TelegramOutbox(staff_chat_id=None)
+    outbox.renderer = TelegramRenderer(bot, catalog)
+    outbox.services = Services(settings=Settings(), clock=clock, sessions=sessions, catalog=catalog,
+                               flows=FlowLibrary.load(), translator=NoTranslator(), outbox=outbox)
+    return limiter, outbox
+
+
 async def test_reminders_reach_telegram_with_buttons_and_without_429(sessions, clock: FakeClock) -> None:
     catalog = Catalog.load()
     async with FakeBotAPI() as server:
@@ -40,13 +53,7 @@ async def test_reminders_reach_telegram_with_buttons_and_without_429(sessions, c
                 bookings[user.id] = (person.id, booking.id)
             await session.commit()
 
-        bot = server.make_bot(default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-        limiter = OutboundRateLimiter()
-        bot.session.middleware(limiter)
-        outbox = TelegramOutbox(staff_chat_id=None)
-        outbox.renderer = TelegramRenderer(bot, catalog)
-        outbox.services = Services(settings=Settings(), clock=clock, sessions=sessions, catalog=catalog,
-                                   flows=FlowLibrary.load(), translator=NoTranslator(), outbox=outbox)
+        limiter, outbox = telegram_outbox(server, sessions, clock, catalog)
         dispatcher = ReminderDispatcher(sessions, sender=outbox.to_person, clock=clock,
                                         supports_language=catalog.supports)
         report = await dispatcher.run_once()
@@ -80,13 +87,7 @@ async def test_a_429_and_a_502_are_retried_and_the_reminder_arrives_once(session
             await session.commit()
         server.fail_next("sendMessage", 429, retry_after=1)
         server.fail_next("sendMessage", 502)
-        bot = server.make_bot(default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-        limiter = OutboundRateLimiter()
-        bot.session.middleware(limiter)
-        outbox = TelegramOutbox(staff_chat_id=None)
-        outbox.renderer = TelegramRenderer(bot, catalog)
-        outbox.services = Services(settings=Settings(), clock=clock, sessions=sessions, catalog=catalog,
-                                   flows=FlowLibrary.load(), translator=NoTranslator(), outbox=outbox)
+        limiter, outbox = telegram_outbox(server, sessions, clock, catalog)
 
         report = await ReminderDispatcher(sessions, sender=outbox.to_person, clock=clock).run_once()
 
