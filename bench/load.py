@@ -418,10 +418,12 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
     tasks = [asyncio.create_task(person.live()) for person in people]
     await asyncio.sleep(warmup)
     cpu0, own0, wall0 = child.cpu_seconds(), own_cpu_seconds(), time.perf_counter()
+    requests0 = len(server.requests)
     threads0 = child.thread_cpu_seconds()
     profiler = await start_profiler(child, duration, profile)
     await asyncio.sleep(duration)
     cpu1, own1, wall1 = child.cpu_seconds(), own_cpu_seconds(), time.perf_counter()
+    requests1 = len(server.requests)
     threads1 = child.thread_cpu_seconds()
     phase.stopping = True
     for task in tasks:
@@ -451,6 +453,9 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
         "bot_cpu_share": bot_cpu / elapsed if bot_cpu is not None and elapsed else None,
         "cpu_ms_per_update": bot_cpu / stats.replied * 1000 if bot_cpu and stats.replied else None,
         "generator_cpu_share": (own1 - own0) / elapsed if elapsed else None,
+        # Bot API requests (getUpdates included) per answered update: the floor makes ~1
+        "requests_per_update": (requests1 - requests0) / stats.replied if stats.replied else None,
+        "requests_by_method": dict(Counter(r.method for r in server.requests[requests0:requests1])),
         # CPU seconds per thread name during the window (threads that ended meanwhile are missing)
         "bot_thread_cpu_s": {name: round(threads1[name] - threads0.get(name, 0.0), 2)
                              for name in sorted(threads1) if threads1[name] - threads0.get(name, 0.0) > 0.005},
@@ -585,6 +590,7 @@ async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:  # type: ig
         plans.append(("echo", [capacity, echo_paced]))
     if config.only in (None, "bot"):
         plans.append(("bot", [paced]))
+    if config.only in (None, "bot", "bot-max"):
         plans.append(("bot-max", [capacity]))
     results: dict[str, Any] = {"config": {"users": config.users, "duration_s": config.duration,
                                           "paced_duration_s": config.paced_duration,
@@ -673,7 +679,8 @@ def main() -> None:
     parser.add_argument("--think", default="3,7",
                         help="paced phase: think time range in seconds (3,7: never more than the bot's "
                              "20 updates per minute per person)")
-    parser.add_argument("--only", choices=("bot", "echo"))
+    parser.add_argument("--only", choices=("bot", "bot-max", "echo"),
+                        help="bot: the shipped bot (paced) and bot-max (capacity); bot-max: capacity only")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="py-spy (in the .venv) samples each capacity phase into DIR")

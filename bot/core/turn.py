@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.replies import Reply
 from bot.core.services import Services
+from bot.core.turn_state import TurnState
 from bot.storage.models import Person
 
 
@@ -56,6 +57,13 @@ class Turn:
     async def leave(self) -> None:
         await self.state.clear()
 
+    async def commit(self) -> None:
+        """Store the conversation state and commit the turn's transaction; the turn goes on in a
+        new transaction, committed when it ends."""
+        if isinstance(self.state, TurnState):
+            await self.state.save()
+        await self.session.commit()
+
 
 Replies = list[Reply]
 
@@ -65,13 +73,14 @@ async def open_turn(services: Services, channel: str, external_id: str, state: S
                     display_name: str | None = None) -> AsyncIterator[Turn]:
     """One turn's unit of work, the same for every adapter: the person (created on first contact),
     a database session whose transaction the conversation state joins, committed when the turn
-    ends, rolled back when it fails."""
+    ends, rolled back when it fails. The state is read and written through a TurnState: once each
+    way at most (bot.core.turn_state)."""
     from bot.core import people
     from bot.storage.database import turn_session
 
     async with services.sessions() as session:
         person, _ = await people.get_or_create(session, channel, external_id)
-        turn = Turn(services=services, session=session, person=person, state=state,
+        turn = Turn(services=services, session=session, person=person, state=TurnState(state),
                     now=services.clock.now(), display_name=display_name)
         token = turn_session.set(session)
         try:
@@ -80,6 +89,6 @@ async def open_turn(services: Services, channel: str, external_id: str, state: S
             await session.rollback()
             raise
         else:
-            await session.commit()
+            await turn.commit()
         finally:
             turn_session.reset(token)

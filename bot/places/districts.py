@@ -155,6 +155,21 @@ class DistrictDirectory:
         return tuple(e for e in entries if e.key)
 
     @cached_property
+    def _typo_candidates(self) -> dict[int, tuple[tuple[_NameEntry, int, frozenset[str]], ...]]:
+        """Entries that tolerate typos, with how many and their letters, by key length.
+
+        Two cheap bounds spare most comparisons (find_district compared every word of a question
+        with every name and took 15-35 ms; bench/README.md): a word of length n is within k edits
+        only of names whose length differs by at most k, and each letter one has and the other
+        lacks costs at least one edit."""
+        by_length: dict[int, list[tuple[_NameEntry, int, frozenset[str]]]] = {}
+        for entry in self._name_index:
+            limit = names.allowed_typos(entry.key)
+            if limit:
+                by_length.setdefault(len(entry.key), []).append((entry, limit, frozenset(entry.key)))
+        return {n: tuple(entries) for n, entries in by_length.items()}
+
+    @cached_property
     def _names_by_key(self) -> dict[str, list[_NameEntry]]:
         by_key: dict[str, list[_NameEntry]] = {}
         for entry in self._name_index:
@@ -192,8 +207,9 @@ def find_district(text: str, directory: DistrictDirectory | None = None) -> list
             offer(DistrictMatch(district, 1.0, code, "postal_code"))
     text = _POSTAL_CODE.sub(" ", text)
 
-    index = directory._name_index
     by_key = directory._names_by_key
+    by_length = directory._typo_candidates
+    compared: set[str] = set()  # spellings of a text share most of their spans
 
     for words in names.spellings(text):
         for span_key, fuzzy in _spans(words, by_key):
@@ -201,14 +217,20 @@ def find_district(text: str, directory: DistrictDirectory | None = None) -> list
                 for entry in by_key[span_key]:
                     offer(_match(entry, 1.0))
                 continue
-            for entry in index:
-                limit = names.allowed_typos(entry.key)
-                if limit == 0 or len(span_key) < 4:
-                    continue
-                distance = names.edit_distance(span_key, entry.key, limit)
-                score = 1.0 - distance / max(len(span_key), len(entry.key))
-                if distance <= limit and score >= MIN_FUZZY_SCORE:
-                    offer(_match(entry, score))
+            n = len(span_key)
+            if n < 4 or span_key in compared:
+                continue
+            compared.add(span_key)
+            letters = frozenset(span_key)
+            for length in range(n - names.MAX_TYPOS, n + names.MAX_TYPOS + 1):
+                for entry, limit, entry_letters in by_length.get(length, ()):
+                    if (abs(n - length) > limit or len(letters - entry_letters) > limit
+                            or len(entry_letters - letters) > limit):
+                        continue
+                    distance = names.edit_distance(span_key, entry.key, limit)
+                    score = 1.0 - distance / max(n, length)
+                    if distance <= limit and score >= MIN_FUZZY_SCORE:
+                        offer(_match(entry, score))
 
     matches = sorted(best.values(), key=_rank)
     if any(m.exact for m in matches):

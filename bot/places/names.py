@@ -183,9 +183,12 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     return prev[len(b)]
 
 
+MAX_TYPOS = 3  # the most allowed_typos ever allows
+
+
 def allowed_typos(key: str) -> int:
     """How many edits a key of this length tolerates: short names must be (almost) exact."""
     n = len(key)
     if has_arabic(key):  # Arabic keys are short: no short vowels written
         return 0 if n <= 3 else 1 if n <= 6 else 2
-    return 0 if n <= 3 else 1 if n <= 5 else 2 if n <= 10 else 3
+    return 0 if n <= 3 else 1 if n <= 5 else 2 if n <= 10 else MAX_TYPOS

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql.dml import Insert
 
 from bot.storage.database import turn_session, unit_of_work
 from bot.storage.models import ConversationState, utcnow
 
-__all__ = ["DatabaseStorage", "turn_session"]
+__all__ = ["DatabaseConversation", "DatabaseStorage", "turn_session"]
+
+_TABLE = ConversationState.__table__
 
 
 class DatabaseStorage(BaseStorage):
@@ -33,46 +37,72 @@ class DatabaseStorage(BaseStorage):
     def _session(self):  # type: ignore[no-untyped-def]
         return unit_of_work(self._sessions)
 
-    async def _row(self, session: AsyncSession, key: StorageKey) -> ConversationState | None:
-        return await session.get(ConversationState, self._key(key))
-
-    async def _upsert(self, key: StorageKey, **values: Any) -> None:
+    async def load(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        """The step and its data, in one statement."""
         async with self._session() as session:
-            row = await session.get(ConversationState, self._key(key), with_for_update=True)
-            if row is None:
-                row = ConversationState(key=self._key(key), state=None, data={})
-                session.add(row)
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.updated_at = utcnow()
-            if row.state is None and not row.data:
-                # Nothing left to remember: keep no row (its key holds the chat id), as RedisStorage does.
-                if row in session.new:
-                    session.expunge(row)
-                else:
-                    await session.delete(row)
+            row = (await session.execute(
+                select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == self._key(key)))).first()
+        return (row.state, dict(row.data or {})) if row is not None else (None, {})
+
+    async def save(self, key: StorageKey, state: str | None, data: Mapping[str, Any]) -> None:
+        """Replace the step and its data, in one statement (an upsert, or a delete when nothing is
+        left to remember: no row is kept then, its key holds the chat id, as RedisStorage does)."""
+        async with self._session() as session:
+            if state is None and not data:
+                await session.execute(delete(_TABLE).where(_TABLE.c.key == self._key(key)))
+                return
+            insert = _dialect_insert(session.get_bind().dialect.name)
+            statement = insert.values(key=self._key(key), state=state, data=dict(data), updated_at=utcnow())
+            await session.execute(statement.on_conflict_do_update(  # type: ignore[attr-defined]
+                index_elements=[_TABLE.c.key],
+                set_={"state": statement.excluded.state, "data": statement.excluded.data,  # type: ignore[attr-defined]
+                      "updated_at": statement.excluded.updated_at}))  # type: ignore[attr-defined]
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        value = state.state if isinstance(state, State) else state
-        await self._upsert(key, state=value)
+        _, data = await self.load(key)
+        await self.save(key, state.state if isinstance(state, State) else state, data)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session() as session:
-            row = await self._row(session, key)
-            return row.state if row is not None else None
+        return (await self.load(key))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._upsert(key, data=dict(data))
+        state, _ = await self.load(key)
+        await self.save(key, state, data)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session() as session:
-            row = await self._row(session, key)
-            return dict(row.data or {}) if row is not None else {}
+        return (await self.load(key))[1]
 
     async def forget(self, key: StorageKey) -> None:
         """Erase state and data (for /deletemydata)."""
-        async with self._session() as session:
-            await session.execute(delete(ConversationState).where(ConversationState.key == self._key(key)))
+        await self.save(key, None, {})
 
     async def close(self) -> None:
         """The engine is owned by the application, not by the storage."""
+
+
+class DatabaseConversation(FSMContext):
+    """aiogram's FSMContext for a DatabaseStorage, able to read and write the step and its data
+    together (bot.core.turn_state.StateRecordStore): a turn then costs one read and at most one
+    write of its conversation state."""
+
+    storage: DatabaseStorage
+
+    def __init__(self, storage: DatabaseStorage, key: StorageKey) -> None:
+        super().__init__(storage, key)
+
+    async def load(self) -> tuple[str | None, dict[str, Any]]:
+        return await self.storage.load(self.key)
+
+    async def save(self, state: str | None, data: dict[str, Any]) -> None:
+        await self.storage.save(self.key, state, data)
+
+
+def _dialect_insert(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT DO UPDATE exists on both databases, under the same name."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(_TABLE)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(_TABLE)

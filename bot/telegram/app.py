@@ -29,6 +29,7 @@ from bot.storage.database import DatabaseUnavailable
 from bot.telegram.middlewares.dedup import DeduplicateUpdates
 from bot.telegram.middlewares.errors import ApologizeOnError
 from bot.telegram.middlewares.flood import FloodCounter, MemoryFloodCounter, RedisFloodCounter, SlowDownFloods
+from bot.telegram.middlewares.state import ConversationStateMiddleware
 from bot.telegram.middlewares.turn import MAX_CONCURRENT_TURNS, TurnMiddleware
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.ratelimit import OutboundLimits, OutboundRateLimiter
@@ -89,7 +90,10 @@ def build_storage(settings: Settings, foundation: Foundation) -> tuple[BaseStora
 def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage: BaseStorage,
                      isolation: BaseEventIsolation, flood_counter: FloodCounter) -> Dispatcher:
     services = foundation.services
-    dp = Dispatcher(storage=storage, events_isolation=isolation)
+    # aiogram's own FSM middleware would read the state before every update (bot.telegram.middlewares.state)
+    dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
+    dp.fsm = ConversationStateMiddleware(storage=storage, events_isolation=isolation)
+    dp.update.outer_middleware(dp.fsm)
     dp["services"] = services
     dp["conversation"] = Conversation(registry())
     dp["renderer"] = renderer

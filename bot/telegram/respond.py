@@ -18,7 +18,7 @@ async def respond(chat_id: int, event: Event, *, turn: Turn, conversation: Conve
     # not held while we wait for Telegram (and for the outbound flood limits), which serialised
     # every other turn behind each send (bench/README.md). Anything after this is a new transaction,
     # committed when the turn ends.
-    await turn.session.commit()
+    await turn.commit()
     try:
         await renderer.send(chat_id, replies, turn.lang)
     except TelegramForbiddenError:

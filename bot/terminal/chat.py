@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
 
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.bootstrap import build_foundation
@@ -27,7 +26,7 @@ from bot.core.turn import open_turn
 from bot.dialogues import registry
 from bot.dialogues.basics import apology
 from bot.handoff.desk import attach as attach_staff_desk
-from bot.storage.conversation_storage import DatabaseStorage
+from bot.storage.conversation_storage import DatabaseConversation, DatabaseStorage
 from bot.storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -113,7 +112,7 @@ async def chat(settings: Settings, *, lang: str | None = None, stdin: TextIO = s
 
     staff_desk = LocalDesk(write)  # no staff chat here: prints "[to staff] ..."
     storage = DatabaseStorage(services.sessions)
-    state = FSMContext(storage, StorageKey(bot_id=0, chat_id=LOCAL_CHAT, user_id=LOCAL_CHAT))
+    state = DatabaseConversation(storage, StorageKey(bot_id=0, chat_id=LOCAL_CHAT, user_id=LOCAL_CHAT))
     view = TerminalView(services.catalog, write)
     warm_up = asyncio.create_task(services.warm_up())  # the first typed question then needs no wait
     write("lokal willkommen — :quit beendet / ends the chat\n")

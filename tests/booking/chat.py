@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.clock import FakeClock
@@ -19,7 +18,7 @@ from bot.core.replies import Choice, Reply
 from bot.core.services import Services
 from bot.core.turn import open_turn
 from bot.dialogues import registry
-from bot.storage.conversation_storage import DatabaseStorage
+from bot.storage.conversation_storage import DatabaseConversation, DatabaseStorage
 from bot.storage.models import Person
 from bot.translation import FakeTranslator
 from bot.understanding import Understanding
@@ -71,7 +70,7 @@ class Chat:
     last: list[Reply] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.state = FSMContext(DatabaseStorage(self.services.sessions),
+        self.state = DatabaseConversation(DatabaseStorage(self.services.sessions),
                                 StorageKey(bot_id=0, chat_id=self.chat_id, user_id=self.chat_id))
 
     async def handle(self, event: Event) -> list[Reply]:

@@ -6,7 +6,6 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.clock import FakeClock
@@ -21,7 +20,7 @@ from bot.core.services import Services
 from bot.core.turn import open_turn
 from bot.dialogues import registry
 from bot.handoff.desk import DeskError, SourceMessage, Thread, ThreadGone, attach
-from bot.storage.conversation_storage import DatabaseStorage
+from bot.storage.conversation_storage import DatabaseConversation, DatabaseStorage
 from bot.storage.models import Person
 from bot.translation import FakeTranslator
 from bot.understanding import Understanding
@@ -163,7 +162,7 @@ class Chat:
     _message_ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
-        self.state = FSMContext(DatabaseStorage(self.services.sessions),
+        self.state = DatabaseConversation(DatabaseStorage(self.services.sessions),
                                 StorageKey(bot_id=0, chat_id=self.chat_id, user_id=self.chat_id))
 
     async def handle(self, event: Event) -> list[Reply]:
