@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.dml import Insert
 
@@ -40,8 +40,7 @@ class DatabaseStorage(BaseStorage):
     async def load(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         """The step and its data, in one statement."""
         async with self._session() as session:
-            row = (await session.execute(
-                select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == self._key(key)))).first()
+            row = (await session.execute(_LOAD, {"key": self._key(key)})).first()
         return (row.state, dict(row.data or {})) if row is not None else (None, {})
 
     async def save(self, key: StorageKey, state: str | None, data: Mapping[str, Any]) -> None:
@@ -49,14 +48,10 @@ class DatabaseStorage(BaseStorage):
         left to remember: no row is kept then, its key holds the chat id, as RedisStorage does)."""
         async with self._session() as session:
             if state is None and not data:
-                await session.execute(delete(_TABLE).where(_TABLE.c.key == self._key(key)))
+                await session.execute(_DELETE, {"key": self._key(key)})
                 return
-            insert = _dialect_insert(session.get_bind().dialect.name)
-            statement = insert.values(key=self._key(key), state=state, data=dict(data), updated_at=utcnow())
-            await session.execute(statement.on_conflict_do_update(  # type: ignore[attr-defined]
-                index_elements=[_TABLE.c.key],
-                set_={"state": statement.excluded.state, "data": statement.excluded.data,  # type: ignore[attr-defined]
-                      "updated_at": statement.excluded.updated_at}))  # type: ignore[attr-defined]
+            await session.execute(_upsert(session.get_bind().dialect.name),
+                                  {"key": self._key(key), "state": state, "data": dict(data), "updated_at": utcnow()})
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         _, data = await self.load(key)
@@ -97,12 +92,23 @@ class DatabaseConversation(FSMContext):
         await self.storage.save(self.key, state, data)
 
 
-def _dialect_insert(dialect: str) -> Insert:
-    """INSERT ... ON CONFLICT DO UPDATE exists on both databases, under the same name."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+# Built once: constructing a statement costs more than running it on SQLite (bench/README.md).
+_LOAD = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("key"))
+_DELETE = delete(_TABLE).where(_TABLE.c.key == bindparam("key"))
+_UPSERTS: dict[str, Insert] = {}
 
-        return postgresql_insert(_TABLE)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(_TABLE)
+def _upsert(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT (key) DO UPDATE: both databases have it, under the same name."""
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        values = insert(_TABLE)
+        statement = _UPSERTS[dialect] = values.on_conflict_do_update(
+            index_elements=[_TABLE.c.key],
+            set_={"state": values.excluded.state, "data": values.excluded.data,
+                  "updated_at": values.excluded.updated_at})
+    return statement

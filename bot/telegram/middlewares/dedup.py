@@ -8,12 +8,14 @@ from typing import Any, Awaitable, Callable
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage.models import ProcessedUpdate
+from bot.storage.models import ProcessedUpdate, utcnow
 
 log = logging.getLogger(__name__)
+_RECORD = insert(ProcessedUpdate.__table__)  # a Core insert: no ORM unit of work for one row
 
 
 class DeduplicateUpdates(BaseMiddleware):
@@ -27,7 +29,8 @@ class DeduplicateUpdates(BaseMiddleware):
             bot_id = bot.id if bot is not None else 0
             try:
                 async with self.sessions.begin() as session:
-                    session.add(ProcessedUpdate(bot_id=bot_id, update_id=event.update_id))
+                    await session.execute(_RECORD, {"bot_id": bot_id, "update_id": event.update_id,
+                                                    "received_at": utcnow()})
             except IntegrityError:
                 log.info("update %s already handled; dropped", event.update_id)
                 return None

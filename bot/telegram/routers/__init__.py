@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-PRIVATE = F.chat.type == "private"
+from bot.telegram.filters import Matches
+
+PRIVATE = Matches(F.chat.type == "private")
 
 
 def private_router(name: str) -> Router:
     router = Router(name=name)
     router.message.filter(PRIVATE)
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.callback_query.filter(Matches(F.message.chat.type == "private"))
     return router

@@ -8,6 +8,7 @@ from aiogram.types import Message
 from bot.core.conversation import Conversation
 from bot.core.events import CommandIn
 from bot.core.turn import Turn
+from bot.telegram.filters import Matches
 from bot.telegram.render import TelegramRenderer
 from bot.telegram.respond import respond
 from bot.telegram.routers import private_router
@@ -29,5 +30,5 @@ async def any_command(message: Message, turn: Turn, conversation: Conversation,
 def build_router() -> Router:
     router = private_router("commands")
     router.message.register(start, CommandStart())
-    router.message.register(any_command, F.text.startswith("/"))
+    router.message.register(any_command, Matches(F.text.startswith("/")))
     return router

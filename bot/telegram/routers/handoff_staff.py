@@ -31,6 +31,7 @@ from bot.core.services import Services
 from bot.handoff import service, staff_texts
 from bot.handoff.desk import DeskError, StaffDesk, Thread
 from bot.storage.models import Handoff, Person
+from bot.telegram.filters import Matches
 
 log = logging.getLogger(__name__)
 
@@ -191,10 +192,10 @@ def build_router(settings: Settings) -> Router:
     staff_chat_id = settings.staff_chat_id
     if staff_chat_id is None:
         return router
-    router.message.filter(F.chat.id == staff_chat_id, lambda m: _is_staff(m, staff_chat_id))
+    router.message.filter(Matches(F.chat.id == staff_chat_id), Matches(lambda m: _is_staff(m, staff_chat_id)))
     router.message.middleware(StaffErrors())
     router.message.register(close, Command("close"))
     router.message.register(book, Command("book"))
     router.message.register(note, Command("note"))
-    router.message.register(relay, F.content_type.in_(RELAYABLE), ~F.text.startswith("/"))
+    router.message.register(relay, Matches(F.content_type.in_(RELAYABLE)), Matches(~F.text.startswith("/")))
     return router

@@ -6,6 +6,7 @@ from aiogram.types import ChatMemberUpdated
 
 from bot.core import people
 from bot.core.services import Services
+from bot.telegram.filters import Matches
 
 CHANNEL = "telegram"
 
@@ -24,5 +25,5 @@ async def membership_changed(update: ChatMemberUpdated, services: Services) -> N
 
 def build_router() -> Router:
     router = Router(name="membership")
-    router.my_chat_member.register(membership_changed, F.chat.type == "private")
+    router.my_chat_member.register(membership_changed, Matches(F.chat.type == "private"))
     return router

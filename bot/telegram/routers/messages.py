@@ -7,6 +7,7 @@ from aiogram.types import Message
 from bot.core.conversation import Conversation
 from bot.core.events import LocationIn, MediaIn, TextIn
 from bot.core.turn import Turn
+from bot.telegram.filters import Matches
 from bot.telegram.render import TelegramRenderer
 from bot.telegram.respond import respond
 from bot.telegram.routers import private_router
@@ -38,7 +39,7 @@ async def media(message: Message, turn: Turn, conversation: Conversation, render
 
 def build_router() -> Router:
     router = private_router("messages")
-    router.message.register(location, F.location)
-    router.message.register(text, F.text)
+    router.message.register(location, Matches(F.location))
+    router.message.register(text, Matches(F.text))
     router.message.register(media)
     return router

@@ -17,6 +17,7 @@ from aiogram.types import Message
 from bot.booking import staff
 from bot.core.replies import Msg, Raw, Reply
 from bot.core.services import Services
+from bot.telegram.filters import Matches
 from bot.telegram.render import TelegramRenderer
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ async def _failed(message: Message, renderer: TelegramRenderer, services: Servic
 
 def build_router(staff_chat_id: int) -> Router:
     router = Router(name="staff_bookings")
-    router.message.filter(F.chat.id == staff_chat_id)
+    router.message.filter(Matches(F.chat.id == staff_chat_id))
 
     @router.message(Command("today"))
     async def today(message: Message, services: Services, renderer: TelegramRenderer) -> None:

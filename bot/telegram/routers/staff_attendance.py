@@ -18,14 +18,14 @@ from bot.core.actions import MarkAttendance
 from bot.core.replies import Msg
 from bot.core.services import Services
 from bot.jobs.attendance import mark_attendance, outcome_text, status_label
-from bot.telegram.filters import ActionFilter
+from bot.telegram.filters import ActionFilter, Matches
 
 log = logging.getLogger(__name__)
 
 
 def build_router(staff_chat_id: int) -> Router:
     router = Router(name="staff_attendance")
-    router.callback_query.filter(F.message.chat.id == staff_chat_id)
+    router.callback_query.filter(Matches(F.message.chat.id == staff_chat_id))
 
     @router.callback_query(ActionFilter(MarkAttendance))
     async def attendance_pressed(query: CallbackQuery, action: MarkAttendance, services: Services) -> None:
