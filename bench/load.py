@@ -412,6 +412,7 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
                     echo: bool, questions: dict[str, list[str]], duration: float, warmup: float,
                     think: tuple[float, float] | None, profile: Path | None = None) -> dict[str, Any]:
     phase = Phase(server, watcher, echo, questions, think)
+    waits = _watch_fetching(server)
     start = time.perf_counter()
     phase.window = (start + warmup, start + warmup + duration)
     people = [Newcomer(phase, user, i, LANGUAGES[i % len(LANGUAGES)]) for i, user in enumerate(users)]
@@ -449,6 +450,10 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
         "by_kind": {kind: {"n": len(v), "p50_ms": _ms(percentile(v, 50)), "p99_ms": _ms(percentile(v, 99))}
                     for kind, v in sorted(stats.latencies.items())},
         "callback_answer_p50_ms": _ms(percentile(stats.callback_answer, 50)),
+        # queued at the fake server -> first handed to the bot by getUpdates (the rest of the
+        # latency is inside the bot)
+        "fetch_wait_p50_ms": _ms(percentile(waits.in_window(*phase.window), 50)),
+        "fetch_wait_p99_ms": _ms(percentile(waits.in_window(*phase.window), 99)),
         "bot_cpu_seconds": bot_cpu,
         "bot_cpu_share": bot_cpu / elapsed if bot_cpu is not None and elapsed else None,
         "cpu_ms_per_update": bot_cpu / stats.replied * 1000 if bot_cpu and stats.replied else None,
@@ -462,6 +467,41 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
         "outcomes": dict(stats.outcomes),
     }
     return result
+
+
+class FetchWaits:
+    """When each update was queued at the fake server and first handed out by getUpdates."""
+
+    def __init__(self) -> None:
+        self.queued: dict[int, float] = {}
+        self.fetched: dict[int, float] = {}
+
+    def in_window(self, start: float, end: float) -> list[float]:
+        return [self.fetched[i] - at for i, at in self.queued.items()
+                if start <= at <= end and i in self.fetched]
+
+
+def _watch_fetching(server: FakeBotAPI) -> FetchWaits:
+    queue = server.updates
+    waits = FetchWaits()
+    put, take = type(queue).put, type(queue).take
+
+    def put_timed(kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+        stored = put(queue, kind, payload)
+        if stored is not None:
+            waits.queued[stored["update_id"]] = time.perf_counter()
+        return stored
+
+    def take_timed(limit: int) -> list[dict[str, Any]]:
+        taken = take(queue, limit)
+        now = time.perf_counter()
+        for update in taken:
+            waits.fetched.setdefault(update["update_id"], now)
+        return taken
+
+    queue.put = put_timed  # type: ignore[method-assign]
+    queue.take = take_timed  # type: ignore[method-assign]
+    return waits
 
 
 async def start_profiler(child: Child, duration: float, output: Path | None):  # type: ignore[no-untyped-def]

