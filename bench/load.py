@@ -434,6 +434,7 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
         await profiler.wait()
     await drain(server)
     stats = phase.stats
+    fetch_waits = waits.in_window(*phase.window)
     elapsed = wall1 - wall0
     all_latencies = stats.all_latencies()
     bot_cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
@@ -452,8 +453,8 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
         "callback_answer_p50_ms": _ms(percentile(stats.callback_answer, 50)),
         # queued at the fake server -> first handed to the bot by getUpdates (the rest of the
         # latency is inside the bot)
-        "fetch_wait_p50_ms": _ms(percentile(waits.in_window(*phase.window), 50)),
-        "fetch_wait_p99_ms": _ms(percentile(waits.in_window(*phase.window), 99)),
+        "fetch_wait_p50_ms": _ms(percentile(fetch_waits, 50)),
+        "fetch_wait_p99_ms": _ms(percentile(fetch_waits, 99)),
         "bot_cpu_seconds": bot_cpu,
         "bot_cpu_share": bot_cpu / elapsed if bot_cpu is not None and elapsed else None,
         "cpu_ms_per_update": bot_cpu / stats.replied * 1000 if bot_cpu and stats.replied else None,

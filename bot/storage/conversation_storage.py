@@ -82,9 +82,6 @@ class DatabaseConversation(FSMContext):
 
     storage: DatabaseStorage
 
-    def __init__(self, storage: DatabaseStorage, key: StorageKey) -> None:
-        super().__init__(storage, key)
-
     async def load(self) -> tuple[str | None, dict[str, Any]]:
         return await self.storage.load(self.key)
 
