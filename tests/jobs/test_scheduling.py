@@ -71,12 +71,18 @@ async def test_without_a_staff_chat_only_reminders_and_purge(sessions, clock: Fa
     assert await scheduling.run_digest() is False and await scheduling.run_attendance() == 0
 
 
-async def test_a_due_reminder_goes_out_at_start_up_and_shutdown_is_clean(sessions, clock: FakeClock) -> None:
+async def _due_day_before_reminder(sessions, clock: FakeClock):  # type: ignore[no-untyped-def]
+    """A person with a booking tomorrow whose day-before reminder is due now."""
     async with sessions() as session:
         person = await add_person(session)
         booking = await add_booking(session, person, starts_at=clock.now() + timedelta(hours=23))
         await plan_for_booking(session, booking, offsets_minutes=OFFSETS, now=clock.now() - timedelta(days=2))
         await session.commit()
+    return person, booking
+
+
+async def test_a_due_reminder_goes_out_at_start_up_and_shutdown_is_clean(sessions, clock: FakeClock) -> None:
+    person, booking = await _due_day_before_reminder(sessions, clock)
     outbox = Outbox()
     scheduling = Scheduling(_services(sessions, clock, outbox))
     scheduling.start()
@@ -90,11 +96,7 @@ async def test_a_due_reminder_goes_out_at_start_up_and_shutdown_is_clean(session
 
 
 async def test_shutdown_lets_the_running_send_finish(sessions, clock: FakeClock) -> None:
-    async with sessions() as session:
-        person = await add_person(session)
-        booking = await add_booking(session, person, starts_at=clock.now() + timedelta(hours=23))
-        await plan_for_booking(session, booking, offsets_minutes=OFFSETS, now=clock.now() - timedelta(days=2))
-        await session.commit()
+    person, booking = await _due_day_before_reminder(sessions, clock)
     outbox = Outbox()
     outbox.release.clear()  # the send hangs until released
     scheduling = Scheduling(_services(sessions, clock, outbox))
@@ -110,11 +112,7 @@ async def test_shutdown_lets_the_running_send_finish(sessions, clock: FakeClock)
 
 
 async def test_shutdown_cancels_what_does_not_finish_in_time(sessions, clock: FakeClock) -> None:
-    async with sessions() as session:
-        person = await add_person(session)
-        booking = await add_booking(session, person, starts_at=clock.now() + timedelta(hours=23))
-        await plan_for_booking(session, booking, offsets_minutes=OFFSETS, now=clock.now() - timedelta(days=2))
-        await session.commit()
+    person, booking = await _due_day_before_reminder(sessions, clock)
     outbox = Outbox()
     outbox.release.clear()  # never released
     scheduling = Scheduling(_services(sessions, clock, outbox))
