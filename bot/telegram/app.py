@@ -232,14 +232,25 @@ async def run(settings: Settings) -> None:
 
     app = await build_app(settings)
     jobs = None
+    # The model loads in a thread while the bot already answers: /start, menus and buttons do not
+    # need it, and a question that comes first waits for it (Services.understander).
+    loading = asyncio.create_task(_load_understanding(app))
     try:
-        await app.foundation.services.warm_up()
         jobs = start_for_telegram(app)  # reminders, digest, attendance, purge
         if settings.webhook_url:
             await run_webhook(app, settings)
         else:
             await run_polling(app)
     finally:
+        loading.cancel()
         if jobs is not None:
             await jobs.shutdown()
         await app.close()
+
+
+async def _load_understanding(app: TelegramApp) -> None:
+    try:
+        await app.foundation.services.warm_up()
+    except Exception:
+        # Not fatal: menus, buttons and bookings still work; the next question tries again.
+        log.exception("the understanding model did not load")
