@@ -1,7 +1,7 @@
 """One turn of a conversation: who, in which language, with which state and database session."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +37,8 @@ class Turn:
     # First name from the channel, used only for the staff topic title of a handoff.
     display_name: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Called once, after the next commit (the Telegram adapter gives back its turn slot there).
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     async def step(self) -> str | None:
         return await self.state.get_state()
@@ -63,6 +65,9 @@ class Turn:
         if isinstance(self.state, TurnState):
             await self.state.save()
         await self.session.commit()
+        callbacks, self.after_commit = self.after_commit, []
+        for callback in callbacks:
+            callback()
 
 
 Replies = list[Reply]

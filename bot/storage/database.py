@@ -15,6 +15,8 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.storage.sqlite_writes import WriteGate
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -39,6 +41,7 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        WriteGate(timeout=30.0).install(engine)  # writers of this process queue on the event loop
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 

@@ -1,10 +1,12 @@
 """Per update in a private chat: the `turn` (person, database session, conversation state) for the
 handler; committed after the handler, rolled back when it fails (bot.core.turn.open_turn).
 
-At most MAX_CONCURRENT_TURNS turns run at once (one semaphore shared by every TurnMiddleware of a
-dispatcher): each turn holds a database connection from start to end, and a burst of updates must
-queue here rather than exhaust the connection pool (SQLite 5 + 10 overflow, PostgreSQL 10 + 10),
-which the scheduled jobs and the staff chat need too (bench/load.py sends 50 newcomers at once)."""
+At most MAX_CONCURRENT_TURNS turns work with the database at once (one semaphore shared by every
+TurnMiddleware of a dispatcher): a turn holds a database connection until its transaction commits,
+and a burst of updates must queue here rather than exhaust the connection pool (SQLite 5 + 10
+overflow, PostgreSQL 10 + 10), which the scheduled jobs and the staff chat need too
+(bench/load.py sends 50 newcomers at once). A turn gives its slot back once it has committed:
+sending the replies holds no connection, and waiting for Telegram must not keep others waiting."""
 from __future__ import annotations
 
 import asyncio
@@ -17,9 +19,11 @@ from bot.core.services import Services
 from bot.core.turn import open_turn
 
 CHANNEL = "telegram"
-# Well below the smallest pool (15 connections on SQLite); SQLite writes one transaction at a time
-# anyway, so more would not be faster.
-MAX_CONCURRENT_TURNS = 8
+# Below the smallest pool (15 connections on SQLite), leaving room for the jobs and the update
+# log. A turn mostly waits (for the model, for SQLite's writer, for its statements' threads):
+# 12 answered ~10% more updates than 8 at capacity (bench/README.md); SQLite's writes still
+# queue one at a time at the WriteGate.
+MAX_CONCURRENT_TURNS = 12
 
 
 class TurnMiddleware(BaseMiddleware):
@@ -33,11 +37,34 @@ class TurnMiddleware(BaseMiddleware):
         user = getattr(event, "from_user", None)
         if chat_id is None or user is None:
             return await handler(event, data)
-        async with self.slots, open_turn(self.services, CHANNEL, str(chat_id), data["state"],
-                                         display_name=user.first_name) as turn:
+        async with TurnSlot(self.slots) as slot, open_turn(
+                self.services, CHANNEL, str(chat_id), data["state"], display_name=user.first_name) as turn:
+            turn.after_commit.append(slot.release)
             data["turn"] = turn
             data["language_hint"] = user.language_code
             return await handler(event, data)
+
+
+class TurnSlot:
+    """One of the semaphore's places, given back at most once: after the turn's commit, or when
+    the turn ends (whichever comes first)."""
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self._slots = slots
+        self._held = False
+
+    async def __aenter__(self) -> TurnSlot:
+        await self._slots.acquire()
+        self._held = True
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            self._slots.release()
 
 
 def _chat_id(event: TelegramObject) -> int | None:
