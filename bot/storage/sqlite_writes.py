@@ -89,7 +89,8 @@ class WriteGate:
         if self._lock.locked():
             self.waits += 1
         try:
-            await asyncio.wait_for(self._lock.acquire(), self.timeout)
+            async with asyncio.timeout(self.timeout):  # awaited in this task: a late grant is not lost
+                await self._lock.acquire()
         except TimeoutError:
             raise OperationalError("(write gate)", None,
                                    Exception(f"database is locked: no write turn within {self.timeout:g} s")) from None
