@@ -1,8 +1,9 @@
 """One writer at a time on SQLite, queued on the event loop instead of in SQLite's busy handler.
 
 SQLite lets one connection write at a time. A second writer used to wait in SQLite's busy
-handler, which sleeps 1, 2, 5, 10 ... 100 ms between tries: under load, turns slept while the
-write lock had long been free, and the bot sat half idle (bench/README.md, *Profiled and fixed*).
+handler, which sleeps 1, 2, 5, 10 ... 100 ms between tries: writers slept while the lock had
+long been free, and 50 bookings at once ran at a third of the sequential rate (bench/README.md,
+*Profiled and fixed*, 9).
 Now a connection that is about to write first takes this process's `WriteGate` (an asyncio lock,
 handed on the moment the holder commits or rolls back); SQLite's own lock is then free, and the
 busy handler only waits for writers of other processes.

@@ -20,9 +20,9 @@ from bot.core.turn import open_turn
 
 CHANNEL = "telegram"
 # Below the smallest pool (15 connections on SQLite), leaving room for the jobs and the update
-# log. A turn mostly waits (for the model, for SQLite's writer, for its statements' threads):
-# 12 answered ~10% more updates than 8 at capacity (bench/README.md); SQLite's writes still
-# queue one at a time at the WriteGate.
+# log. A turn mostly waits (for the model, for SQLite's writer, for its statements' threads), so
+# more than 8 may; at capacity 12 was within the noise of 8 (bench/README.md, item 10), and
+# SQLite's writes queue one at a time at the WriteGate anyway.
 MAX_CONCURRENT_TURNS = 12
 
 
