@@ -7,15 +7,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.content.flows import FlowLibrary
-from bot.content.locales import Catalog
 from bot.core.services import Services
 from bot.places.calendar import TZ
 from bot.reminders.planning import plan_for_booking
 from bot.scheduling import Scheduling
-from bot.translation import NoTranslator
 from tests.reminders.factories import OFFSETS, add_booking, add_person, reminders_of
+from tests.services import services_for
 
 
 class Outbox:
@@ -36,8 +33,7 @@ class Outbox:
 
 
 def _services(sessions, clock: FakeClock, outbox: Outbox) -> Services:
-    return Services(settings=Settings(), clock=clock, sessions=sessions, catalog=Catalog.load(),
-                    flows=FlowLibrary.load(), translator=NoTranslator(), outbox=outbox)
+    return services_for(sessions, clock, outbox=outbox)
 
 
 async def _noop(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]

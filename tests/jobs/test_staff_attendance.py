@@ -10,33 +10,23 @@ from aiogram.enums import ParseMode
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.content.flows import FlowLibrary
 from bot.content.locales import Catalog
-from bot.core.services import Services
 from bot.jobs.attendance import ask_staff
 from bot.storage.models import Booking
 from bot.telegram.render import TelegramRenderer
 from bot.telegram.routers import fallback, staff_attendance
-from bot.translation import NoTranslator
 from tests.fakebotapi import FakeBotAPI
 from tests.reminders.factories import add_booking, add_person
+from tests.services import services_for
 
 STAFF = -1001234567890
 OTHER_GROUP = -1009999
 
 
-class NoOutbox:
-    async def to_person(self, person, replies) -> bool:  # type: ignore[no-untyped-def]
-        return True
-
-    async def to_staff(self, html: str) -> None:
-        return None
-
-
 async def test_staff_mark_attendance_with_the_buttons(sessions, clock: FakeClock) -> None:
     catalog = Catalog.load()
-    services = Services(settings=Settings(STAFF_CHAT_ID=STAFF), clock=clock, sessions=sessions,  # type: ignore[call-arg]
-                        catalog=catalog, flows=FlowLibrary.load(), translator=NoTranslator(), outbox=NoOutbox())
+    services = services_for(sessions, clock, settings=Settings(STAFF_CHAT_ID=STAFF),  # type: ignore[call-arg]
+                            catalog=catalog)
     async with sessions() as session:
         person = await add_person(session)
         came = await add_booking(session, person, starts_at=clock.now() - timedelta(hours=1))

@@ -5,19 +5,16 @@ from datetime import timedelta
 from typing import Any
 
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.content.flows import FlowLibrary
 from bot.content.locales import Catalog, html_to_plain
 from bot.core.actions import OpenMenu, ShowOffice, WillAttend
 from bot.core.conversation import Conversation
 from bot.core.events import PressIn
 from bot.core.replies import Choice, Reply
-from bot.core.services import Services
 from bot.core.turn import Turn
 from bot.dialogues import registry
 from bot.storage.models import Booking
-from bot.translation import NoTranslator
 from tests.reminders.factories import add_booking, add_person
+from tests.services import services_for
 
 
 class MemoryState:
@@ -41,21 +38,8 @@ class MemoryState:
         self.state, self.data = None, {}
 
 
-class NoOutbox:
-    async def to_person(self, person, replies) -> bool:  # type: ignore[no-untyped-def]
-        return True
-
-    async def to_staff(self, html: str) -> None:
-        return None
-
-
-def services(sessions, clock: FakeClock) -> Services:
-    return Services(settings=Settings(), clock=clock, sessions=sessions, catalog=Catalog.load(),
-                    flows=FlowLibrary.load(), translator=NoTranslator(), outbox=NoOutbox())
-
-
 async def press(sessions, clock: FakeClock, person_id: int, booking_id: int) -> list[Reply]:
-    svc = services(sessions, clock)
+    svc = services_for(sessions, clock)
     async with sessions() as session:
         from bot.storage.models import Person
 

@@ -9,22 +9,10 @@ from typing import Any
 from aiogram.types import Chat, Message, User
 
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.content.flows import FlowLibrary
-from bot.content.locales import Catalog
-from bot.core.services import Services
 from bot.core.turn import Turn
 from bot.telegram.middlewares.turn import TurnMiddleware
-from bot.translation import NoTranslator
 from tests.core.test_turn_state import RecordStore
-
-
-class NoOutbox:
-    async def to_person(self, person: Any, replies: Any) -> bool:
-        return True
-
-    async def to_staff(self, html: str) -> None:
-        return None
+from tests.services import services_for
 
 
 def message_from(chat_id: int) -> Message:
@@ -34,9 +22,7 @@ def message_from(chat_id: int) -> Message:
 
 
 def middleware(sessions: Any, clock: FakeClock, slots: asyncio.Semaphore) -> TurnMiddleware:
-    services = Services(settings=Settings(), clock=clock, sessions=sessions, catalog=Catalog.load(),
-                        flows=FlowLibrary.load(), translator=NoTranslator(), outbox=NoOutbox())
-    return TurnMiddleware(services, slots)
+    return TurnMiddleware(services_for(sessions, clock), slots)
 
 
 async def test_a_turn_frees_its_slot_when_it_commits_not_when_it_ends(sessions: Any, clock: FakeClock) -> None:
