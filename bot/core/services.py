@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -18,6 +19,8 @@ from bot.translation import Translator
 if TYPE_CHECKING:
     from bot.storage.models import Person
     from bot.understanding import Understander
+
+log = logging.getLogger(__name__)
 
 
 class Outbox(Protocol):
@@ -73,3 +76,15 @@ class Services:
 
     async def warm_up(self) -> None:
         await self.understander()
+
+    def warm_up_in_background(self) -> asyncio.Task[None]:
+        """Load the model while the adapter already answers (nothing but questions needs it; a
+        question that comes first waits for it). A failure is logged, not fatal: the next
+        question tries again. The caller cancels the task when it stops."""
+        return asyncio.create_task(self._warm_up_logged())
+
+    async def _warm_up_logged(self) -> None:
+        try:
+            await self.warm_up()
+        except Exception:
+            log.exception("the understanding model did not load")

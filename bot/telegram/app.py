@@ -232,9 +232,7 @@ async def run(settings: Settings) -> None:
 
     app = await build_app(settings)
     jobs = None
-    # The model loads in a thread while the bot already answers: /start, menus and buttons do not
-    # need it, and a question that comes first waits for it (Services.understander).
-    loading = asyncio.create_task(_load_understanding(app))
+    loading = app.foundation.services.warm_up_in_background()
     try:
         jobs = start_for_telegram(app)  # reminders, digest, attendance, purge
         if settings.webhook_url:
@@ -247,10 +245,3 @@ async def run(settings: Settings) -> None:
             await jobs.shutdown()
         await app.close()
 
-
-async def _load_understanding(app: TelegramApp) -> None:
-    try:
-        await app.foundation.services.warm_up()
-    except Exception:
-        # Not fatal: menus, buttons and bookings still work; the next question tries again.
-        log.exception("the understanding model did not load")

@@ -114,7 +114,7 @@ async def chat(settings: Settings, *, lang: str | None = None, stdin: TextIO = s
     storage = DatabaseStorage(services.sessions)
     state = DatabaseConversation(storage, StorageKey(bot_id=0, chat_id=LOCAL_CHAT, user_id=LOCAL_CHAT))
     view = TerminalView(services.catalog, write)
-    warm_up = asyncio.create_task(services.warm_up())  # the first typed question then needs no wait
+    warm_up = services.warm_up_in_background()  # the first typed question then needs no wait
     write("lokal willkommen — :quit beendet / ends the chat\n")
 
     async def turn_for(event: Event) -> None:
