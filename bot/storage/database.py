@@ -153,12 +153,10 @@ async def connect(url: str, *, attempts: int = 5, delay: float = 2.0) -> AsyncEn
         try:
             await migrate_engine(engine, url)
             return engine
-        except (OSError, ConnectionError) as exc:
+        except Exception as exc:
             await engine.dispose()
-            last = exc
-        except Exception as exc:  # driver-specific "cannot connect" errors
-            await engine.dispose()
-            if not _is_connection_error(exc):
+            # OSError covers refused connections; drivers word their own "cannot connect" errors.
+            if not isinstance(exc, OSError) and not _is_connection_error(exc):
                 raise
             last = exc
         log.warning("database %s not reachable (attempt %d of %d)", safe_url(url), attempt, attempts)
