@@ -1,7 +1,7 @@
 """Load generator: N newcomers talking at once to the real bot process, and to a bare echo bot.
 
     /work/main/.venv/bin/python bench/load.py [--users 50] [--duration 20] [--paced-duration 30]
-                                              [--think 3,7] [--only bot|echo] [--json PATH]
+                                              [--think 3,7] [--only bot|echo|echo-model] [--json PATH]
                                               [--profile DIR]
 
 Every bot under test is its own process, long-polling an in-process fake Telegram Bot API
@@ -9,6 +9,8 @@ Every bot under test is its own process, long-polling an in-process fake Telegra
 on 127.0.0.1, with a fresh SQLite file in a temporary directory and LOG_LEVEL=WARNING:
 
   echo     bench/echo_bot.py: aiogram and one echo handler, the floor
+  echo-model  bench/echo_understanding_bot.py: the same echo, and every typed text read with
+           our Understander first (the model's share of any bot that understands free text)
   bot      `python -m bot run` exactly as shipped
   bot-max  bench/unthrottled_bot.py: the same bot with both of its own flood controls out of
            reach (outbound: 30 messages/s overall and ~1/s per chat; inbound:
@@ -537,8 +539,10 @@ async def drain(server: FakeBotAPI, quiet: float = 0.3, timeout: float = 30.0) -
 # bot-max: the inbound flood gate (bot.telegram.middlewares.flood, 20 updates per minute per
 # person) would rightly slow down newcomers who act at machine speed; lifted like the outbound one.
 EXTRA_ENV = {"bot-max": {"FLOOD_LIMIT_PER_MINUTE": "1000000"}}
+ECHOES = ("echo", "echo-model")  # the floors: same update kinds, no dialogues
 TARGETS = {
     "echo": ["bench/echo_bot.py"],
+    "echo-model": ["bench/echo_understanding_bot.py"],
     "bot": ["-m", "bot", "run"],
     "bot-max": ["bench/unthrottled_bot.py"],
 }
@@ -550,7 +554,7 @@ async def run_target(name: str, *, spec: ApiSpec, users: int, phases: list[tuple
                      log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Start one bot process against a fresh fake server, measure its start-up, run the phases
     (name, duration, warm-up, think), and stop it. Returns the figures."""
-    echo = name == "echo"
+    echo = name in ECHOES
     async with FakeBotAPI(spec=spec, validate_updates=False) as server:
         watcher = Watcher(server)
         if not echo:
@@ -629,6 +633,8 @@ async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:  # type: ig
         # The echo floor's paced latency is a few ms with little spread: half the time is plenty.
         echo_paced = ("paced", max(5.0, config.paced_duration / 2), paced[2], paced[3])
         plans.append(("echo", [capacity, echo_paced]))
+    if config.only in (None, "echo-model"):
+        plans.append(("echo-model", [capacity]))
     if config.only in (None, "bot"):
         plans.append(("bot", [paced]))
     if config.only in (None, "bot", "bot-max"):
@@ -649,12 +655,15 @@ async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:  # type: ig
 def summarize(results: dict[str, Any]) -> dict[str, Any]:
     """The headline figures and their ratios to the echo floor."""
     echo = results.get("echo", {})
+    echo_model = results.get("echo-model", {})
     bot = results.get("bot", {})
     bot_max = results.get("bot-max", {})
     get = lambda d, phase, key: (d.get(phase) or {}).get(key)  # noqa: E731
     summary = {
         "throughput": get(bot_max, "capacity", "throughput"),
         "throughput_floor": get(echo, "capacity", "throughput"),
+        "throughput_model_floor": get(echo_model, "capacity", "throughput"),
+        "cpu_ms_per_update_model_floor": get(echo_model, "capacity", "cpu_ms_per_update"),
         "cpu_ms_per_update": get(bot_max, "capacity", "cpu_ms_per_update"),
         "cpu_ms_per_update_floor": get(echo, "capacity", "cpu_ms_per_update"),
         "capacity_p99_ms": get(bot_max, "capacity", "p99_ms"),
@@ -672,6 +681,8 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
         "startup_s_floor": echo.get("startup_s"),
     }
     summary["throughput_ratio"] = ratio(summary["throughput"], summary["throughput_floor"])
+    summary["model_floor_ratio"] = ratio(summary["throughput_model_floor"], summary["throughput_floor"])
+    summary["throughput_ratio_model_floor"] = ratio(summary["throughput"], summary["throughput_model_floor"])
     summary["cpu_per_update_ratio"] = ratio(summary["cpu_ms_per_update"], summary["cpu_ms_per_update_floor"])
     summary["p99_ratio"] = ratio(summary["p99_ms"], summary["p99_ms_floor"])
     summary["peak_rss_ratio"] = ratio(summary["peak_rss_mb"], summary["peak_rss_mb_floor"])
@@ -680,7 +691,7 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
 
 
 def print_load(results: dict[str, Any]) -> None:
-    rows = [("", "echo (floor)", "bot", "bot-max")]
+    rows = [("", "echo (floor)", "echo+model", "bot", "bot-max")]
     phases = (("capacity", "capacity"), ("paced", "paced"))
 
     def cell(target: str, phase: str, key: str, spec: str = ".0f") -> str:
@@ -698,7 +709,7 @@ def print_load(results: dict[str, Any]) -> None:
     rows.append(("  ...to 1st request s", *(fmt((results.get(t) or {}).get("startup_first_request_s"), ".2f") for t in TARGETS)))
     rows.append(("  ...to 1st getUpdates s", *(fmt((results.get(t) or {}).get("startup_first_poll_s"), ".2f") for t in TARGETS)))
     rows.append(("peak RSS MB", *(fmt((results.get(t) or {}).get("peak_rss_mb"), ".0f") for t in TARGETS)))
-    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  " + "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
     for target in TARGETS:
@@ -720,8 +731,9 @@ def main() -> None:
     parser.add_argument("--think", default="3,7",
                         help="paced phase: think time range in seconds (3,7: never more than the bot's "
                              "20 updates per minute per person)")
-    parser.add_argument("--only", choices=("bot", "bot-max", "echo"),
-                        help="bot: the shipped bot (paced) and bot-max (capacity); bot-max: capacity only")
+    parser.add_argument("--only", choices=("bot", "bot-max", "echo", "echo-model"),
+                        help="bot: the shipped bot (paced) and bot-max (capacity); bot-max: capacity only; "
+                             "echo-model: the echo floor that also understands every typed text")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="py-spy (in the .venv) samples each capacity phase into DIR")

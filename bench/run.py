@@ -100,7 +100,12 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     thr = s.get("throughput_ratio")
     add("throughput, updates/s (capacity)", s.get("throughput"), s.get("throughput_floor"), ".1f",
         ">= 0.50x" + verdict(None if thr is None else thr >= TARGETS["throughput_ratio"]))
+    add("  echo+model floor, updates/s", s.get("throughput_model_floor"), s.get("throughput_floor"), ".1f",
+        "(the model's share)")
+    add("  bot against echo+model, updates/s", s.get("throughput"), s.get("throughput_model_floor"), ".1f", "")
     add("CPU per update, ms", s.get("cpu_ms_per_update"), s.get("cpu_ms_per_update_floor"), ".2f", "")
+    add("  echo+model CPU per update, ms", s.get("cpu_ms_per_update_model_floor"), s.get("cpu_ms_per_update_floor"),
+        ".2f", "")
     add("latency p50, ms (paced)", s.get("p50_ms"), s.get("p50_ms_floor"), ".0f", "")
     add("latency p95, ms (paced)", s.get("p95_ms"), s.get("p95_ms_floor"), ".0f", "")
     p99 = s.get("p99_ms")

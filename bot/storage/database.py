@@ -15,6 +15,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.storage import sqlite_driver
 from bot.storage.sqlite_writes import WriteGate
 
 if TYPE_CHECKING:
@@ -32,13 +33,18 @@ def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
+        @event.listens_for(engine.sync_engine, "do_connect")
+        def _inline_driver(dialect, _record, cargs, cparams):  # type: ignore[no-untyped-def]
+            # The dialect's own connect, with our driver in place of aiosqlite (its thread
+            # hand-offs cost more than the statements; see bot/storage/sqlite_driver.py).
+            return dialect.dbapi.connect(*cargs, async_creator_fn=sqlite_driver.connect, **cparams)
+
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
             # WAL lets readers run beside the one writer; foreign keys are off by default in SQLite.
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
         WriteGate(timeout=30.0).install(engine)  # writers of this process queue on the event loop

