@@ -178,6 +178,7 @@ class Watcher:
 @dataclass
 class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    by_command: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     callback_answer: list[float] = field(default_factory=list)
     sent: int = 0            # updates queued inside the measuring window
     replied: int = 0         # ... that got a first reply inside the window
@@ -204,7 +205,7 @@ class Newcomer:
 
     # -- acting and waiting --
 
-    async def _act(self, kind: str, enqueue) -> str | None:  # type: ignore[no-untyped-def]
+    async def _act(self, kind: str, enqueue, command: str | None = None) -> str | None:  # type: ignore[no-untyped-def]
         run = self.run
         if run.think is not None:
             await asyncio.sleep(self.rng.uniform(*run.think))
@@ -235,6 +236,8 @@ class Newcomer:
         if in_window and run.in_window(replied_at):
             run.stats.replied += 1
             run.stats.latencies[kind].append(replied_at - started)
+            if command is not None:
+                run.stats.by_command[command].append(replied_at - started)
             if query_id is not None and not run.echo:
                 answered = watch.answers.get(query_id)
                 if answered is not None:
@@ -273,7 +276,7 @@ class Newcomer:
     async def command(self, text: str) -> None:
         async def enqueue() -> None:
             await self.user.send(text)
-        await self._act("command", enqueue)
+        await self._act("command", enqueue, command=text)
 
     async def say(self, text: str) -> None:
         async def enqueue() -> None:
@@ -452,6 +455,8 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
         "max_ms": _ms(max(all_latencies) if all_latencies else None),
         "by_kind": {kind: {"n": len(v), "p50_ms": _ms(percentile(v, 50)), "p99_ms": _ms(percentile(v, 99))}
                     for kind, v in sorted(stats.latencies.items())},
+        "by_command": {command: {"n": len(v), "p50_ms": _ms(percentile(v, 50)), "max_ms": _ms(max(v))}
+                       for command, v in sorted(stats.by_command.items())},
         "callback_answer_p50_ms": _ms(percentile(stats.callback_answer, 50)),
         # queued at the fake server -> first handed to the bot by getUpdates (the rest of the
         # latency is inside the bot)

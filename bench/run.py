@@ -7,8 +7,8 @@ Runs, in this order (each bot under test is its own process; nothing else of our
   booking race    bench/booking_race.py on SQLite, and on a temporary PostgreSQL database when the
                   tests' server is reachable
   memory          bench/memory_conversations.py: empty database vs 10,000 stored conversations
-  load            bench/load.py: echo floor, `python -m bot run` (paced), bench/unthrottled_bot.py
-                  (capacity); start-up is measured on each
+  load            bench/load.py: echo floor, echo+model floor, `python -m bot run` (paced),
+                  bench/unthrottled_bot.py (capacity); start-up is measured on each
 and prints one table: each figure, its baseline measured in the same run, the ratio, the target.
 Writes bench/results/latest.json (and a dated copy next to it; bench/results/ is git-ignored).
 --quick: shorter phases and fewer people, for trying the benchmarks out (figures are rougher).

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -54,6 +55,11 @@ def measure(count: int = 200) -> dict[str, Any]:
         walls.append(time.perf_counter() - t0)
     cpu = time.process_time() - cpu0
     model = understander._model  # the baseline: the embedding of the question, nothing else
+    # ...with the engine's default of all cores: the Understander sets the thread count per
+    # question (bot/understanding/engine_threads.py), and its last choice holds in this thread.
+    set_threads = getattr(getattr(model, "_lib", None), "omp_set_num_threads", None)
+    if set_threads is not None and "OMP_NUM_THREADS" not in os.environ:
+        set_threads(os.cpu_count() or 1)
     model_walls: list[float] = []
     for text in texts:
         t0 = time.perf_counter()

@@ -16,6 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.garbage import hold_collection  # noqa: E402
+
+hold_collection()  # as `python -m bot run` does before it imports aiogram (bot/garbage.py)
+
 from bot.telegram import ratelimit  # noqa: E402
 
 

@@ -33,6 +33,9 @@ def cmd_run(_args: argparse.Namespace) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     _logging(settings)
+    from bot.garbage import hold_collection
+
+    hold_collection()  # until the bot is built (bot.telegram.app.run freezes what it built)
     from bot.telegram.app import run
 
     return _serve(run(settings))

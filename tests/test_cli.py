@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import json
 import os
 import signal
@@ -83,7 +84,7 @@ def test_chat_runs_in_the_terminal_without_token_or_network(tmp_path: Path) -> N
 
 async def test_run_answers_start_against_a_bot_api_server(tmp_path: Path) -> None:
     async with FakeBotAPI() as server:
-        env = bot_env(tmp_path, BOT_TOKEN=server.token, TELEGRAM_API_URL=server.base_url, LOG_LEVEL="WARNING")
+        env = bot_env(tmp_path, BOT_TOKEN=server.token, TELEGRAM_API_URL=server.base_url, LOG_LEVEL="INFO")
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -97,7 +98,11 @@ async def test_run_answers_start_against_a_bot_api_server(tmp_path: Path) -> Non
             process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(process.wait(), timeout=30)
         server.assert_no_violations()
-        assert process.returncode == 0, (await process.stderr.read()).decode()[-2000:]
+        log = (await process.stderr.read()).decode()
+        assert process.returncode == 0, log[-2000:]
+        # Start-up objects were frozen once the bot was built (bot/garbage.py): most of the heap.
+        frozen = re.search(r"garbage collector: (\d+) long-lived objects frozen", log)
+        assert frozen is not None and int(frozen.group(1)) > 100_000, log[-2000:]
 
 
 @pytest.mark.parametrize("variable, value, says", [

@@ -22,6 +22,7 @@ from bot.bootstrap import Foundation, build_foundation
 from bot.config import Settings
 from bot.content.locales import Catalog, html_to_plain
 from bot.core.conversation import Conversation
+from bot.garbage import freeze_startup_objects
 from bot.core.replies import Msg
 from bot.dialogues import registry
 from bot.storage.conversation_storage import DatabaseStorage
@@ -232,7 +233,11 @@ async def run(settings: Settings) -> None:
 
     app = await build_app(settings)
     jobs = None
+    freeze_startup_objects()
     loading = app.foundation.services.warm_up_in_background()
+    # The model's objects live as long as the process, too.
+    loading.add_done_callback(
+        lambda task: None if task.cancelled() else freeze_startup_objects(collect_first=True))
     try:
         jobs = start_for_telegram(app)  # reminders, digest, attendance, purge
         if settings.webhook_url:

@@ -18,7 +18,7 @@ def test_all_cores_are_tried_first_then_one() -> None:
     chooser.record(4, 0.010, 40)
     assert chooser.choose() == 1
     chooser.record(1, 0.020, 40)
-    assert chooser.choose() == 4  # 0.25 ms per character against 0.5
+    assert chooser.choose() == 4  # 0.25 ms per token against 0.5
 
 
 def test_one_thread_wins_when_all_cores_are_slower() -> None:
@@ -39,10 +39,10 @@ def test_the_slower_setting_is_tried_again_now_and_then_and_can_win_back() -> No
     assert chooser.choose() == 2
 
 
-def test_times_are_compared_per_character() -> None:
+def test_times_are_compared_per_token() -> None:
     chooser = ThreadChooser(most=2)
-    chooser.record(2, 0.020, 200)  # a long question
-    chooser.record(1, 0.010, 20)   # a short one: faster, but not per character
+    chooser.record(2, 0.020, 200)  # a long question (tokens)
+    chooser.record(1, 0.010, 20)   # a short one: faster, but not per token
     assert chooser.choose() == 2
 
 
