@@ -22,9 +22,9 @@ from bot.bootstrap import Foundation, build_foundation
 from bot.config import Settings
 from bot.content.locales import Catalog, html_to_plain
 from bot.core.conversation import Conversation
-from bot.garbage import freeze_startup_objects
 from bot.core.replies import Msg
 from bot.dialogues import registry
+from bot.garbage import freeze_startup_objects
 from bot.storage.conversation_storage import DatabaseStorage
 from bot.storage.database import DatabaseUnavailable
 from bot.telegram.middlewares.dedup import DeduplicateUpdates
