@@ -31,11 +31,16 @@ async def pressed(query: CallbackQuery) -> None:
     await query.answer()
 
 
-async def main() -> None:
+async def poll(dispatcher: Dispatcher) -> None:
+    """Long-poll the Bot API at TELEGRAM_API_URL with BOT_TOKEN (also for echo_understanding_bot.py)."""
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"))
     api = TelegramAPIServer.from_base(os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org"))
     bot = Bot(os.environ["BOT_TOKEN"], session=AiohttpSession(api=api))
-    await dp.start_polling(bot)
+    await dispatcher.start_polling(bot)
+
+
+async def main() -> None:
+    await poll(dp)
 
 
 if __name__ == "__main__":

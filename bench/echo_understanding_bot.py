@@ -11,18 +11,15 @@ the distance from the real bot to this floor is everything else.
 from __future__ import annotations
 
 import asyncio
-import logging
-import os
 import sys
 from pathlib import Path
 
-from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import CallbackQuery, Message
+from aiogram import Dispatcher
+from aiogram.types import Message
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.echo_bot import poll, pressed  # noqa: E402
 from bot.understanding import Understander  # noqa: E402
 
 dp = Dispatcher()
@@ -38,18 +35,13 @@ async def echo(message: Message) -> None:
     await message.answer(message.text or "ok")
 
 
-@dp.callback_query()
-async def pressed(query: CallbackQuery) -> None:
-    await query.answer()
+dp.callback_query.register(pressed)
 
 
 async def main() -> None:
     global understander
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"))
     understander = await asyncio.to_thread(Understander.load)
-    api = TelegramAPIServer.from_base(os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org"))
-    bot = Bot(os.environ["BOT_TOKEN"], session=AiohttpSession(api=api))
-    await dp.start_polling(bot)
+    await poll(dp)
 
 
 if __name__ == "__main__":
