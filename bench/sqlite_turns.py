@@ -22,28 +22,19 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event, text  # noqa: E402
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker  # noqa: E402
 
-from bot.storage.database import create_engine  # noqa: E402
-from bot.storage.sqlite_writes import WriteGate  # noqa: E402
+from bot.storage.database import create_engine, use_sqlite_driver  # noqa: E402
 
 UPSERT = text("INSERT INTO states (key, data) VALUES (:k, :d) "
               "ON CONFLICT (key) DO UPDATE SET data = excluded.data")
 
 
 def aiosqlite_engine(url: str) -> AsyncEngine:
-    """What create_engine built before sqlite_driver.py: SQLAlchemy's aiosqlite connections."""
-    engine = create_async_engine(url, connect_args={"timeout": 30})
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    WriteGate(timeout=30.0).install(engine)
+    """What create_engine built before sqlite_driver.py: the same engine on SQLAlchemy's own
+    aiosqlite connections (its busy timeout of 30 s comes from the engine's connect_args)."""
+    engine = create_engine(url)
+    event.remove(engine.sync_engine, "do_connect", use_sqlite_driver)
     return engine
 
 

@@ -33,11 +33,7 @@ def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
-        @event.listens_for(engine.sync_engine, "do_connect")
-        def _inline_driver(dialect, _record, cargs, cparams):  # type: ignore[no-untyped-def]
-            # The dialect's own connect, with our driver in place of aiosqlite (its thread
-            # hand-offs cost more than the statements; see bot/storage/sqlite_driver.py).
-            return dialect.dbapi.connect(*cargs, async_creator_fn=sqlite_driver.connect, **cparams)
+        event.listen(engine.sync_engine, "do_connect", use_sqlite_driver)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -50,6 +46,12 @@ def create_engine(url: str) -> AsyncEngine:
         WriteGate(timeout=30.0).install(engine)  # writers of this process queue on the event loop
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def use_sqlite_driver(dialect, _record, cargs, cparams):  # type: ignore[no-untyped-def]
+    """The dialect's own connect ("do_connect" event), with our driver in place of aiosqlite
+    (its thread hand-offs cost more than the statements; see bot/storage/sqlite_driver.py)."""
+    return dialect.dbapi.connect(*cargs, async_creator_fn=sqlite_driver.connect, **cparams)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
