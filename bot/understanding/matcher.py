@@ -34,7 +34,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +108,9 @@ class Understanding:
     score: float
     confident: bool
     alternatives: tuple[tuple[str, float], ...] = ()
+    # Per label (the intents and "none"): the mean of its TOP_K best example cosines. Empty when
+    # the model did not run (no letters or digits, or the model is unavailable).
+    similarities: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -484,9 +487,10 @@ class Understander:
         if emergency_i not in top and probs[emergency_i] >= 0.1:
             top[-1] = emergency_i
         alternatives = [(self._labels[i], round(float(probs[i]), 3)) for i in top]
+        similarities = {label: round(float(sim), 4) for label, sim in zip(self._labels, label_sims)}
 
         if best_label == NONE or not in_domain:
-            return Understanding(language, None, round(score, 3), False, tuple(alternatives))
+            return Understanding(language, None, round(score, 3), False, tuple(alternatives), similarities)
         intent = self._labels[best]
         confident = score >= CONFIDENT_SCORE or (intent == EMERGENCY and EMERGENCY in hits)
-        return Understanding(language, intent, round(score, 3), confident, tuple(alternatives))
+        return Understanding(language, intent, round(score, 3), confident, tuple(alternatives), similarities)
