@@ -39,6 +39,12 @@ class Turn:
     extra: dict[str, Any] = field(default_factory=dict)
     # Called once, after the next commit (the Telegram adapter gives back its turn slot there).
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    # The person's id as a plain value: still readable once a rollback has expired `person`
+    # (the error middleware logs it after a failed turn).
+    person_id: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.person_id = self.person.id
 
     async def step(self) -> str | None:
         return await self.state.get_state()

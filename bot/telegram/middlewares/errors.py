@@ -1,5 +1,9 @@
 """Every handler error becomes a short apology in the person's language and one log line with the
-update id (no personal data); the process carries on."""
+update id (no personal data); the process carries on.
+
+By the time a handler's error arrives here, its turn has rolled back and closed its session, so
+the turn's ORM objects are expired and detached: only the turn's plain values (`person_id`,
+`lang`) and the Telegram event are read."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +13,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.core.services import Services
+from bot.core.turn import Turn
 from bot.dialogues.basics import apology
 from bot.telegram.render import TelegramRenderer
 
@@ -24,20 +29,25 @@ class ApologizeOnError(BaseMiddleware):
         try:
             return await handler(event, data)
         except Exception:
-            update = data.get("event_update")
+            update_id = getattr(data.get("event_update"), "update_id", "?")
             turn = data.get("turn")
-            log.exception("handler failed for update %s (person %s)",
-                          getattr(update, "update_id", "?"), getattr(getattr(turn, "person", None), "id", "?"))
-            lang = getattr(turn, "lang", None) or self.services.catalog.language_for_app(
-                getattr(getattr(event, "from_user", None), "language_code", None))
-            chat_id = self._chat_id(event)
-            renderer: TelegramRenderer | None = data.get("renderer")
-            if chat_id is not None and renderer is not None:
-                try:
-                    await renderer.send(chat_id, [apology()], lang)
-                except Exception:
-                    log.exception("could not send the apology for update %s", getattr(update, "update_id", "?"))
+            turn = turn if isinstance(turn, Turn) else None
+            log.exception("handler failed for update %s (person %s)", update_id,
+                          turn.person_id if turn is not None else "?")
+            try:
+                await self._apologize(event, turn, data.get("renderer"))
+            except Exception:
+                log.exception("could not send the apology for update %s", update_id)
             return None
+
+    async def _apologize(self, event: TelegramObject, turn: Turn | None,
+                         renderer: TelegramRenderer | None) -> None:
+        chat_id = self._chat_id(event)
+        if chat_id is None or renderer is None:
+            return
+        lang = turn.lang if turn is not None else self.services.catalog.language_for_app(
+            getattr(getattr(event, "from_user", None), "language_code", None))
+        await renderer.send(chat_id, [apology()], lang)
 
     @staticmethod
     def _chat_id(event: TelegramObject) -> int | None:
