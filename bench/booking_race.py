@@ -1,6 +1,6 @@
 """Booking throughput with 50 people racing, through bot.booking.service, on a fresh SQLite file.
 
-    /work/main/.venv/bin/python bench/booking_race.py [--people 50] [--db-url URL]
+    .venv/bin/python bench/booking_race.py [--people 50] [--db-url URL]
 
 Three rounds, each with its own PEOPLE new people, each attempt in its own session that commits
 (as a turn of the bot does):

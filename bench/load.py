@@ -1,6 +1,6 @@
 """Load generator: N newcomers talking at once to the real bot process, and to a bare echo bot.
 
-    /work/main/.venv/bin/python bench/load.py [--users 50] [--duration 20] [--paced-duration 30]
+    .venv/bin/python bench/load.py [--users 50] [--duration 20] [--paced-duration 30]
                                               [--think 3,7] [--only bot|echo|echo-model] [--json PATH]
                                               [--profile DIR]
 

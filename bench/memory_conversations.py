@@ -1,7 +1,7 @@
 """Memory of the bot process with 10,000 stored conversations, against the same bot on an empty
 database.
 
-    /work/main/.venv/bin/python bench/memory_conversations.py [--people 10000] [--active 40]
+    .venv/bin/python bench/memory_conversations.py [--people 10000] [--active 40]
 
 For each of two fresh SQLite databases (migrated like the bot does it):
   empty     nothing stored

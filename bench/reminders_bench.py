@@ -1,6 +1,6 @@
 """Bulk reminders through the fake Telegram Bot API with its flood limits on.
 
-Run: /work/main/.venv/bin/python bench/reminders_bench.py [--count 10000] [--dispatchers 2]
+Run: .venv/bin/python bench/reminders_bench.py [--count 10000] [--dispatchers 2]
                                                          [--db-url URL] [--quiet]
 
 Puts COUNT due reminders (one per person, each in its own private chat) into a fresh database

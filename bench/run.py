@@ -1,6 +1,6 @@
 """Every benchmark of bench/README.md in one go (under 5 minutes), one table, results as JSON.
 
-    /work/main/.venv/bin/python bench/run.py [--quick] [--no-postgres]
+    .venv/bin/python bench/run.py [--quick] [--no-postgres]
 
 Runs, in this order (each bot under test is its own process; nothing else of ours runs meanwhile):
   understanding   bench/understanding_speed.py (its own process)

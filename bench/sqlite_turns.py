@@ -1,6 +1,6 @@
 """SQLite through our driver against aiosqlite: turn-shaped transactions, many at once.
 
-    /work/main/.venv/bin/python bench/sqlite_turns.py [--turns 3000] [--at-once 12]
+    .venv/bin/python bench/sqlite_turns.py [--turns 3000] [--at-once 12]
 
 Each "turn" is what a bot turn does to the database: a session, three reads, an upsert of a
 conversation row, a commit; `--at-once` of them run concurrently (the bot's turn slots). The same

@@ -1,6 +1,6 @@
 """Time per question of free-text understanding (language + intent), as the bot calls it.
 
-    /work/main/.venv/bin/python bench/understanding_speed.py [--count 200]
+    .venv/bin/python bench/understanding_speed.py [--count 200]
 
 Loads bot.understanding.Understander once (timed: that is part of the bot's start-up), then asks
 ~200 questions (bench/data/understanding_set.yaml when present: every language, mixed; otherwise a

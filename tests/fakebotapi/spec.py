@@ -51,7 +51,6 @@ def default_spec_path() -> Path:
     for candidate in (
         repo.parent / "shared" / "telegram-bot-api" / "api.json",
         repo / "shared" / "telegram-bot-api" / "api.json",
-        Path("/work/shared/telegram-bot-api/api.json"),
     ):
         if candidate.exists():
             return candidate
