@@ -4,13 +4,24 @@ Each action is a small frozen dataclass with a short `prefix`. `pack` turns it i
 callback data Telegram carries (at most 64 bytes, checked here and by `python -m bot check`);
 `unpack` turns it back, rejecting anything forged or stale with `InvalidAction`. The Telegram
 adapter filters callback queries by action type (see bot.telegram.filters.ActionFilter), the
-terminal adapter keeps the objects as they are.
+terminal adapter packs and unpacks its numbered buttons the same way.
+
+What a field may hold is declared once, in its type: `RowId`, `Key`, `Day`, ... are `Annotated`
+types whose rule `unpack` applies to what arrives and `pack` to what goes out, so a handler only
+ever sees values of the right type and range (a database id fits the id columns, a day is a real
+date) and never a button the bot could not have sent. Whether a key names something that exists
+(an office, a flow step) is the handler's question: that depends on data staff edit.
 """
 from __future__ import annotations
 
 import dataclasses
+import re
+import types
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar, get_type_hints
+from datetime import date, datetime, timezone
+from functools import cache
+from typing import (Annotated, Any, ClassVar, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints,
+                    runtime_checkable)
 
 MAX_CALLBACK_BYTES = 64
 _SEP = ":"
@@ -18,6 +29,156 @@ _SEP = ":"
 
 class InvalidAction(ValueError):
     """Callback data that no action of ours could have produced."""
+
+
+# --- what a field may hold ---------------------------------------------------------------
+
+@runtime_checkable
+class Rule(Protocol):
+    def decode(self, raw: str) -> Any:
+        """The value written as `raw`; ValueError if no button of ours carries it."""
+
+    def encode(self, value: Any) -> str:
+        """How `value` is written; ValueError if it breaks the rule."""
+
+
+_INTEGER = re.compile(r"-?[0-9]{1,20}")  # ASCII digits only: int() would also take "+1", " 1", "1_0", "١"
+
+
+@dataclass(frozen=True)
+class Between:
+    """A whole number from `low` to `high`."""
+
+    low: int
+    high: int
+
+    def decode(self, raw: str) -> int:
+        if not _INTEGER.fullmatch(raw):
+            raise ValueError(f"{raw!r} is not a whole number")
+        return self._checked(int(raw))
+
+    def encode(self, value: Any) -> str:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"{value!r} is not a whole number")
+        return str(self._checked(value))
+
+    def _checked(self, value: int) -> int:
+        if not self.low <= value <= self.high:
+            raise ValueError(f"{value} is not between {self.low} and {self.high}")
+        return value
+
+
+@dataclass(frozen=True)
+class Matching:
+    """Text that `pattern` matches in full."""
+
+    pattern: str
+
+    def decode(self, raw: str) -> str:
+        if re.fullmatch(self.pattern, raw) is None:
+            raise ValueError(f"{raw!r} does not match {self.pattern}")
+        return raw
+
+    def encode(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not text")
+        return self.decode(value)
+
+
+@dataclass(frozen=True)
+class IsoDay:
+    """A calendar day written YYYY-MM-DD, in the years `first` to `last`."""
+
+    first: int
+    last: int
+
+    def decode(self, raw: str) -> str:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw) is None:
+            raise ValueError(f"{raw!r} is not a day written YYYY-MM-DD")
+        day = date.fromisoformat(raw)  # ValueError for 2026-02-30
+        if not self.first <= day.year <= self.last:
+            raise ValueError(f"{raw} is not in the years {self.first} to {self.last}")
+        return raw
+
+    def encode(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not a day written YYYY-MM-DD")
+        return self.decode(value)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """True or False, written 1 or 0."""
+
+    def decode(self, raw: str) -> bool:
+        if raw not in ("0", "1"):
+            raise ValueError(f"{raw!r} is not 0 or 1")
+        return raw == "1"
+
+    def encode(self, value: Any) -> str:
+        if not isinstance(value, bool):
+            raise ValueError(f"{value!r} is not True or False")
+        return "1" if value else "0"
+
+
+def _unix_minutes(year: int) -> int:
+    return int(datetime(year, 1, 1, tzinfo=timezone.utc).timestamp()) // 60
+
+
+# The id columns are SQL INTEGER: 32 bits on PostgreSQL (64 on SQLite), and ids start at 1.
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Between(1, MAX_ROW_ID)]
+# A moment in this century as minutes since 1970 (UTC).
+UnixMinutes = Annotated[int, Between(_unix_minutes(2000), _unix_minutes(2100))]
+# The id of a flow, step, topic, office or district (flows/, data/): short ASCII.
+Key = Annotated[str, Matching(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")]
+# A language code as chat apps and the language detection write it ("uk", "pt-br"); also "no"
+# (no interpreter).
+LanguageCode = Annotated[str, Matching(r"[a-z]{2,3}(-[a-z0-9]{1,8})?")]
+# A language code, or "?" for the list of languages.
+LanguageChoice = Annotated[str, Matching(r"\?|[a-z]{2,3}(-[a-z0-9]{1,8})?")]
+Day = Annotated[str, IsoDay(2000, 2100)]
+
+# Fields typed without a rule get these: a bare int is a small count or index (it fits every
+# INTEGER column), a bare str one short word without blanks or control characters.
+_DEFAULT_RULES: dict[type, Rule] = {
+    int: Between(0, MAX_ROW_ID),
+    str: Matching(r"[^\s\x00-\x1f\x7f:\ud800-\udfff]{1,60}"),
+    bool: Flag(),
+}
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    name: str
+    rule: Rule
+    optional: bool  # None is written as an empty value
+
+
+@cache
+def field_rules(cls: type[Action]) -> tuple[FieldRule, ...]:
+    """The rule of each field of an action, in order (TypeError for a type without one)."""
+    hints = get_type_hints(cls, include_extras=True)
+    out = []
+    for f in dataclasses.fields(cls):
+        hint, optional = hints[f.name], False
+        if get_origin(hint) in (Union, types.UnionType):
+            inner = [a for a in get_args(hint) if a is not type(None)]
+            if len(inner) != 1:
+                raise TypeError(f"{cls.__name__}.{f.name}: one type, or one type | None")
+            hint, optional = inner[0], True
+        if get_origin(hint) is Annotated:
+            base, *extras = get_args(hint)
+            rules = [e for e in extras if isinstance(e, Rule)]
+            if len(rules) != 1:
+                raise TypeError(f"{cls.__name__}.{f.name}: Annotated with exactly one rule")
+            rule: Rule = rules[0]
+        elif hint in _DEFAULT_RULES:
+            rule = _DEFAULT_RULES[hint]
+        else:
+            raise TypeError(f"{cls.__name__}.{f.name}: unsupported field type {hint!r}")
+        out.append(FieldRule(f.name, rule, optional))
+    return tuple(out)
 
 
 _REGISTRY: dict[str, type["Action"]] = {}
@@ -39,63 +200,62 @@ class Action:
 A = TypeVar("A", bound=Action)
 
 
+def action_types() -> tuple[type[Action], ...]:
+    """Every action there is (for checks and tests)."""
+    return tuple(_REGISTRY.values())
+
+
 def pack(action: Action) -> str:
-    parts = [action.prefix]
-    for f in dataclasses.fields(action):
-        value = getattr(action, f.name)
-        if isinstance(value, bool):
-            text = "1" if value else "0"
-        else:
-            text = "" if value is None else str(value)
+    """The callback data for `action`; ValueError if a value breaks its field's rule or the
+    data would not fit in 64 bytes."""
+    rules = field_rules(type(action))
+    values = [getattr(action, rule.name) for rule in rules]
+    # Separator and size first: for a flow's author they say more than which rule a value breaks.
+    texts = ["" if v is None else str(int(v) if isinstance(v, bool) else v) for v in values]
+    for rule, text in zip(rules, texts):
         if _SEP in text:
-            raise ValueError(f"{type(action).__name__}.{f.name} may not contain {_SEP!r}")
-        parts.append(text)
-    data = _SEP.join(parts)
-    if len(data.encode()) > MAX_CALLBACK_BYTES:
-        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
-    return data
+            raise ValueError(f"{type(action).__name__}.{rule.name} may not contain {_SEP!r}")
+    plain = _SEP.join([action.prefix, *texts])
+    if len(plain.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {plain!r}")
+    parts = [action.prefix]
+    for rule, value in zip(rules, values):
+        if value is None and rule.optional:
+            parts.append("")
+            continue
+        try:
+            parts.append(rule.rule.encode(value))
+        except ValueError as exc:
+            raise ValueError(f"{type(action).__name__}.{rule.name}: {exc}") from None
+    return _SEP.join(parts)
 
 
 def unpack(data: str) -> Action:
+    """The action `data` stands for; InvalidAction for anything `pack` could not have written."""
+    if len(data) > MAX_CALLBACK_BYTES or len(data.encode("utf-8", "surrogatepass")) > MAX_CALLBACK_BYTES:
+        raise InvalidAction(f"callback data over {MAX_CALLBACK_BYTES} bytes")
     prefix, *values = data.split(_SEP)
     cls = _REGISTRY.get(prefix)
     if cls is None:
         raise InvalidAction(f"unknown prefix {prefix!r}")
-    fields = dataclasses.fields(cls)
-    if len(values) != len(fields):
-        raise InvalidAction(f"{prefix}: expected {len(fields)} values, got {len(values)}")
-    hints = get_type_hints(cls)
+    rules = field_rules(cls)
+    if len(values) != len(rules):
+        raise InvalidAction(f"{prefix}: expected {len(rules)} values, got {len(values)}")
     kwargs: dict[str, Any] = {}
-    for f, raw in zip(fields, values):
-        kwargs[f.name] = _convert(hints[f.name], raw, prefix, f.name)
+    for rule, raw in zip(rules, values):
+        if raw == "" and rule.optional:
+            kwargs[rule.name] = None
+            continue
+        try:
+            kwargs[rule.name] = rule.rule.decode(raw)
+        except ValueError as exc:
+            raise InvalidAction(f"{prefix}.{rule.name}: {exc}") from None
     return cls(**kwargs)
 
 
-def _convert(hint: Any, raw: str, prefix: str, name: str) -> Any:
-    allows_none = "None" in str(hint)
-    if raw == "" and allows_none:
-        return None
-    base = hint
-    if allows_none:
-        base = next(a for a in getattr(hint, "__args__", (hint,)) if a is not type(None))
-    try:
-        if base is bool:
-            if raw not in ("0", "1"):
-                raise ValueError(raw)
-            return raw == "1"
-        if base is int:
-            return int(raw)
-        if base is str:
-            if raw == "":
-                raise ValueError("empty")
-            return raw
-    except ValueError as exc:
-        raise InvalidAction(f"{prefix}.{name}: bad value {raw!r}") from exc
-    raise TypeError(f"unsupported field type {hint!r}")
-
-
 # --- the actions ------------------------------------------------------------------------
-# Field types: str, int, bool or optional variants. Keep them short: 64 bytes in all.
+# Field types: a rule type from above (RowId, Key, Day, ...), or bool; `| None` for optional.
+# Keep them short: 64 bytes in all.
 
 
 @dataclass(frozen=True)
@@ -108,7 +268,7 @@ class OpenTopic(Action):
     """Start a topic flow (topic = intent id, e.g. "school")."""
 
     prefix: ClassVar[str] = "t"
-    topic: str
+    topic: Key
 
 
 @dataclass(frozen=True)
@@ -116,14 +276,14 @@ class FlowGo(Action):
     """Go to a step inside a topic flow."""
 
     prefix: ClassVar[str] = "f"
-    flow: str
-    step: str
+    flow: Key
+    step: Key
 
 
 @dataclass(frozen=True)
 class SetLanguage(Action):
     prefix: ClassVar[str] = "lang"
-    language: str
+    language: LanguageChoice
 
 
 @dataclass(frozen=True)
@@ -131,7 +291,7 @@ class ShowOffice(Action):
     """Show one office (address, hours, pin)."""
 
     prefix: ClassVar[str] = "o"
-    office: str
+    office: Key
 
 
 @dataclass(frozen=True)
@@ -139,7 +299,7 @@ class PickDistrict(Action):
     """A district chosen from a list (e.g. a postal code touching several districts)."""
 
     prefix: ClassVar[str] = "d"
-    district: str
+    district: Key
 
 
 @dataclass(frozen=True)
@@ -150,13 +310,13 @@ class FindMyOffice(Action):
 @dataclass(frozen=True)
 class ShowHours(Action):
     prefix: ClassVar[str] = "h"
-    office: str | None = None
+    office: Key | None = None
 
 
 @dataclass(frozen=True)
 class TalkToStaff(Action):
     prefix: ClassVar[str] = "human"
-    topic: str | None = None
+    topic: Key | None = None
 
 
 @dataclass(frozen=True)
@@ -168,19 +328,19 @@ class HandoffConsent(Action):
 @dataclass(frozen=True)
 class StartBooking(Action):
     prefix: ClassVar[str] = "bk"
-    topic: str | None = None
+    topic: Key | None = None
 
 
 @dataclass(frozen=True)
 class BookOffice(Action):
     prefix: ClassVar[str] = "bko"
-    office: str
+    office: Key
 
 
 @dataclass(frozen=True)
 class BookTopic(Action):
     prefix: ClassVar[str] = "bkt"
-    topic: str
+    topic: Key
 
 
 @dataclass(frozen=True)
@@ -188,7 +348,7 @@ class BookDay(Action):
     """A day offered for booking, as ISO date YYYY-MM-DD (Europe/Berlin)."""
 
     prefix: ClassVar[str] = "bkd"
-    day: str
+    day: Day
 
 
 @dataclass(frozen=True)
@@ -196,8 +356,8 @@ class BookSlot(Action):
     """A slot start as Unix minutes (UTC) at an office."""
 
     prefix: ClassVar[str] = "bks"
-    office: str
-    start: int
+    office: Key
+    start: UnixMinutes
 
 
 @dataclass(frozen=True)
@@ -205,7 +365,7 @@ class BookInterpreter(Action):
     """Interpreter language, or "no" when none is needed."""
 
     prefix: ClassVar[str] = "bki"
-    language: str
+    language: LanguageCode
 
 
 @dataclass(frozen=True)
@@ -229,14 +389,14 @@ class CancelBooking(Action):
     """Ask to cancel; `confirmed` is the second press."""
 
     prefix: ClassVar[str] = "bkx"
-    booking: int
+    booking: RowId
     confirmed: bool = False
 
 
 @dataclass(frozen=True)
 class RescheduleBooking(Action):
     prefix: ClassVar[str] = "bkr"
-    booking: int
+    booking: RowId
 
 
 @dataclass(frozen=True)
@@ -244,7 +404,7 @@ class WillAttend(Action):
     """"I'll come", pressed under a reminder."""
 
     prefix: ClassVar[str] = "bka"
-    booking: int
+    booking: RowId
 
 
 @dataclass(frozen=True)
@@ -258,7 +418,7 @@ class ShowOriginal(Action):
     """Show the German original of a machine-translated staff message."""
 
     prefix: ClassVar[str] = "orig"
-    message: int
+    message: RowId
 
 
 @dataclass(frozen=True)
@@ -273,7 +433,7 @@ class MarkAttendance(Action):
     """Staff chat, after an appointment: did the person come (attended) or not (no-show)?"""
 
     prefix: ClassVar[str] = "att"
-    booking: int
+    booking: RowId
     attended: bool
 
 
@@ -289,4 +449,4 @@ class BookDays(Action):
     """Booking: show the days with free slots after `after` (ISO date; None: from today)."""
 
     prefix: ClassVar[str] = "bkdd"
-    after: str | None = None
+    after: Day | None = None

@@ -18,7 +18,7 @@ from aiogram.fsm.storage.base import StorageKey
 from bot.bootstrap import build_foundation
 from bot.config import Settings
 from bot.content.locales import Catalog, html_to_plain
-from bot.core.actions import Action
+from bot.core.actions import pack, unpack
 from bot.core.conversation import Conversation
 from bot.core.events import CommandIn, Event, LocationIn, MediaIn, PressIn, TextIn
 from bot.core.replies import Choice, Link, Reply
@@ -48,11 +48,12 @@ class TerminalOutbox:
 
 @dataclass
 class TerminalView:
-    """Prints replies as text and remembers which number means which button."""
+    """Prints replies as text and remembers which number means which button: its callback data,
+    packed and unpacked as on Telegram, so a press here is decoded and checked the same way."""
 
     catalog: Catalog
     write: Callable[[str], None]
-    offered: list[Action] = field(default_factory=list)
+    offered: list[str] = field(default_factory=list)
     downloads: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "lokal-willkommen")
 
     def show(self, replies: list[Reply], lang: str) -> None:
@@ -63,7 +64,7 @@ class TerminalView:
                 for item in row:
                     label = html_to_plain(self.catalog.render(item.label, lang))
                     if isinstance(item, Choice):
-                        self.offered.append(item.action)
+                        self.offered.append(pack(item.action))
                         self.write(f"  [{len(self.offered)}] {label}\n")
                     elif isinstance(item, Link):
                         self.write(f"  [link] {label}: {item.url}\n")
@@ -82,8 +83,9 @@ class TerminalView:
         text = line.strip()
         if not text:
             return None
-        if text.isdigit() and 1 <= int(text) <= len(self.offered):
-            return PressIn(self.offered[int(text) - 1])
+        # A few ASCII digits: int() refuses "²" and numbers of over 4,300 digits, which are text.
+        if text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= len(self.offered):
+            return PressIn(unpack(self.offered[int(text) - 1]))
         if text.startswith(":location"):
             parts = text.replace(",", " ").split()[1:]
             try:

@@ -19,7 +19,7 @@ from bot.config import Settings, load_settings
 from bot.telegram.app import TelegramApp, build_app, run_polling
 from bot.telegram.ratelimit import OutboundLimits
 from bot.translation import FakeTranslator
-from tests.fakebotapi import FakeBotAPI, FakeGroup, FakeUser, StoredMessage
+from tests.fakebotapi import CallbackQueryRecord, FakeBotAPI, FakeGroup, FakeUser, StoredMessage
 
 STAFF_CHAT_ID = -1001000000001
 
@@ -39,11 +39,20 @@ class Telegram:
     outbound_limits: OutboundLimits = field(default_factory=lambda: OutboundLimits(
         private_per_second=1000.0, private_burst=1000, global_per_second=10_000.0, group_per_minute=100_000))
     handled_ids: set[int] = field(default_factory=set)
+    # True: the translator TRANSLATOR names (e.g. against a fake server), not `translator`.
+    configured_translator: bool = False
 
     async def start(self) -> None:
-        self.app = await build_app(self.settings, clock=self.clock, translator=self.translator, db_attempts=1,
+        self.app = await build_app(self.settings, clock=self.clock, db_attempts=1,
+                                   translator=None if self.configured_translator else self.translator,
                                    outbound_limits=self.outbound_limits)
-        self.app.dispatcher.update.outer_middleware(self._track)
+        # Outermost, so that it also sees an update an outage stops early (tests/e2e/test_outages.py).
+        outer = self.app.dispatcher.update.outer_middleware
+        existing = list(outer)
+        for middleware in existing:
+            outer.unregister(middleware)
+        for middleware in (self._track, *existing):
+            outer.register(middleware)
         self._polling = asyncio.create_task(run_polling(self.app, handle_signals=False, polling_timeout=1))
         await self.server.wait_for(lambda r: r.method == "getUpdates", timeout=10)
 
@@ -101,13 +110,15 @@ class Telegram:
             self._users[user_id] = self.server.user(user_id, first_name, language_code=language_code)
         return self._users[user_id]
 
-    async def press_data(self, user: FakeUser, data: str, message: StoredMessage) -> None:
-        """A press carrying any callback data, e.g. forged or from an old keyboard."""
+    async def press_data(self, user: FakeUser, data: str, message: StoredMessage) -> CallbackQueryRecord:
+        """A press carrying any callback data, e.g. forged or from an old keyboard; the record
+        holds what the bot answered to it."""
         record = self.server.world.new_callback(user.id, message, data)
         self.server.add_update("callback_query", {
             "id": record.id, "from": user.to_api(), "message": message.to_api(),
             "chat_instance": "1", "data": data,
         })
+        return record
 
     def staff_group(self, *, is_forum: bool = True) -> FakeGroup:
         return self.server.group(STAFF_CHAT_ID, "lokal willkommen Team", is_forum=is_forum)
@@ -130,7 +141,8 @@ def callback_data(message: StoredMessage) -> list[str]:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(db_url: str, clock: FakeClock, **settings_overrides: Any) -> AsyncIterator[Telegram]:
+async def running_bot(db_url: str, clock: FakeClock, *, configured_translator: bool = False,
+                      **settings_overrides: Any) -> AsyncIterator[Telegram]:
     async with FakeBotAPI() as server:
         settings = load_settings(**{
             "BOT_TOKEN": server.token,
@@ -138,9 +150,11 @@ async def running_bot(db_url: str, clock: FakeClock, **settings_overrides: Any) 
             "DATABASE_URL": db_url,
             "STAFF_CHAT_ID": STAFF_CHAT_ID,
             "TRANSLATOR": "none",
+            "HEALTH_PORT": 0,  # tests that want /healthz start it on a free port
             **settings_overrides,
         })
-        telegram = Telegram(server=server, settings=settings, clock=clock, translator=FakeTranslator())
+        telegram = Telegram(server=server, settings=settings, clock=clock, translator=FakeTranslator(),
+                            configured_translator=configured_translator)
         server.group(STAFF_CHAT_ID, "lokal willkommen Team", is_forum=True)
         await telegram.start()
         try:
