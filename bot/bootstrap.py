@@ -27,12 +27,13 @@ class Foundation:
 
 async def build_foundation(settings: Settings, outbox: Outbox, *, clock: Clock | None = None,
                            translator: Translator | None = None, db_attempts: int = 5) -> Foundation:
-    engine = await connect(settings.database_url, attempts=db_attempts)
+    engine = await connect(settings.database_url, attempts=db_attempts, timeout=settings.database_timeout)
     sessions = session_factory(engine)
     if translator is None:
         try:
             translator = build_translator(settings.translator, api_key=settings.translator_api_key,
-                                          base_url=settings.translator_url, timeout=5.0)
+                                          base_url=settings.translator_url,
+                                          timeout=settings.translator_timeout)
         except ValueError as exc:
             await engine.dispose()
             raise ConfigError(str(exc)) from None

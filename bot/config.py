@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=90, alias="RETENTION_DAYS", ge=1)
     show_staff_names: bool = Field(default=False, alias="SHOW_STAFF_NAMES")
     flood_limit_per_minute: int = Field(default=20, alias="FLOOD_LIMIT_PER_MINUTE", ge=1)
+    # Outages: how long one call may wait before the bot answers without that service.
+    redis_timeout: float = Field(default=2.0, alias="REDIS_TIMEOUT", gt=0, le=60)
+    database_timeout: float = Field(default=5.0, alias="DATABASE_TIMEOUT", gt=0, le=300)
+    translator_timeout: float = Field(default=5.0, alias="TRANSLATOR_TIMEOUT", gt=0, le=60)
+    health_host: str = Field(default="127.0.0.1", alias="HEALTH_HOST")
+    health_port: int = Field(default=8081, alias="HEALTH_PORT", ge=0, le=65535)  # 0: no health server
 
     @field_validator("log_level", mode="before")
     @classmethod

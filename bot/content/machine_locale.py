@@ -7,6 +7,7 @@ the closest curated language instead — never an error. Only our own texts are 
 here, never what the person wrote."""
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 
@@ -26,6 +27,9 @@ CLOSEST_CURATED = {
     "ber": "fr", "kab": "fr", "he": "en",
 }
 MACHINE_NOTE = "🤖 Maschinelle Übersetzung · machine translation"
+# A reply is several texts (message, buttons), each bounded by the provider's TRANSLATOR_TIMEOUT;
+# a provider that answers each just in time must not hold the person up for all of them in a row.
+MAX_SECONDS = 10.0
 CHOOSE_LANGUAGE = "🌐 Deutsch · English · العربية · Українська · Türkçe · فارسی …"
 
 
@@ -45,9 +49,14 @@ async def localize(replies: list[Reply], language: str, catalog: Catalog, transl
     if not service_configured:
         return replies, closest_curated(language, catalog)
     try:
-        return [await _translate(reply, language, catalog, translator) for reply in replies], language
+        async with asyncio.timeout(MAX_SECONDS):
+            return [await _translate(reply, language, catalog, translator) for reply in replies], language
     except TranslationFailed as failure:
-        log.warning("machine translation to %s failed (%s); using a curated language", language, failure.reason)
+        if not failure.unreachable:  # an outage is logged once by the provider
+            log.warning("machine translation to %s failed (%s); using a curated language", language, failure.reason)
+        return replies, closest_curated(language, catalog)
+    except TimeoutError:
+        log.warning("machine translation to %s took over %g s; using a curated language", language, MAX_SECONDS)
         return replies, closest_curated(language, catalog)
 
 

@@ -19,7 +19,7 @@ from bot.translation import TranslationFailed
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 8.0  # the providers give up after 5 s; this is the outer bound
+TIMEOUT_SECONDS = 8.0  # the providers give up after TRANSLATOR_TIMEOUT (5 s); this bounds any translator
 SOURCE_LANGUAGE = "de"  # what staff write
 
 # How the services are called in the consent text (proper names, the same in every language).
@@ -65,7 +65,9 @@ async def translate(services: Services, person: Person, text: str, *, source: st
             services.translator.translate(text, source=source, target=target), TIMEOUT_SECONDS
         )
     except TranslationFailed as exc:
-        log.warning("handoff %s (person %s): translation failed: %s", handoff_id, person.id, exc)
+        # An outage of the service is logged once by the provider, not for every relayed message.
+        log.log(logging.DEBUG if exc.unreachable else logging.WARNING,
+                "handoff %s (person %s): translation failed: %s", handoff_id, person.id, exc)
         return Relayed(None, failed=True)
     except asyncio.TimeoutError:
         log.warning("handoff %s (person %s): translation timed out", handoff_id, person.id)

@@ -23,13 +23,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Seconds a PostgreSQL connect, statement or wait for a pooled connection may take (DATABASE_TIMEOUT):
+# an unreachable server then costs a turn a few seconds and a polite apology, not a hang.
+DEFAULT_TIMEOUT = 5.0
 
 
 class DatabaseUnavailable(Exception):
     """The database cannot be reached; the message says which URL (without password) and why."""
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> AsyncEngine:
+    """The engine for `url`; `timeout` bounds PostgreSQL's connects and statements (SQLite keeps its
+    30 s busy timeout: its "outage" is another process holding the file's lock, which passes)."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
@@ -45,7 +50,8 @@ def create_engine(url: str) -> AsyncEngine:
 
         WriteGate(timeout=30.0).install(engine)  # writers of this process queue on the event loop
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_timeout=timeout,
+                               connect_args={"timeout": timeout, "command_timeout": timeout})
 
 
 def use_sqlite_driver(dialect, _record, cargs, cparams):  # type: ignore[no-untyped-def]
@@ -153,11 +159,12 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-async def connect(url: str, *, attempts: int = 5, delay: float = 2.0) -> AsyncEngine:
+async def connect(url: str, *, attempts: int = 5, delay: float = 2.0,
+                  timeout: float = DEFAULT_TIMEOUT) -> AsyncEngine:
     """Create the engine, migrate, and retry while the database is not reachable yet."""
     last: Exception | None = None
     for attempt in range(1, attempts + 1):
-        engine = create_engine(url)
+        engine = create_engine(url, timeout=timeout)
         try:
             await migrate_engine(engine, url)
             return engine

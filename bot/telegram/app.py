@@ -25,11 +25,13 @@ from bot.core.conversation import Conversation
 from bot.core.replies import Msg
 from bot.dialogues import registry
 from bot.garbage import freeze_startup_objects
+from bot.health import Health, Probe
 from bot.storage.conversation_storage import DatabaseStorage
 from bot.storage.database import DatabaseUnavailable
 from bot.telegram.middlewares.dedup import DeduplicateUpdates
 from bot.telegram.middlewares.errors import ApologizeOnError
 from bot.telegram.middlewares.flood import FloodCounter, MemoryFloodCounter, RedisFloodCounter, SlowDownFloods
+from bot.telegram.middlewares.outages import AnswerDuringOutages
 from bot.telegram.middlewares.state import ConversationStateMiddleware
 from bot.telegram.middlewares.turn import MAX_CONCURRENT_TURNS, TurnMiddleware
 from bot.telegram.outbox import TelegramOutbox
@@ -46,6 +48,7 @@ from bot.translation import Translator
 if TYPE_CHECKING:
     from aiogram.fsm.storage.redis import RedisStorage
     from aiohttp import web
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +63,10 @@ class TelegramApp:
     dispatcher: Dispatcher
     foundation: Foundation
     renderer: TelegramRenderer
+    health: Health
 
     async def close(self) -> None:
+        await self.health.close()
         await self.dispatcher.storage.close()
         await self.bot.session.close()
         await self.foundation.close()
@@ -78,22 +83,44 @@ def build_bot(settings: Settings, *, outbound_limits: OutboundLimits | None = No
     return bot
 
 
-def build_storage(settings: Settings, foundation: Foundation) -> tuple[BaseStorage, BaseEventIsolation]:
+def build_storage(settings: Settings, foundation: Foundation) -> BaseStorage:
     if settings.redis_url:
         # Imported only when configured: the redis client is ~6 MB and ~0.1 s at every start.
-        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+        from bot.telegram.redis_state import redis_storage
 
-        storage = RedisStorage.from_url(settings.redis_url)
-        return storage, RedisEventIsolation(redis=storage.redis)
-    return DatabaseStorage(foundation.services.sessions), SimpleEventIsolation()
+        return redis_storage(settings.redis_url, timeout=settings.redis_timeout)
+    return DatabaseStorage(foundation.services.sessions)
+
+
+def build_isolation(redis_storage: RedisStorage | None, health: Health) -> BaseEventIsolation:
+    if redis_storage is None:
+        return SimpleEventIsolation()
+    from bot.telegram.redis_state import RedisOrLocalIsolation
+
+    return RedisOrLocalIsolation(redis_storage.redis, health)
+
+
+def build_health(settings: Settings, engine: AsyncEngine, redis_storage: RedisStorage | None) -> Health:
+    """/healthz asks the database with a query that reads the file or the server (not just `SELECT 1`)."""
+    from sqlalchemy import text
+
+    async def database() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT version_num FROM alembic_version"))
+
+    redis: Probe | None = redis_storage.redis.ping if redis_storage is not None else None
+    return Health({"database": database, "redis": redis},
+                  timeout=max(settings.database_timeout, settings.redis_timeout))
 
 
 def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage: BaseStorage,
-                     isolation: BaseEventIsolation, flood_counter: FloodCounter) -> Dispatcher:
+                     isolation: BaseEventIsolation, flood_counter: FloodCounter, health: Health) -> Dispatcher:
     services = foundation.services
     # aiogram's own FSM middleware would read the state before every update (bot.telegram.middlewares.state)
     dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
     dp.fsm = ConversationStateMiddleware(storage=storage, events_isolation=isolation)
+    # Outermost: the update log and the Redis lock below meet an outage before any turn does.
+    dp.update.outer_middleware(AnswerDuringOutages(health, services.catalog))
     dp.update.outer_middleware(dp.fsm)
     dp["services"] = services
     dp["conversation"] = Conversation(registry())
@@ -112,6 +139,7 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
         for observer in (router.message, router.callback_query):
             # Order matters: apologize around everything, then session + person (the turn).
             observer.middleware(ApologizeOnError(services))
+            observer.middleware(AnswerDuringOutages(health, services.catalog))  # "try again", not "a bug"
             observer.middleware(TurnMiddleware(services, turn_slots))
             observer.middleware(HandoffDeskMiddleware(staff_desk))  # the staff desk for handoffs
     if services.settings.staff_chat_id is not None:  # before the fallback, which takes every press
@@ -132,14 +160,16 @@ async def build_app(settings: Settings, *, clock: Clock | None = None,
     renderer = TelegramRenderer(bot, foundation.services.catalog)
     outbox.renderer = renderer
     outbox.services = foundation.services
-    storage, isolation = build_storage(settings, foundation)
-    redis_storage = storage if settings.redis_url else None  # a RedisStorage (build_storage)
+    storage = build_storage(settings, foundation)
+    redis_storage: RedisStorage | None = storage if settings.redis_url else None  # type: ignore[assignment]
     if redis_storage is not None:
-        await _reach_redis(redis_storage, settings.redis_url or "", attempts=db_attempts)  # type: ignore[arg-type]
-    flood_counter: FloodCounter = (RedisFloodCounter(redis_storage.redis) if redis_storage is not None  # type: ignore[attr-defined]
+        await _reach_redis(redis_storage, settings.redis_url or "", attempts=db_attempts)
+    health = build_health(settings, foundation.engine, redis_storage)
+    isolation = build_isolation(redis_storage, health)
+    flood_counter: FloodCounter = (RedisFloodCounter(redis_storage.redis, health) if redis_storage is not None
                                    else MemoryFloodCounter())
-    dispatcher = build_dispatcher(foundation, renderer, storage, isolation, flood_counter)
-    return TelegramApp(bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer)
+    dispatcher = build_dispatcher(foundation, renderer, storage, isolation, flood_counter, health)
+    return TelegramApp(bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer, health=health)
 
 
 async def _reach_redis(storage: RedisStorage, url: str, *, attempts: int, delay: float = 2.0) -> None:
@@ -228,11 +258,24 @@ def webhook_path(url: str) -> str:
     return urlparse(url).path or "/"
 
 
+async def serve_health(app: TelegramApp, settings: Settings) -> "web.AppRunner | None":
+    """/healthz on HEALTH_HOST:HEALTH_PORT in both modes (HEALTH_PORT=0: not at all). In webhook
+    mode the webhook server answers it too, so the same address is not bound twice."""
+    from bot.telegram.health_server import start_health_server
+
+    shared = settings.webhook_url and (settings.health_host, settings.health_port) == (
+        settings.webhook_host, settings.webhook_port)
+    if settings.health_port == 0 or shared:
+        return None
+    return await start_health_server(app.health, settings.health_host, settings.health_port)
+
+
 async def run(settings: Settings) -> None:
     from bot.scheduling import start_for_telegram
 
     app = await build_app(settings)
     jobs = None
+    health_server = await serve_health(app, settings)
     freeze_startup_objects()
     loading = app.foundation.services.warm_up_in_background()
     # The model's objects live as long as the process, too.
@@ -248,5 +291,7 @@ async def run(settings: Settings) -> None:
         loading.cancel()
         if jobs is not None:
             await jobs.shutdown()
+        if health_server is not None:
+            await health_server.cleanup()
         await app.close()
 

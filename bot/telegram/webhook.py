@@ -1,5 +1,6 @@
 """Webhook mode: Telegram POSTs updates here. Requests without the right secret header get 401 and
-have no effect; /healthz answers the load balancer; shutdown lets in-flight updates finish."""
+have no effect; /healthz answers the load balancer (bot.telegram.health_server); shutdown lets
+in-flight updates finish."""
 from __future__ import annotations
 
 import asyncio
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 from aiogram.types import Update
+
+from bot.telegram.health_server import add_health_route
 
 if TYPE_CHECKING:
     from bot.telegram.app import TelegramApp
@@ -34,9 +37,6 @@ def build_web_app(app: "TelegramApp", secret: str, *, path: str = "/webhook") ->
         task.add_done_callback(in_flight.discard)
         return web.json_response({"ok": True})
 
-    async def health(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
     async def finish_in_flight(_app: web.Application) -> None:
         if in_flight:
             log.info("shutting down: waiting for %d updates in flight", len(in_flight))
@@ -44,7 +44,7 @@ def build_web_app(app: "TelegramApp", secret: str, *, path: str = "/webhook") ->
 
     web_app = web.Application()
     web_app.router.add_post(path, receive)
-    web_app.router.add_get("/healthz", health)
+    add_health_route(web_app, app.health)
     web_app.on_shutdown.append(finish_in_flight)
     return web_app
 

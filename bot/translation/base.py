@@ -34,9 +34,12 @@ class TranslationFailed(Exception):
     never the text itself, so logging this exception (even with a traceback) leaks nothing.
     """
 
-    def __init__(self, provider: str, reason: str, *, source: str = "", target: str = "") -> None:
+    def __init__(self, provider: str, reason: str, *, source: str = "", target: str = "",
+                 unreachable: bool = False) -> None:
         self.provider = provider
         self.reason = reason
+        # The service did not answer (timed out, refused): an outage rather than this text's problem.
+        self.unreachable = unreachable
         self.source = source
         self.target = target
         pair = f" {source}->{target}" if source or target else ""

@@ -8,6 +8,9 @@ exiting, and `max_pending` bounds how many of them may pile up while a provider 
 Every failure becomes `TranslationFailed` whose message names only the provider, the language
 pair and the exception *type*: `deep_translator`'s own exceptions embed the text (for example
 `TranslationNotFound(text)`), and texts are personal data.
+
+A provider that does not answer (timed out, refused, too many calls still hanging) is an outage:
+logged once when it starts and once when the provider answers again, not for every message.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import threading
 from types import ModuleType
 from typing import Any, Callable, Final, Literal
 
+from bot.health import OutageLog
 from bot.translation.base import AUTO, Translation, TranslationFailed
 
 log = logging.getLogger(__name__)
@@ -148,6 +152,7 @@ class DeepTranslatorProvider:
         self._timeout = timeout_seconds
         self._max_pending = max_pending
         self._pending = 0  # threads still running, including ones we stopped waiting for
+        self.outages = OutageLog()
         # urllib3 logs request URLs at DEBUG, and Google and MyMemory carry the text in the query
         # string: with LOG_LEVEL=DEBUG every translated message would end up in the log.
         _quiet_http_debug_logs()
@@ -169,8 +174,8 @@ class DeepTranslatorProvider:
         if max_chars is not None and len(text) >= max_chars:
             raise self._failed(f"text longer than {max_chars - 1} characters", source, target,
                                level=logging.INFO)
-        if self._pending >= self._max_pending:
-            raise self._failed("too many requests still pending", source, target)
+        if self._pending >= self._max_pending:  # earlier calls hang: fail at once, not after a timeout
+            raise self._unreachable("too many requests still pending", source, target)
 
         def call() -> Any:
             return self._make_client(source_code, target_code).translate(text)
@@ -178,10 +183,13 @@ class DeepTranslatorProvider:
         try:
             result = await asyncio.wait_for(self._in_thread(call), timeout=self._timeout)
         except asyncio.TimeoutError:
-            raise self._failed(f"no answer within {self._timeout:g} s", source, target) from None
+            raise self._unreachable(f"no answer within {self._timeout:g} s", source, target) from None
+        except OSError as exc:  # requests' ConnectionError and Timeout are OSErrors
+            raise self._unreachable(type(exc).__name__, source, target) from None
         except Exception as exc:  # noqa: BLE001 - any provider error means "not translated"
             # Only the type: the exception's message may contain the text.
             raise self._failed(type(exc).__name__, source, target) from None
+        self.outages.recovered(f"translator {self.name}")
         if not isinstance(result, str) or not result.strip():
             raise self._failed("empty answer", source, target)
         return Translation(result, source, target, self.name, machine=True)
@@ -240,6 +248,11 @@ class DeepTranslatorProvider:
             self._pending -= 1
             raise
         return await future
+
+    def _unreachable(self, reason: str, source: str, target: str) -> TranslationFailed:
+        failure = TranslationFailed(self.name, reason, source=source, target=target, unreachable=True)
+        self.outages.failed(f"translator {self.name}", failure, reason=reason)
+        return failure
 
     def _failed(
         self, reason: str, source: str, target: str, *, level: int = logging.WARNING

@@ -13,6 +13,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.core.replies import Msg, Reply
+from bot.health import Health
 from bot.telegram.render import TelegramRenderer
 
 LIMIT_PER_MINUTE = 20
@@ -42,16 +43,30 @@ class MemoryFloodCounter:
 
 
 class RedisFloodCounter:
-    def __init__(self, redis: Any) -> None:
+    """Counts in Redis; while Redis does not answer, in this process, so that a Redis outage
+    stops no update here (`health` logs the outage once)."""
+
+    def __init__(self, redis: Any, health: Health | None = None) -> None:
         self.redis = redis
+        self.health = health
+        self.fallback = MemoryFloodCounter()
 
     async def hit(self, person_key: int) -> int:
+        from redis.exceptions import ConnectionError, TimeoutError  # loaded with the client already
+
         bucket = int(time.time() // WINDOW_SECONDS)
         key = f"flood:{person_key}:{bucket}"
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, int(WINDOW_SECONDS) * 2)
-            count, _ = await pipe.execute()
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.incr(key)
+                pipe.expire(key, int(WINDOW_SECONDS) * 2)
+                count, _ = await pipe.execute()
+        except (ConnectionError, TimeoutError) as error:
+            if self.health is not None:
+                self.health.failed("redis", error)
+            return await self.fallback.hit(person_key)
+        if self.health is not None:
+            self.health.succeeded("redis")
         return int(count)
 
 

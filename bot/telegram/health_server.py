@@ -1,0 +1,38 @@
+"""GET /healthz over HTTP (HEALTH_HOST:HEALTH_PORT, and on the webhook server in webhook mode):
+200 with {"status": "ok", "database": "ok", "redis": "ok" | "not configured"}, or 503 naming
+what failed; each service asked with a real call at most once a second (bot.health)."""
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.health import Health
+
+log = logging.getLogger(__name__)
+
+
+def add_health_route(web_app: web.Application, health: Health) -> None:
+    async def healthz(_request: web.Request) -> web.Response:
+        report = await health.check()
+        return web.json_response(report.as_json(), status=report.http_status)
+
+    web_app.router.add_get("/healthz", healthz)
+
+
+async def start_health_server(health: Health, host: str, port: int) -> web.AppRunner | None:
+    """Serve /healthz on host:port; None when the port is taken: the bot goes on serving people,
+    and the monitoring that finds no answer there is told why by the log."""
+    web_app = web.Application()
+    add_health_route(web_app, health)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as error:
+        log.error("health server cannot listen on %s:%s (%s); /healthz is not served there", host, port,
+                  error.strerror or type(error).__name__)
+        await runner.cleanup()
+        return None
+    log.info("health server listening on %s:%s", host, port)
+    return runner
