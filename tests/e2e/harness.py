@@ -54,7 +54,8 @@ class Telegram:
         for middleware in (self._track, *existing):
             outer.register(middleware)
         self._polling = asyncio.create_task(run_polling(self.app, handle_signals=False, polling_timeout=1))
-        await self.server.wait_for(lambda r: r.method == "getUpdates", timeout=10)
+        # The first long poll has arrived: an update added now ends it at once.
+        await self.server.wait_for(lambda r: r.method == "getUpdates", timeout=10, started=True)
 
     async def _track(self, handler, event, data):  # type: ignore[no-untyped-def]
         self.in_flight += 1

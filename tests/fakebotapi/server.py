@@ -446,11 +446,13 @@ class FakeBotAPI:
                                  + ", ".join(f"{c.id} ({c.data!r})" for c in missing))
 
     async def wait_for(self, predicate: Callable[[RecordedRequest], bool], timeout: float = 5.0,
-                       *, since: int = 0) -> RecordedRequest:
-        """The first finished request (with seq > since) matching the predicate."""
+                       *, since: int = 0, started: bool = False) -> RecordedRequest:
+        """The first finished request (with seq > since) matching the predicate; with `started`,
+        the first that arrived, finished or not (a long poll that is waiting)."""
         def check() -> RecordedRequest | None:
             for request in self.requests:
-                if request.seq > since and request.finished_at is not None and predicate(request):
+                done = started or request.finished_at is not None
+                if request.seq > since and done and predicate(request):
                     return request
             return None
 
