@@ -374,3 +374,25 @@ def test_http_debug_logs_that_would_show_the_text_are_silenced() -> None:
         assert not logging.getLogger("urllib3.connectionpool").isEnabledFor(logging.DEBUG)
     finally:
         logging.getLogger("urllib3.connectionpool").setLevel(logging.NOTSET)
+
+
+async def test_an_unreachable_provider_is_logged_once_per_outage_and_once_when_back(
+        client: type[RecordingClient], caplog: pytest.LogCaptureFixture) -> None:
+    import requests
+
+    provider = DeepTranslatorProvider("libre", base_url="http://libre.local:5000")
+    client.error = requests.exceptions.ConnectionError("refused")
+    for _ in range(5):
+        with pytest.raises(TranslationFailed) as failure:
+            await provider.translate(SECRET, source="uk", target="de")
+        assert failure.value.unreachable
+    client.error = None
+    assert (await provider.translate(SECRET, source="uk", target="de")).text == "Translated"
+    client.error = ValueError("a bad answer, not an outage")
+    with pytest.raises(TranslationFailed) as failure:
+        await provider.translate(SECRET, source="uk", target="de")
+    assert not failure.value.unreachable
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [line.split(" (")[0].split(" after")[0] for line in lines if "reach" in line] == [
+        "translator libre is not reachable", "translator libre is reachable again"]
+    assert all(SECRET not in line for line in lines)
