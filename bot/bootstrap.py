@@ -1,7 +1,9 @@
 """The parts both adapters share: database (migrated), texts, flows, translator."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
+from typing import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -9,7 +11,10 @@ from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings
 from bot.content.flows import FlowLibrary
 from bot.content.locales import Catalog
+from bot.content.problems import Problem
+from bot.core.replies import Msg
 from bot.core.services import Outbox, Services
+from bot.places import datafile
 from bot.storage.database import connect, session_factory
 from bot.storage.translation_cache import DatabaseTranslationCache
 from bot.translation import CachedTranslator, NoTranslator, Translator
@@ -20,8 +25,31 @@ from bot.translation.factory import build_translator
 class Foundation:
     engine: AsyncEngine
     services: Services
+    _listeners: list[Callable[[str, list[Problem]], None]] = field(default_factory=list)
+
+    def tell_staff_about_broken_edits(self) -> None:
+        """A broken edit of a data file keeps the last good version serving; staff hear of it once."""
+        services = self.services
+        pending: set[asyncio.Task[None]] = set()
+
+        def tell(file: str, problems: list[Problem]) -> None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return  # not on the bot's loop (e.g. `python -m bot check`): the log has it
+            lines = "\n".join(str(problem) for problem in problems[:5])
+            html = services.catalog.render(Msg("staff.data_file_broken", file=file, problems=lines), "de")
+            task = loop.create_task(services.outbox.to_staff(html))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+        datafile.on_broken_edit.append(tell)
+        self._listeners.append(tell)
 
     async def close(self) -> None:
+        for listener in self._listeners:
+            datafile.on_broken_edit.remove(listener)
+        self._listeners.clear()
         await self.engine.dispose()
 
 
@@ -49,4 +77,6 @@ async def build_foundation(settings: Settings, outbox: Outbox, *, clock: Clock |
         translator=translator,
         outbox=outbox,
     )
-    return Foundation(engine=engine, services=services)
+    foundation = Foundation(engine=engine, services=services)
+    foundation.tell_staff_about_broken_edits()
+    return foundation

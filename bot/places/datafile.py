@@ -7,10 +7,13 @@ stopping at the first one: the content checker (`python -m bot check`) lists the
 loaders raise `PlacesDataError` carrying the whole list.
 
 Also here: `Source` (where a fact comes from and when it was true), shared by every data file, and
-`cached_by_mtime`, so an edited file is re-read without restarting the bot.
+`cached_by_mtime`, so an edited file is re-read without restarting the bot, and a broken edit
+keeps the last good version serving (the problems are logged once, and `on_broken_edit`
+listeners, such as the staff chat, are told once per broken version).
 """
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +28,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+# C parser where PyYAML was built with libyaml: ~10x faster on the data files.
+YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Called once per broken version of a data file that a running bot keeps serving the last good one of.
+on_broken_edit: list[Callable[[str, list[Problem]], None]] = []
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise PlacesDataError([Problem(file, "(file)", f"cannot be read: {exc.strerror or exc}")]) from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
@@ -88,20 +96,36 @@ def cached_by_mtime(load: Callable[[Path], T]) -> Callable[[Path], T]:
     """Cache `load(path)` per file, re-reading it when the file changes on disk.
 
     The data files are small but parsed on every question; staff may edit them while the bot runs.
+    A change that does not load (PlacesDataError) keeps the last good version serving; only a
+    file that never loaded raises.
     """
     cache: dict[Path, tuple[int, T]] = {}
+    broken: dict[Path, int | None] = {}  # the version of each file last found broken
 
     def cached(path: Path) -> T:
         resolved = path.resolve()
         try:
-            stamp = os.stat(resolved).st_mtime_ns
+            stamp: int | None = os.stat(resolved).st_mtime_ns
         except OSError:
-            return load(resolved)  # raises a PlacesDataError naming the file
+            stamp = None
         hit = cache.get(resolved)
         if hit is not None and hit[0] == stamp:
             return hit[1]
-        value = load(resolved)
-        cache[resolved] = (stamp, value)
+        try:
+            value = load(resolved)  # a missing file raises a PlacesDataError naming it
+        except PlacesDataError as exc:
+            if hit is None:
+                raise
+            if broken.get(resolved, -1) != stamp:
+                broken[resolved] = stamp
+                file = display_path(resolved)
+                log.error("%s: broken edit, the last good version stays in use: %s", file, exc)
+                for listener in on_broken_edit:
+                    listener(file, exc.problems)
+            return hit[1]
+        broken.pop(resolved, None)
+        if stamp is not None:
+            cache[resolved] = (stamp, value)
         return value
 
     cached.cache_clear = cache.clear  # type: ignore[attr-defined]
