@@ -9,6 +9,11 @@ Run: /work/main/.venv/bin/python bench/understanding_accuracy.py [--cold] [--qui
   --loo    the calibration run instead: leave-one-out over the matching examples (each example
            classified with itself removed) plus off-topic messages; this, not the benchmark, is
            what the thresholds in bot/understanding/matcher.py were chosen on
+  --safety the safety set instead (bench/data/safety_set.yaml, the tuning part, then
+           bench/data/safety_holdout.yaml, held out: reported separately; --set picks one file):
+           recall per category and per language, false alarms on near misses, what the lexicon
+           alone finds (the model unavailable), and the time detection adds per message
+  --no-model  with --safety: the lexicon and the numbers only (no model load; quick)
 
 Prints, per language: intent accuracy (top intent == label), confident-and-correct, confident-but-
 wrong (the bot would act on a wrong guess), language accuracy; then overall figures, off-topic
@@ -40,6 +45,8 @@ from bot.understanding.matcher import INTENTS  # noqa: E402
 from bot.understanding.normalize import fold, tokens  # noqa: E402
 
 DATA = Path(__file__).with_name("data") / "understanding_set.yaml"
+SAFETY_SETS = (Path(__file__).with_name("data") / "safety_set.yaml",
+               Path(__file__).with_name("data") / "safety_holdout.yaml")
 NEAR_COPY = 0.97  # cosine above which a benchmark item is reported as a near copy of an example
 
 
@@ -127,9 +134,14 @@ def main() -> int:
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--set", type=Path, default=DATA)
     parser.add_argument("--loo", action="store_true")
+    parser.add_argument("--safety", action="store_true")
+    parser.add_argument("--no-model", action="store_true")
     args = parser.parse_args()
     if args.loo:
         return leave_one_out()
+    if args.safety:
+        sets = (args.set,) if args.set != DATA else SAFETY_SETS
+        return safety(sets, use_model=not args.no_model, quiet=args.quiet)
 
     items, off_topic = load_set(args.set)
     print(f"set: {args.set.name}")
@@ -222,6 +234,102 @@ def main() -> int:
     if misses and not args.quiet:
         print("\nmisses (label -> got, score, confident, detected language):")
         print("\n".join(misses))
+    return 0
+
+
+# --- the safety set ------------------------------------------------------------------------------
+
+
+def load_safety_set(path: Path) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """(category, language tag, text) of the emergencies; (language tag, text) of the near misses."""
+    from bot.safety.detect import PRIORITY
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    emergencies = []
+    for category, entries in data["emergencies"].items():
+        assert category in PRIORITY, category
+        emergencies += [(category, str(lang), str(text)) for lang, text in entries]
+    near = [(str(lang), str(text)) for lang, text in data["near_misses"]]
+    return emergencies, near
+
+
+def _ratio(hit: int, n: int) -> str:
+    return f"{hit:>3}/{n:<3} {100 * hit / n:5.1f}%" if n else "   -"
+
+
+def safety(paths: tuple[Path, ...], *, use_model: bool, quiet: bool) -> int:
+    from bot.safety import default_lexicon, detect
+
+    default_lexicon()  # read the files once, outside the timings
+    u = Understander.load() if use_model else None
+    if u is not None:
+        u.understand("warm-up")
+    for path in paths:
+        emergencies, near = load_safety_set(path)
+        texts = [t for _, _, t in emergencies] + [t for _, t in near]
+        understood = [u.understand(t) for t in texts] if u is not None else [None] * len(texts)
+        times: list[float] = []
+        alerts = []
+        for text, understanding in zip(texts, understood):
+            started = time.perf_counter()
+            alerts.append(detect(text, understanding))
+            times.append((time.perf_counter() - started) * 1000)
+        lexicon_only = [detect(text, None) for text in texts]
+        per_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        per_language: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        per_variant: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        caught_without_model = 0
+        misses, wrong_category, alarms = [], [], []
+        for (category, tag, text), alert, plain in zip(emergencies, alerts, lexicon_only):
+            found = alert is not None
+            for table, key in ((per_category, category), (per_language, tag.split("-")[0]), (per_variant, tag)):
+                table[key][0] += found
+                table[key][1] += 1
+            caught_without_model += plain is not None
+            if alert is None:
+                misses.append(f"  {category:>17} {tag:<8} {text}")
+            elif alert.category != category and category != "general":
+                wrong_category.append(f"  {category:>17} -> {alert.category:<17} ({alert.source}) {tag:<8} {text}")
+        near_alerts = alerts[len(emergencies):]
+        for (tag, text), alert in zip(near, near_alerts):
+            if alert is not None:
+                alarms.append(f"  {tag:<8} -> {alert.category} ({alert.source}: {alert.language}) {text}")
+        found_all = sum(v[0] for v in per_category.values())
+        print(f"\nset: {path.name}  ({len(emergencies)} emergencies, {len(near)} near misses; "
+              f"model {'on' if u is not None else 'OFF: lexicon and numbers only'})")
+        print("recall per category:")
+        for category, (hit, n) in sorted(per_category.items()):
+            print(f"  {category:<18} {_ratio(hit, n)}")
+        print("recall per language:")
+        for language, (hit, n) in sorted(per_language.items()):
+            variants = ", ".join(f"{tag} {h}/{m}" for tag, (h, m) in sorted(per_variant.items())
+                                 if tag.split("-")[0] == language and tag != language)
+            print(f"  {language:<6} {_ratio(hit, n)}" + (f"   ({variants})" if variants else ""))
+        print(f"recall overall: {_ratio(found_all, len(emergencies))}; "
+              f"the lexicon and numbers alone: {_ratio(caught_without_model, len(emergencies))}")
+        print(f"right category (of the emergencies found, general excluded): "
+              f"{found_all - len(wrong_category) - per_category['general'][0]}/"
+              f"{found_all - per_category['general'][0]}")
+        print(f"false alarms on near misses: {_ratio(len(alarms), len(near))}")
+        times.sort()
+        p99 = times[min(len(times) - 1, int(round(0.99 * (len(times) - 1))))]
+        print(f"detection (lexicon + numbers + decision, the model's answer given): "
+              f"p50 {statistics.median(times):.3f} ms, p99 {p99:.3f} ms over {len(times)} messages")
+        ordinary = [(lang, text) for other in (DATA, DATA.with_name("understanding_holdout.yaml"))
+                    for lang, intent, text in load_set(other)[0] if intent != "emergency"]
+        ordinary_alarms = []
+        for lang, text in ordinary:
+            alert = detect(text, u.understand(text) if u is not None else None)
+            if alert is not None:
+                ordinary_alarms.append(f"  {lang:<8} -> {alert.category} ({alert.source}) {text}")
+        print(f"alarms on the ordinary questions of the understanding sets: "
+              f"{_ratio(len(ordinary_alarms), len(ordinary))}")
+        if not quiet:
+            for title, lines in (("missed", misses), ("other category", wrong_category), ("false alarms", alarms),
+                                 ("alarms on ordinary questions", ordinary_alarms)):
+                if lines:
+                    print(f"{title}:")
+                    print("\n".join(lines))
     return 0
 
 
