@@ -12,7 +12,8 @@ The scheduler only decides *when* to look; what is due and who does it is in the
 Started by the composition root (`start_for_telegram(app)` in bot.telegram.app.run), stopped
 with `await scheduling.shutdown()`: no new runs, the running ones get a grace period to finish
 their batch (a reminder run stops after its current batch), then the rest is cancelled (a
-cancelled send leaves its claim, which is retried after the stale timeout).
+cancelled send leaves its claim, which another process takes over once this one has stopped
+beating: bot.reminders.dispatch, "Claims and heartbeats").
 """
 from __future__ import annotations
 

@@ -2,27 +2,38 @@
 
 One run (`ReminderDispatcher.run_once`, every 30 s and at start-up) works in batches:
 
-1. `due_reminders`: pending reminders whose time has come, and claimed ones whose claim is older
-   than `stale_after` (the process that claimed them died between claim and "sent": retried, not
-   lost). On PostgreSQL the rows are locked with FOR UPDATE SKIP LOCKED, so two dispatchers take
-   different batches instead of queueing behind each other.
+1. `due_reminders`: pending reminders whose time has come, and claimed ones whose claimer is gone
+   (see "Claims and heartbeats" below). On PostgreSQL the rows are locked with FOR UPDATE SKIP
+   LOCKED, so two dispatchers take different batches instead of queueing behind each other.
 2. `decide`: which still make sense. A reminder is skipped when its booking is gone, cancelled or
    (nearly) begun, when the person cannot be reached, or when a reminder of the same booking with
    a smaller offset is also due or already out (after downtime: the appointment is in 1 hour, the
    24h and the 2h reminder are both due -> only the 2h one is sent).
-3. `claim`: one conditional UPDATE ... WHERE status = 'pending' (or stale 'claimed') per batch,
+3. `claim`: one conditional UPDATE ... WHERE status = 'pending' (or abandoned 'claimed') per batch,
    RETURNING the ids this process won. The database decides the winner: a row another process
    claimed first no longer matches the WHERE clause (PostgreSQL re-checks it after the other
    transaction commits; SQLite has one writer at a time), so no reminder is sent twice.
 4. Send through the injected `sender(person, replies) -> bool` (the Outbox's `to_person`), a few
    at a time (the outbound rate limiter spaces them), then `mark_sent` (or failed / released).
 
-A crash after sending but before "sent" is recorded sends that one reminder again after
-`stale_after` (at least once beats never); nothing else is ever sent twice.
+Claims and heartbeats. A dispatcher writes its heartbeat (`beat`, table `heartbeats`) when a run
+starts and every `HEARTBEAT_EVERY` while it runs, sending included. A claim is abandoned, and
+may be taken over, once it is older than `CLAIM_LEASE` and its owner has not beaten for as long:
+the owner died between claim and "sent", and the reminder goes out 45-75 s late (the lease, plus
+up to one 30 s run interval), not lost. A live owner keeps its claims however long its sends take
+(the rate limiter may space them out); only `stale_after` (10 minutes) ends them, which is also
+the back-off before a failed send is tried again. The claim's own age matters as well as the
+heartbeat: on PostgreSQL a competing UPDATE re-checks a row another dispatcher just claimed, but
+reads the heartbeats as of its own start, perhaps before that dispatcher's first beat; the fresh
+`claimed_at` it does see keeps it off. Clocks of the hosts must agree to within a few seconds.
+
+A crash after sending but before "sent" is recorded sends that one reminder again (at least
+once beats never); nothing else is ever sent twice.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -32,20 +43,25 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.core.replies import Reply
 from bot.reminders.message import reminder_reply
 from bot.reminders.planning import CLAIMED, FAILED, PENDING, SENT, SKIPPED
-from bot.storage.models import Booking, Person, Reminder
+from bot.storage.models import Booking, Heartbeat, Person, Reminder
 
 log = logging.getLogger(__name__)
 
 Sender = Callable[[Person, list[Reply]], Awaitable[bool]]
 
 DEFAULT_STALE_AFTER = timedelta(minutes=10)
+# A claim this old whose owner has not beaten for as long is abandoned (see the module doc).
+CLAIM_LEASE = timedelta(seconds=45)
+HEARTBEAT_EVERY = timedelta(seconds=15)  # three beats per lease: one late beat costs nothing
+# Heartbeats of processes gone this long are deleted (only their claims' age matters after that).
+FORGET_HEARTBEATS_AFTER = timedelta(days=1)
 # A reminder arriving less than this before the appointment helps no one.
 DEFAULT_MIN_LEAD = timedelta(minutes=10)
 
@@ -100,23 +116,42 @@ class DispatchReport:
             self.reasons[key] += value
 
 
-def _claimable(now: datetime, stale_after: timedelta):  # type: ignore[no-untyped-def]
-    """The one condition under which a reminder may be taken: pending, or claimed but stale."""
+def _claimable(now: datetime, stale_after: timedelta, lease: timedelta):  # type: ignore[no-untyped-def]
+    """The one condition under which a reminder may be taken: pending, or claimed but stale, or
+    claimed longer than the lease ago by an owner without a heartbeat since."""
+    owner_alive = exists().where(Heartbeat.owner == Reminder.claimed_by, Heartbeat.beat_at >= now - lease)
     return or_(
         Reminder.status == PENDING,
-        and_(Reminder.status == CLAIMED, Reminder.claimed_at < now - stale_after),
+        and_(Reminder.status == CLAIMED, or_(
+            Reminder.claimed_at < now - stale_after,
+            and_(Reminder.claimed_at < now - lease, ~owner_alive),
+        )),
     )
 
 
+async def beat(session: AsyncSession, owner: str, *, now: datetime) -> None:
+    """`owner` is alive at `now` (commits: a heartbeat must be seen by others at once)."""
+    updated = await session.execute(update(Heartbeat).where(Heartbeat.owner == owner).values(beat_at=now)
+                                    .execution_options(synchronize_session=False))
+    if not updated.rowcount:  # type: ignore[attr-defined]
+        # The owner's first beat (owners are unique per dispatcher, so no one else inserts it);
+        # a good moment to forget processes gone long ago.
+        await session.execute(delete(Heartbeat).where(Heartbeat.beat_at < now - FORGET_HEARTBEATS_AFTER)
+                              .execution_options(synchronize_session=False))
+        session.add(Heartbeat(owner=owner, beat_at=now))
+    await session.commit()
+
+
 async def due_reminders(session: AsyncSession, *, now: datetime, stale_after: timedelta = DEFAULT_STALE_AFTER,
-                        limit: int = 100, lock: bool = False) -> list[Candidate]:
-    """Reminders due at `now` (pending, or claimed longer ago than `stale_after`), oldest first.
+                        lease: timedelta = CLAIM_LEASE, limit: int = 100, lock: bool = False) -> list[Candidate]:
+    """Reminders due at `now` (pending, or claimed by a process gone or longer ago than
+    `stale_after`), oldest first.
 
     `lock=True` (PostgreSQL) locks the rows FOR UPDATE SKIP LOCKED until the session's
     transaction ends: claim them in the same transaction."""
     query = (
         select(Reminder.id, Reminder.booking_id, Reminder.offset_minutes, Reminder.due_at, Reminder.status)
-        .where(Reminder.due_at <= now, _claimable(now, stale_after))
+        .where(Reminder.due_at <= now, _claimable(now, stale_after, lease))
         .order_by(Reminder.due_at, Reminder.id)
         .limit(limit)
     )
@@ -154,13 +189,14 @@ def decide(candidates: Sequence[Candidate], *, bookings: dict[int, Booking],
 
 
 async def claim(session: AsyncSession, ids: Sequence[int], *, owner: str, now: datetime,
-                stale_after: timedelta = DEFAULT_STALE_AFTER) -> list[int]:
-    """Claim these reminders for `owner`; returns the ids this call won (does not commit)."""
+                stale_after: timedelta = DEFAULT_STALE_AFTER, lease: timedelta = CLAIM_LEASE) -> list[int]:
+    """Claim these reminders for `owner`; returns the ids this call won (does not commit). The
+    owner must be beating (`beat`), or its claims are taken over after the lease."""
     if not ids:
         return []
     result = await session.execute(
         update(Reminder)
-        .where(Reminder.id.in_(list(ids)), Reminder.due_at <= now, _claimable(now, stale_after))
+        .where(Reminder.id.in_(list(ids)), Reminder.due_at <= now, _claimable(now, stale_after, lease))
         .values(status=CLAIMED, claimed_by=owner, claimed_at=now, attempts=Reminder.attempts + 1)
         .returning(Reminder.id)
         .execution_options(synchronize_session=False)
@@ -169,13 +205,13 @@ async def claim(session: AsyncSession, ids: Sequence[int], *, owner: str, now: d
 
 
 async def skip(session: AsyncSession, ids: Sequence[int], *, now: datetime,
-               stale_after: timedelta = DEFAULT_STALE_AFTER) -> int:
+               stale_after: timedelta = DEFAULT_STALE_AFTER, lease: timedelta = CLAIM_LEASE) -> int:
     """Mark reminders skipped unless someone claimed (or sent) them meanwhile (does not commit)."""
     if not ids:
         return 0
     result = await session.execute(
         update(Reminder)
-        .where(Reminder.id.in_(list(ids)), _claimable(now, stale_after))
+        .where(Reminder.id.in_(list(ids)), _claimable(now, stale_after, lease))
         .values(status=SKIPPED)
         .execution_options(synchronize_session=False)
     )
@@ -234,6 +270,8 @@ class ReminderDispatcher:
         clock: Clock,
         owner: str | None = None,
         stale_after: timedelta = DEFAULT_STALE_AFTER,
+        lease: timedelta = CLAIM_LEASE,
+        heartbeat_every: timedelta = HEARTBEAT_EVERY,
         min_lead: timedelta = DEFAULT_MIN_LEAD,
         batch_size: int = 100,
         concurrency: int = 16,
@@ -245,6 +283,8 @@ class ReminderDispatcher:
         self.clock = clock
         self.owner = owner or default_owner()
         self.stale_after = stale_after
+        self.lease = lease
+        self.heartbeat_every = heartbeat_every
         self.min_lead = min_lead
         self.batch_size = batch_size
         self.concurrency = concurrency
@@ -261,14 +301,35 @@ class ReminderDispatcher:
         """Send everything due now, batch by batch, until nothing is left (or `stop()`)."""
         report = DispatchReport()
         async with self._run_lock:  # one run at a time in this process
-            while not self.stopping:
-                batch = await self._run_batch()
-                if batch is None:
-                    break
-                report.add(batch)
+            await self.beat()
+            beating = asyncio.create_task(self._keep_beating())
+            try:
+                while not self.stopping:
+                    batch = await self._run_batch()
+                    if batch is None:
+                        break
+                    report.add(batch)
+            finally:
+                beating.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await beating
         if report.sent or report.skipped or report.failed:
             log.info("reminders: %d sent, %d skipped, %d failed", report.sent, report.skipped, report.failed)
         return report
+
+    async def beat(self) -> None:
+        """Tell other dispatchers this one is alive (its claims are not abandoned)."""
+        async with self.sessions() as session:
+            await beat(session, self.owner, now=self.clock.now())
+
+    async def _keep_beating(self) -> None:
+        """Beat every `heartbeat_every` while a run lasts; a failed beat is retried at the next."""
+        while True:
+            await asyncio.sleep(self.heartbeat_every.total_seconds())
+            try:
+                await self.beat()
+            except Exception:
+                log.exception("reminders: heartbeat of %s failed", self.owner)
 
     async def _run_batch(self) -> DispatchReport | None:
         """One batch: read, decide, skip, claim; then send. None when nothing was due."""
@@ -276,7 +337,7 @@ class ReminderDispatcher:
         report = DispatchReport()
         async with self.sessions() as session:
             is_postgres = session.bind.dialect.name == "postgresql"
-            candidates = await due_reminders(session, now=now, stale_after=self.stale_after,
+            candidates = await due_reminders(session, now=now, stale_after=self.stale_after, lease=self.lease,
                                              limit=self.batch_size, lock=is_postgres)
             if not candidates:
                 await session.rollback()
@@ -287,11 +348,12 @@ class ReminderDispatcher:
                               now=now, min_lead=self.min_lead)
             if not is_postgres:
                 await session.commit()  # SQLite: read done; the writes below take the write lock
-            report.skipped = await skip(session, list(decision.skip), now=now, stale_after=self.stale_after)
+            report.skipped = await skip(session, list(decision.skip), now=now, stale_after=self.stale_after,
+                                        lease=self.lease)
             for reason in decision.skip.values():
                 report.reasons[reason] += 1
             won = await claim(session, decision.send, owner=self.owner, now=now,
-                              stale_after=self.stale_after)
+                              stale_after=self.stale_after, lease=self.lease)
             await session.commit()
         report.lost_races = len(decision.send) - len(won)
         by_id = {c.id: c for c in candidates}
@@ -354,7 +416,7 @@ class ReminderDispatcher:
         try:
             delivered = await self.sender(person, [reply])
         except asyncio.CancelledError:
-            raise  # the claim stays; it is retried after stale_after
+            raise  # the claim stays; taken over once this process has stopped beating for the lease
         except Exception:
             # The rate limiter has already retried 429s, 5xx and timeouts. Leave the claim: the
             # reminder is tried again once the claim is stale (a natural back-off), up to

@@ -150,6 +150,17 @@ class Reminder(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class Heartbeat(Base):
+    """A process that claims work (reminders) says here, every few seconds, that it is alive. A
+    claim whose owner has stopped beating is taken over after the claim lease, not after the
+    much longer stale timeout (bot.reminders.dispatch)."""
+
+    __tablename__ = "heartbeats"
+
+    owner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column()
+
+
 class JobRun(Base):
     """A scheduled job run (e.g. the 7:30 digest of one day), claimed once across processes."""
 

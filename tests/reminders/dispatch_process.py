@@ -1,9 +1,11 @@
 """One dispatcher in its own OS process, for the two-process test (not a test module).
 
-    python -m tests.reminders.dispatch_process DB_URL NOW_ISO OUT_FILE GO_FILE
+    python -m tests.reminders.dispatch_process DB_URL NOW_ISO OUT_FILE GO_FILE [--hang]
 
 Waits until GO_FILE exists (so both processes start together), sends every due reminder with a
-sender that appends the booking id to OUT_FILE, and exits."""
+sender that appends the booking id to OUT_FILE, and exits. With --hang the sender instead writes
+"claimed <booking id>" to OUT_FILE and never returns: the process holds its claim (and keeps
+beating) until the test kills it between claim and send."""
 from __future__ import annotations
 
 import asyncio
@@ -18,11 +20,15 @@ from bot.storage.database import create_engine, session_factory
 from tests.reminders.factories import booking_of
 
 
-async def main(db_url: str, now: str, out: Path, go: Path) -> None:
+async def main(db_url: str, now: str, out: Path, go: Path, hang: bool = False) -> None:
     engine = create_engine(db_url)
     lines: list[str] = []
 
     async def sender(person, replies) -> bool:  # type: ignore[no-untyped-def]
+        if hang:
+            with out.open("a") as f:
+                f.write("".join(f"claimed {booking_of(reply)}\n" for reply in replies))
+            await asyncio.Event().wait()
         for reply in replies:
             lines.append(str(booking_of(reply)))
         with out.open("a") as f:  # written as it happens: a crash loses nothing already sent
@@ -41,4 +47,4 @@ async def main(db_url: str, now: str, out: Path, go: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])))
+    asyncio.run(main(sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), hang="--hang" in sys.argv[5:]))

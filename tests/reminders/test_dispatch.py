@@ -1,5 +1,5 @@
-"""Claiming and sending: each due reminder goes out once, also with two dispatchers at a time;
-a crash between claim and send is retried after the stale timeout."""
+"""Claiming and sending: each due reminder goes out once, also with two dispatchers at a time
+(a crash between claim and send: tests/reminders/test_crash.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -122,27 +122,6 @@ async def test_claiming_is_won_by_one(sessions, clock: FakeClock) -> None:
         await session.commit()
     assert first == [candidate.id] and second == []
     assert (await reminders_of(sessions, booking.id))[1440].claimed_by == "a"
-
-
-async def test_a_crash_after_claiming_is_retried_after_the_stale_timeout(sessions, clock: FakeClock) -> None:
-    _, booking = await _booking_with_reminders(sessions, clock, hours_ahead=23)
-    now = clock.now()
-    async with sessions() as session:  # a process claims it ... and dies before sending
-        (candidate,) = await due_reminders(session, now=now, stale_after=STALE)
-        assert await claim(session, [candidate.id], owner="dead-process", now=now, stale_after=STALE)
-        await session.commit()
-
-    sender = RecordingSender()
-    dispatcher = _dispatcher(sessions, clock, sender)
-    clock.advance(timedelta(minutes=5))
-    assert (await dispatcher.run_once()).sent == 0  # the claim is fresh: someone may be sending
-    assert sender.sent == []
-
-    clock.advance(STALE)
-    assert (await dispatcher.run_once()).sent == 1
-    assert sender.bookings == [booking.id]
-    row = (await reminders_of(sessions, booking.id))[1440]
-    assert row.status == "sent" and row.claimed_by == dispatcher.owner and row.attempts == 2
 
 
 async def test_a_failed_send_keeps_its_claim_and_gives_up_after_max_attempts(sessions, clock: FakeClock) -> None:

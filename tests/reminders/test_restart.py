@@ -91,25 +91,50 @@ async def test_back_minutes_before_the_appointment_sends_nothing(sessions, clock
     assert _statuses(await reminders_of(sessions, booking.id)) == {1440: "skipped", 120: "skipped"}
 
 
-async def test_a_stale_24h_claim_is_dropped_once_the_2h_reminder_is_out(sessions, clock: FakeClock) -> None:
-    """A process claimed the 24h reminder and died; the 2h one has gone out meanwhile: sending
-    "tomorrow" now would be wrong, so the stale 24h reminder is skipped, not retried."""
-    from bot.reminders.dispatch import claim
+async def test_an_abandoned_24h_claim_is_dropped_once_the_2h_reminder_is_due(sessions, clock: FakeClock) -> None:
+    """A process claimed the 24h reminder and died; when the bot is back, the 2h one is due:
+    sending "tomorrow" now would be wrong, so the abandoned 24h reminder is skipped, not sent."""
+    from bot.reminders.dispatch import beat, claim
 
     appointment = clock.now() + timedelta(days=3)
     booking = await _booked(sessions, starts_at=appointment, booked_at=clock.now())
     rows = await reminders_of(sessions, booking.id)
     clock.set(appointment - timedelta(hours=24))
     async with sessions() as session:
+        await beat(session, "dead", now=clock.now())
         assert await claim(session, [rows[1440].id], owner="dead", now=clock.now())
+        await session.commit()
+    sender = RecordingSender()
+    clock.set(appointment - timedelta(hours=2))
+    await ReminderDispatcher(sessions, sender=sender, clock=clock).run_once()
+    assert _statuses(await reminders_of(sessions, booking.id)) == {1440: "skipped", 120: "sent"}
+    assert sender.bookings == [booking.id] and "reminders.intro_today" in str(sender.sent[0][2].text)
+
+
+async def test_a_stale_24h_claim_of_a_live_process_is_dropped_once_the_2h_reminder_is_out(
+        sessions, clock: FakeClock) -> None:
+    """A live process claimed the 24h reminder and never finished; the 2h one has gone out
+    meanwhile: once the claim is stale, the 24h reminder is skipped, not retried."""
+    from bot.reminders.dispatch import beat, claim
+
+    appointment = clock.now() + timedelta(days=3)
+    booking = await _booked(sessions, starts_at=appointment, booked_at=clock.now())
+    rows = await reminders_of(sessions, booking.id)
+    clock.set(appointment - timedelta(hours=24))
+    async with sessions() as session:
+        assert await claim(session, [rows[1440].id], owner="stuck", now=clock.now())
         await session.commit()
     sender = RecordingSender()
     dispatcher = ReminderDispatcher(sessions, sender=sender, clock=clock, stale_after=timedelta(days=1))
     clock.set(appointment - timedelta(hours=2))
+    async with sessions() as session:
+        await beat(session, "stuck", now=clock.now())  # still alive
     await dispatcher.run_once()  # the 24h claim is not stale yet (1 day), the 2h reminder goes out
     assert _statuses(await reminders_of(sessions, booking.id)) == {1440: "claimed", 120: "sent"}
 
     clock.set(appointment - timedelta(minutes=30))
+    async with sessions() as session:
+        await beat(session, "stuck", now=clock.now())
     dispatcher.stale_after = timedelta(minutes=10)
     await dispatcher.run_once()
     assert _statuses(await reminders_of(sessions, booking.id)) == {1440: "skipped", 120: "sent"}
