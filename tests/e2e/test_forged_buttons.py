@@ -72,3 +72,15 @@ async def test_a_real_button_still_works_after_forged_ones(tg: Telegram) -> None
     await tg.settled()
     await person.press("📅 Termin buchen")
     assert (await tg.replies(person)), "the real button got no answer"
+
+
+async def test_forged_attendance_buttons_in_the_staff_chat_are_outdated_buttons(
+        tg: Telegram, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    staff = tg.person(9690, "Mira", language_code="de")
+    question = await tg.staff_group().send(staff, "Kam Frau K. heute?")
+    presses = [await tg.press_data(staff, data, question)
+               for data in (f"att:{HUGE}:1", "att:-1:0", "att:0:1", "att:2147483648:1", "att:2147483647:1")]
+    await tg.settled()
+    assert [p.data for p in presses if not p.answered or OUTDATED not in (p.text or "")] == []
+    assert failures(caplog) == []
