@@ -62,7 +62,7 @@ class Person(Base):
     __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_people_channel_external"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16))  # "telegram" | "terminal"
+    channel: Mapped[str] = mapped_column(String(16))  # "telegram" | "terminal" | "web"
     external_id: Mapped[str] = mapped_column(String(64))  # Telegram chat id
     language: Mapped[str | None] = mapped_column(String(16))
     language_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -205,6 +205,33 @@ class HandoffMessage(Base):
     staff_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     staff_message_id: Mapped[int | None] = mapped_column(BigInteger)
     person_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebSession(Base):
+    """A web chat session: the browser holds only the random id (a cookie); we keep its hash, so
+    the table alone cannot be used to take a session over. Erased with the person."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebMessage(Base):
+    """What a web chat page shows: the person's messages and the bot's replies, rendered (so a
+    reload, or a reminder sent while the page was closed, shows the same). Erased with the person."""
+
+    __tablename__ = "web_messages"
+    __table_args__ = (Index("ix_web_messages_person", "person_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(8))  # "person" | "bot"
+    payload: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
