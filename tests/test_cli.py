@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in (
         "BOT_TOKEN", "DATABASE_URL", "STAFF_CHAT_ID", "WEBHOOK_URL", "WEBHOOK_SECRET", "REDIS_URL", "TRANSLATOR")}
-    env.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}", **extra})
+    # HEALTH_PORT=0: no health server, so that tests running at once never compete for its port.
+    env.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}", "HEALTH_PORT": "0", **extra})
     return env
 
 

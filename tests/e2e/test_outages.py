@@ -7,8 +7,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import shutil
+import signal
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,7 +27,9 @@ from bot.telegram.health_server import start_health_server
 from tests.databases import PostgresDatabases, postgres_reachable, require_service
 from tests.e2e.harness import Telegram, buttons, running_bot
 from tests.e2e.test_webhook import free_port
-from tests.fakebotapi import FakeUser, StoredMessage
+from tests.fakebotapi import FakeBotAPI, FakeUser, StoredMessage
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Long enough for a refused connection, short enough that a person never waits long.
 ANSWER_WITHIN = 5.0
@@ -299,3 +305,40 @@ async def test_a_translator_that_never_answers_costs_a_relay_only_its_timeout(
         assert "Welcome to lokal willkommen" in (await tesfay.wait_reply(timeout=10)).text  # closest curated: en
         assert loop.time() - started < 1 + 3
     assert outage_lines(caplog, "translator libre") == (1, 0)
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_python_m_bot_run_serves_healthz_in_both_modes(tmp_path: Path, mode: str) -> None:
+    health_port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "BOT_TOKEN", "DATABASE_URL", "STAFF_CHAT_ID", "WEBHOOK_URL", "WEBHOOK_SECRET", "REDIS_URL", "TRANSLATOR")}
+    async with FakeBotAPI() as server:
+        env.update({"BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.base_url, "LOG_LEVEL": "WARNING",
+                    "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+                    "HEALTH_HOST": "127.0.0.1", "HEALTH_PORT": str(health_port)})
+        ports = [health_port]
+        if mode == "webhook":
+            webhook_port = free_port()
+            env.update({"WEBHOOK_URL": f"http://127.0.0.1:{webhook_port}/webhook", "WEBHOOK_SECRET": "health",
+                        "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(webhook_port)})
+            ports.append(webhook_port)
+        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+                                                       stdout=asyncio.subprocess.DEVNULL,
+                                                       stderr=asyncio.subprocess.PIPE)
+        try:
+            for port in ports:
+                for _ in range(600):
+                    with contextlib.suppress(aiohttp.ClientError):
+                        if (await healthz(port))[0] == 200:
+                            break
+                    await asyncio.sleep(0.1)
+                assert await healthz(port) == (200, {"status": "ok", "database": "ok", "redis": "not configured"})
+            # Running, with its signal handlers in place, before it is told to stop.
+            await server.wait_for(lambda r: r.method in ("getUpdates", "setWebhook"), timeout=60)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), timeout=30)
+        assert process.stderr is not None
+        log = (await process.stderr.read()).decode()
+        assert process.returncode == 0, log[-2000:]
+        assert "cannot listen" not in log

@@ -84,7 +84,7 @@ async def test_two_processes_share_state_and_handle_each_update_once(shared_serv
                     **base, "BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.base_url,
                     "DATABASE_URL": database_url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING",
                     "WEBHOOK_URL": f"http://127.0.0.1:{balancer_port}/webhook", "WEBHOOK_SECRET": "two-procs",
-                    "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port),
+                    "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port), "HEALTH_PORT": "0",
                 }))
             async with aiohttp.ClientSession() as http:
                 for port in ports:  # both healthy before any update is pushed
