@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     translator_timeout: float = Field(default=5.0, alias="TRANSLATOR_TIMEOUT", gt=0, le=60)
     health_host: str = Field(default="127.0.0.1", alias="HEALTH_HOST")
     health_port: int = Field(default=8081, alias="HEALTH_PORT", ge=0, le=65535)  # 0: no health server
+    # The web chat (bot.web): served beside Telegram by `run` when WEB_PORT is set (0 or empty: not).
+    web_host: str = Field(default="127.0.0.1", alias="WEB_HOST")
+    web_port: int | None = Field(default=None, alias="WEB_PORT", ge=0, le=65535)
+    web_allowed_origins: str = Field(default="", alias="WEB_ALLOWED_ORIGINS")  # may embed the chat
+    web_session_idle_days: int = Field(default=30, alias="WEB_SESSION_IDLE_DAYS", ge=1)
+    web_limit_per_minute: int = Field(default=20, alias="WEB_LIMIT_PER_MINUTE", ge=1)  # per session
+    web_address_limit_per_minute: int = Field(default=120, alias="WEB_ADDRESS_LIMIT_PER_MINUTE", ge=1)
+    web_trust_proxy: bool = Field(default=False, alias="WEB_TRUST_PROXY")  # X-Forwarded-For/-Proto
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -54,6 +62,17 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("web_port", mode="before")
+    @classmethod
+    def _no_web_port(cls, value: object) -> object:
+        return None if value in ("", "0", 0) else value
+
+    @field_validator("web_allowed_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        parse_origins(value)
+        return value
 
     @field_validator("staff_chat_id", mode="before")
     @classmethod
@@ -103,8 +122,23 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def web_origins(self) -> tuple[str, ...]:
+        return parse_origins(self.web_allowed_origins)
+
+    @property
     def reminder_offset_minutes(self) -> tuple[int, ...]:
         return parse_offsets(self.reminder_offsets)
+
+
+def parse_origins(text: str) -> tuple[str, ...]:
+    """"https://www.dortmund.de, https://x.de" -> ("https://www.dortmund.de", "https://x.de")."""
+    origins: list[str] = []
+    for part in (p.strip().rstrip("/") for p in text.split(",") if p.strip()):
+        scheme, sep, host = part.partition("://")
+        if scheme not in ("http", "https") or not sep or not host or "/" in host:
+            raise ValueError(f"{part!r}: an origin looks like https://www.dortmund.de")
+        origins.append(part.lower())
+    return tuple(origins)
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:
