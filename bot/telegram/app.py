@@ -25,7 +25,7 @@ from bot.core.conversation import Conversation
 from bot.core.replies import Msg
 from bot.dialogues import registry
 from bot.garbage import freeze_startup_objects
-from bot.health import Health, Probe
+from bot.health import Health
 from bot.storage.conversation_storage import DatabaseStorage
 from bot.storage.database import DatabaseUnavailable
 from bot.telegram.middlewares.dedup import DeduplicateUpdates
@@ -46,8 +46,8 @@ from bot.telegram.staff_desk import HandoffDeskMiddleware, TelegramStaffDesk
 from bot.translation import Translator
 
 if TYPE_CHECKING:
-    from aiogram.fsm.storage.redis import RedisStorage
     from aiohttp import web
+    from redis.asyncio import Redis
     from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger(__name__)
@@ -83,24 +83,16 @@ def build_bot(settings: Settings, *, outbound_limits: OutboundLimits | None = No
     return bot
 
 
-def build_storage(settings: Settings, foundation: Foundation) -> BaseStorage:
-    if settings.redis_url:
-        # Imported only when configured: the redis client is ~6 MB and ~0.1 s at every start.
-        from bot.telegram.redis_state import redis_storage
+def build_storage(foundation: Foundation, redis: Redis | None,
+                  health: Health) -> tuple[BaseStorage, BaseEventIsolation]:
+    if redis is not None:
+        from bot.telegram.redis_state import RedisOrLocalIsolation, RedisStateStorage
 
-        return redis_storage(settings.redis_url, timeout=settings.redis_timeout)
-    return DatabaseStorage(foundation.services.sessions)
-
-
-def build_isolation(redis_storage: RedisStorage | None, health: Health) -> BaseEventIsolation:
-    if redis_storage is None:
-        return SimpleEventIsolation()
-    from bot.telegram.redis_state import RedisOrLocalIsolation
-
-    return RedisOrLocalIsolation(redis_storage.redis, health)
+        return RedisStateStorage(redis, health), RedisOrLocalIsolation(redis, health)
+    return DatabaseStorage(foundation.services.sessions), SimpleEventIsolation()
 
 
-def build_health(settings: Settings, engine: AsyncEngine, redis_storage: RedisStorage | None) -> Health:
+def build_health(settings: Settings, engine: AsyncEngine, redis: Redis | None) -> Health:
     """/healthz asks the database with a query that reads the file or the server (not just `SELECT 1`)."""
     from sqlalchemy import text
 
@@ -108,8 +100,7 @@ def build_health(settings: Settings, engine: AsyncEngine, redis_storage: RedisSt
         async with engine.connect() as connection:
             await connection.execute(text("SELECT version_num FROM alembic_version"))
 
-    redis: Probe | None = redis_storage.redis.ping if redis_storage is not None else None
-    return Health({"database": database, "redis": redis},
+    return Health({"database": database, "redis": redis.ping if redis is not None else None},
                   timeout=max(settings.database_timeout, settings.redis_timeout))
 
 
@@ -160,25 +151,27 @@ async def build_app(settings: Settings, *, clock: Clock | None = None,
     renderer = TelegramRenderer(bot, foundation.services.catalog)
     outbox.renderer = renderer
     outbox.services = foundation.services
-    storage = build_storage(settings, foundation)
-    redis_storage: RedisStorage | None = storage if settings.redis_url else None  # type: ignore[assignment]
-    if redis_storage is not None:
-        await _reach_redis(redis_storage, settings.redis_url or "", attempts=db_attempts)
-    health = build_health(settings, foundation.engine, redis_storage)
-    isolation = build_isolation(redis_storage, health)
-    flood_counter: FloodCounter = (RedisFloodCounter(redis_storage.redis, health) if redis_storage is not None
-                                   else MemoryFloodCounter())
+    redis: Redis | None = None
+    if settings.redis_url:
+        # Imported only when configured: the redis client is ~6 MB and ~0.1 s at every start.
+        from bot.telegram.redis_state import redis_client
+
+        redis = redis_client(settings.redis_url, timeout=settings.redis_timeout)
+        await _reach_redis(redis, settings.redis_url, attempts=db_attempts)
+    health = build_health(settings, foundation.engine, redis)
+    storage, isolation = build_storage(foundation, redis, health)
+    flood_counter: FloodCounter = RedisFloodCounter(redis, health) if redis is not None else MemoryFloodCounter()
     dispatcher = build_dispatcher(foundation, renderer, storage, isolation, flood_counter, health)
     return TelegramApp(bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer, health=health)
 
 
-async def _reach_redis(storage: RedisStorage, url: str, *, attempts: int, delay: float = 2.0) -> None:
+async def _reach_redis(redis: Redis, url: str, *, attempts: int, delay: float = 2.0) -> None:
     """Fail at start-up, clearly, rather than losing conversation state later."""
     from redis.exceptions import RedisError
 
     for attempt in range(1, attempts + 1):
         try:
-            await storage.redis.ping()
+            await redis.ping()
             return
         except (RedisError, OSError) as exc:
             log.warning("Redis not reachable (attempt %d of %d)", attempt, attempts)

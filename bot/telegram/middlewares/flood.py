@@ -44,7 +44,7 @@ class MemoryFloodCounter:
 
 class RedisFloodCounter:
     """Counts in Redis; while Redis does not answer, in this process, so that a Redis outage
-    stops no update here (`health` logs the outage once)."""
+    stops no update here (`health` logs the outage, and tells when Redis answers again)."""
 
     def __init__(self, redis: Any, health: Health | None = None) -> None:
         self.redis = redis
@@ -54,6 +54,8 @@ class RedisFloodCounter:
     async def hit(self, person_key: int) -> int:
         from redis.exceptions import ConnectionError, TimeoutError  # loaded with the client already
 
+        if self.health is not None and self.health.is_down("redis"):
+            return await self.fallback.hit(person_key)
         bucket = int(time.time() // WINDOW_SECONDS)
         key = f"flood:{person_key}:{bucket}"
         try:
@@ -65,8 +67,6 @@ class RedisFloodCounter:
             if self.health is not None:
                 self.health.failed("redis", error)
             return await self.fallback.hit(person_key)
-        if self.health is not None:
-            self.health.succeeded("redis")
         return int(count)
 
 
