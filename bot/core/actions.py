@@ -18,10 +18,19 @@ import dataclasses
 import re
 import types
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from functools import cache
-from typing import (Annotated, Any, ClassVar, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints,
-                    runtime_checkable)
+from datetime import UTC, date, datetime
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Protocol,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+    runtime_checkable,
+)
 
 MAX_CALLBACK_BYTES = 64
 _SEP = ":"
@@ -68,8 +77,20 @@ class Between:
         return value
 
 
+class TextRule:
+    """A rule for text, which is written as it is: encoding a value is decoding it."""
+
+    def decode(self, raw: str) -> str:
+        raise NotImplementedError
+
+    def encode(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not text")
+        return self.decode(value)
+
+
 @dataclass(frozen=True)
-class Matching:
+class Matching(TextRule):
     """Text that `pattern` matches in full."""
 
     pattern: str
@@ -79,14 +100,9 @@ class Matching:
             raise ValueError(f"{raw!r} does not match {self.pattern}")
         return raw
 
-    def encode(self, value: Any) -> str:
-        if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not text")
-        return self.decode(value)
-
 
 @dataclass(frozen=True)
-class IsoDay:
+class IsoDay(TextRule):
     """A calendar day written YYYY-MM-DD, in the years `first` to `last`."""
 
     first: int
@@ -99,11 +115,6 @@ class IsoDay:
         if not self.first <= day.year <= self.last:
             raise ValueError(f"{raw} is not in the years {self.first} to {self.last}")
         return raw
-
-    def encode(self, value: Any) -> str:
-        if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a day written YYYY-MM-DD")
-        return self.decode(value)
 
 
 @dataclass(frozen=True)
@@ -122,7 +133,7 @@ class Flag:
 
 
 def _unix_minutes(year: int) -> int:
-    return int(datetime(year, 1, 1, tzinfo=timezone.utc).timestamp()) // 60
+    return int(datetime(year, 1, 1, tzinfo=UTC).timestamp()) // 60
 
 
 # The id columns are SQL INTEGER: 32 bits on PostgreSQL (64 on SQLite), and ids start at 1.
@@ -155,9 +166,18 @@ class FieldRule:
     optional: bool  # None is written as an empty value
 
 
-@cache
+_FIELD_RULES: dict[type[Action], tuple[FieldRule, ...]] = {}
+
+
 def field_rules(cls: type[Action]) -> tuple[FieldRule, ...]:
     """The rule of each field of an action, in order (TypeError for a type without one)."""
+    known = _FIELD_RULES.get(cls)
+    if known is None:
+        known = _FIELD_RULES[cls] = _read_field_rules(cls)
+    return known
+
+
+def _read_field_rules(cls: type[Action]) -> tuple[FieldRule, ...]:
     hints = get_type_hints(cls, include_extras=True)
     out = []
     for f in dataclasses.fields(cls):
@@ -168,7 +188,7 @@ def field_rules(cls: type[Action]) -> tuple[FieldRule, ...]:
                 raise TypeError(f"{cls.__name__}.{f.name}: one type, or one type | None")
             hint, optional = inner[0], True
         if get_origin(hint) is Annotated:
-            base, *extras = get_args(hint)
+            _, *extras = get_args(hint)
             rules = [e for e in extras if isinstance(e, Rule)]
             if len(rules) != 1:
                 raise TypeError(f"{cls.__name__}.{f.name}: Annotated with exactly one rule")
@@ -181,7 +201,7 @@ def field_rules(cls: type[Action]) -> tuple[FieldRule, ...]:
     return tuple(out)
 
 
-_REGISTRY: dict[str, type["Action"]] = {}
+_REGISTRY: dict[str, type[Action]] = {}
 
 
 @dataclass(frozen=True)
