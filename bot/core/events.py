@@ -4,6 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.actions import Action
+from bot.text.telegram_html import strip_control_characters
+
+MAX_TEXT = 4096  # Telegram's own limit for one message
+
+
+def typed_text(text: str) -> str:
+    """A typed message as the conversation reads it: no control characters, trimmed, bounded."""
+    return strip_control_characters(text).strip()[:MAX_TEXT]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +13,9 @@ from bot.core.replies import Reply
 from bot.core.services import Services
 from bot.core.turn_state import TurnState
 from bot.storage.models import Person
+
+if TYPE_CHECKING:
+    from bot.understanding import Understanding
 
 
 class StateStore(Protocol):
@@ -39,6 +42,8 @@ class Turn:
     extra: dict[str, Any] = field(default_factory=dict)
     # Called once, after the next commit (the Telegram adapter gives back its turn slot there).
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    # The typed text of this turn, understood before its transaction began (see open_turn).
+    understood: dict[str, "Understanding"] = field(default_factory=dict)
     # The person's id as a plain value: still readable once a rollback has expired `person`
     # (the error middleware logs it after a failed turn).
     person_id: int = field(init=False)
@@ -81,18 +86,26 @@ Replies = list[Reply]
 
 @asynccontextmanager
 async def open_turn(services: Services, channel: str, external_id: str, state: StateStore, *,
-                    display_name: str | None = None) -> AsyncIterator[Turn]:
+                    display_name: str | None = None, typed: str | None = None) -> AsyncIterator[Turn]:
     """One turn's unit of work, the same for every adapter: the person (created on first contact),
     a database session whose transaction the conversation state joins, committed when the turn
     ends, rolled back when it fails. The state is read and written through a TurnState: once each
-    way at most (bot.core.turn_state)."""
+    way at most (bot.core.turn_state).
+
+    `typed`, the text of a typed message, is understood first, before the transaction begins:
+    on SQLite a transaction holds the one write lock (bot.storage.database), and nobody should
+    wait while the model reads somebody else's message."""
     from bot.core import people
+    from bot.core.events import typed_text
     from bot.storage.database import turn_session
 
+    understood = {}
+    if typed is not None and (text := typed_text(typed)):
+        understood[text] = await (await services.understander()).aunderstand(text)
     async with services.sessions() as session:
         person, _ = await people.get_or_create(session, channel, external_id)
         turn = Turn(services=services, session=session, person=person, state=TurnState(state),
-                    now=services.clock.now(), display_name=display_name)
+                    now=services.clock.now(), display_name=display_name, understood=understood)
         token = turn_session.set(session)
         try:
             yield turn

@@ -11,6 +11,10 @@ FEATURE_INTENTS = frozenset({"office", "hours", "booking", "human", "language"})
 
 
 async def understand(turn: Turn, text: str):  # -> Understanding
+    """What `text` is about; the turn's typed text was understood before the turn began."""
+    known = turn.understood.get(text)
+    if known is not None:
+        return known
     understander = await turn.services.understander()
     return await understander.aunderstand(text)
 

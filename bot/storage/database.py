@@ -15,8 +15,6 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.storage import sqlite_driver
-from bot.storage.sqlite_writes import WriteGate
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -34,30 +32,33 @@ class DatabaseUnavailable(Exception):
 
 def create_engine(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> AsyncEngine:
     """The engine for `url`; `timeout` bounds PostgreSQL's connects and statements (SQLite keeps its
-    30 s busy timeout: its "outage" is another process holding the file's lock, which passes)."""
+    30 s busy timeout: its "outage" is another connection holding the file's lock, which passes)."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
-
-        event.listen(engine.sync_engine, "do_connect", use_sqlite_driver)
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-            # WAL lets readers run beside the one writer; foreign keys are off by default in SQLite.
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        WriteGate(timeout=30.0).install(engine)  # writers of this process queue on the event loop
+        event.listen(engine.sync_engine, "connect", _sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_timeout=timeout,
                                connect_args={"timeout": timeout, "command_timeout": timeout})
 
 
-def use_sqlite_driver(dialect, _record, cargs, cparams):  # type: ignore[no-untyped-def]
-    """The dialect's own connect ("do_connect" event), with our driver in place of aiosqlite
-    (its thread hand-offs cost more than the statements; see bot/storage/sqlite_driver.py)."""
-    return dialect.dbapi.connect(*cargs, async_creator_fn=sqlite_driver.connect, **cparams)
+# SQLAlchemy's documented recipe for SQLite transactions (the aiosqlite dialect's "Serializable
+# isolation / Savepoints / Transactional DDL"): the driver's own BEGIN is switched off and every
+# transaction starts with BEGIN IMMEDIATE. A deferred transaction that read first and writes later
+# fails at once with "database is locked" when another connection wrote in between (WAL cannot
+# move its snapshot on); an immediate one takes the write lock up front and waits its turn in the
+# busy timeout. So transactions are kept short: a turn understands its text before it begins
+# (bot.core.turn.open_turn) and sends its replies after it commits.
+def _sqlite_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers beside the one writer
+    cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
+    cursor.close()
+
+
+def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

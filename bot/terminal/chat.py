@@ -122,7 +122,8 @@ async def chat(settings: Settings, *, lang: str | None = None, stdin: TextIO = s
     async def turn_for(event: Event) -> None:
         shown_in = lang or "de"
         try:
-            async with open_turn(services, CHANNEL, "local", state) as turn:
+            typed = event.text if isinstance(event, TextIn) else None
+            async with open_turn(services, CHANNEL, "local", state, typed=typed) as turn:
                 if lang and turn.person.language is None:
                     turn.person.language = lang
                 attach_staff_desk(turn.extra, staff_desk)

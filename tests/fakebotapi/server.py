@@ -27,6 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiohttp import web
 from aiohttp.web_request import FileField
 
@@ -122,9 +123,11 @@ class FakeBotAPI:
         await self._pusher.close()
         for bot in self._bots:
             # Close the HTTP session directly: AiohttpSession.close() sleeps 250 ms for TLS.
-            session = getattr(bot.session, "_session", None)
-            if session is not None and not session.closed:
-                await session.close()
+            # create_session() is aiogram's public way to the aiohttp session (the open one).
+            if isinstance(bot.session, AiohttpSession):
+                session = await bot.session.create_session()
+                if not session.closed:
+                    await session.close()
         self._bots.clear()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -20,9 +20,8 @@ from bot.core.turn import open_turn
 
 CHANNEL = "telegram"
 # Below the smallest pool (15 connections on SQLite), leaving room for the jobs and the update
-# log. A turn mostly waits (for the model, for SQLite's writer, for its statements' threads), so
-# more than 8 may; at capacity 12 was within the noise of 8 (bench/README.md, item 10), and
-# SQLite's writes queue one at a time at the WriteGate anyway.
+# log. At capacity 12 was within the noise of 8 (bench/README.md, item 10); on SQLite the turns'
+# transactions take the write lock one at a time anyway (bot.storage.database).
 MAX_CONCURRENT_TURNS = 12
 
 
@@ -37,8 +36,10 @@ class TurnMiddleware(BaseMiddleware):
         user = getattr(event, "from_user", None)
         if chat_id is None or user is None:
             return await handler(event, data)
+        typed = event.text if isinstance(event, Message) and event.text and event.text[0] != "/" else None
         async with TurnSlot(self.slots) as slot, open_turn(
-                self.services, CHANNEL, str(chat_id), data["state"], display_name=user.first_name) as turn:
+                self.services, CHANNEL, str(chat_id), data["state"], display_name=user.first_name,
+                typed=typed) as turn:
             turn.after_commit.append(slot.release)
             data["turn"] = turn
             data["language_hint"] = user.language_code
