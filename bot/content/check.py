@@ -19,7 +19,17 @@ def run_checks() -> list[Problem]:
         return problems + [Problem("flows/", "-", f"cannot load: {exc}")]
     problems += validate_flows(library, Catalog.load())
     problems += _used_keys_exist(Catalog.load())
+    problems += _safety_lexicon()
     return problems
+
+
+def _safety_lexicon() -> list[Problem]:
+    """data/safety/: readable, known categories, no empty, duplicate or too short phrases, and
+    every category in every curated language."""
+    from bot.content.locales import CURATED_LANGUAGES
+    from bot.safety.lexicon import check_lexicon
+
+    return check_lexicon(required=CURATED_LANGUAGES)
 
 
 def _used_keys_exist(catalog) -> list[Problem]:  # type: ignore[no-untyped-def]

@@ -470,3 +470,10 @@ class BookDays(Action):
 
     prefix: ClassVar[str] = "bkdd"
     after: Day | None = None
+
+
+@dataclass(frozen=True)
+class ResumeBooking(Action):
+    """Booking: go on where it stopped (an emergency answer came in between)."""
+
+    prefix: ClassVar[str] = "bkgo"

@@ -2,13 +2,16 @@
 
 Order of concerns for every event:
 1. the answer language (the person's choice, else their app's language if we have it);
-2. emergencies first, from any state;
+2. emergencies first: every typed text goes through the safety layer (bot.safety) here, in every
+   state, before the language picker and before any dialogue step sees it, so no step can forget
+   it; the answer is in the language the text was written in (bot.dialogues.emergency);
 3. a dialogue step that waits for typed text (e.g. the office finder asking for a district);
 4. commands, button presses, locations by the dialogues registered for them;
 5. free text: understood, routed to a topic or feature, or "not sure" with choices.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot.content.machine_locale import localize
@@ -17,11 +20,12 @@ from bot.core.dispatch import Registry
 from bot.core.events import CommandIn, Event, LocationIn, MediaIn, PressIn, TextIn
 from bot.core.replies import Msg, Reply
 from bot.core.turn import Replies, Turn
-from bot.dialogues import basics, free_text, topics
+from bot.dialogues import basics, emergency, free_text, topics
 from bot.dialogues.menu import language_picker
 from bot.handoff import notes
-from bot.handoff.service import OPEN_STEP as HANDOFF_STEP
+from bot.safety import SafetyAlert, detect
 from bot.text.telegram_html import strip_control_characters
+from bot.understanding import Understanding, detect_language
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,9 @@ INTENT_COMMANDS = {"office": "office", "hours": "hours", "booking": "book", "hum
 # Those commands read the question itself (e.g. a district named in it).
 COMMANDS_READING_THE_TEXT = frozenset({"office", "hours"})
 MAX_TEXT = 4096
+# The matcher's label for emergencies. Its keywords ("Polizei", "Feuerwehr") also make ordinary
+# questions a confident "emergency"; only the safety layer decides what is one.
+EMERGENCY_INTENT = "emergency"
 
 
 class Conversation:
@@ -50,6 +57,8 @@ class Conversation:
 
     async def _handle(self, turn: Turn, event: Event, *, language_hint: str | None = None) -> Replies:
         self._choose_language(turn, language_hint)
+        if isinstance(event, TextIn):
+            return await self._text(turn, event, language_hint)
         if turn.person.language is None and not self._picks_language(event):
             # We don't speak their app's language: let them pick one first.
             return [language_picker(turn, intro=Msg("start.pick_language"))]
@@ -67,7 +76,7 @@ class Conversation:
             if handler is not None:
                 return await handler(turn, event)
             return basics.unsupported_media(turn, event.kind)
-        return await self._text(turn, event)
+        raise TypeError(f"unknown event {type(event).__name__}")
 
     def _choose_language(self, turn: Turn, hint: str | None) -> None:
         catalog = turn.services.catalog
@@ -98,32 +107,76 @@ class Conversation:
             return basics.outdated_button(turn)
         return await handler(turn, action)
 
-    async def _text(self, turn: Turn, event: TextIn) -> Replies:
+    async def _text(self, turn: Turn, event: TextIn, language_hint: str | None) -> Replies:
         text = strip_control_characters(event.text).strip()[:MAX_TEXT]
+        understanding = await self._understand(turn, text) if text else None
+        alert = detect(text, understanding) if text else None
+        if alert is not None:
+            language = await self._written_in(turn, alert, understanding, text, language_hint)
+            return await emergency.answer(turn, alert, text, language=language)
+        if turn.person.language is None:
+            # We don't speak their app's language: let them pick one first.
+            return [language_picker(turn, intro=Msg("start.pick_language"))]
         if not text:
             return [Reply(Msg("errors.empty_text"))]
-        step = await turn.step()
-        step_handler = self.registry.step_text(step)
-        understanding = await free_text.understand(turn, text)
-        if understanding.intent == "emergency" and understanding.confident:
-            switch = free_text.adopt_written_language(turn, understanding.language)
-            turn.extra[notes.OPENED] = "emergency"
-            replies = await topics.open_topic(turn, "emergency") + ([switch] if switch else [])
-            if step_handler is not None and step == HANDOFF_STEP:
-                # Talking to staff: the emergency answer first, then staff get the message too.
-                await turn.goto(step)
-                replies += await step_handler(turn, text)
-            return replies
+        step_handler = self.registry.step_text(await turn.step())
         if step_handler is not None:
             return await step_handler(turn, text)
+        if understanding is None:
+            return free_text.not_sure(turn, ())
         switch = free_text.adopt_written_language(turn, understanding.language)
         replies = await self._route_intent(turn, understanding, text)
         return replies + ([switch] if switch else [])
 
-    async def _route_intent(self, turn: Turn, understanding, text: str) -> Replies:  # type: ignore[no-untyped-def]
+    @staticmethod
+    async def _understand(turn: Turn, text: str) -> Understanding | None:
+        """The model's reading, or None while it is unavailable: the safety lexicon works without."""
+        try:
+            return await free_text.understand(turn, text)
+        except Exception as exc:  # noqa: BLE001 - any failure of the model must not silence the safety layer
+            log.warning("person %s: understanding unavailable (%s)", turn.person.id, exc.__class__.__name__)
+            return None
+
+    @staticmethod
+    async def _written_in(turn: Turn, alert: SafetyAlert, understanding: Understanding | None, text: str,
+                          hint: str | None) -> str | None:
+        """The curated language to answer an emergency in; None: German and English.
+
+        What the text says first: a lexicon phrase that matched is the strongest sign (it knows
+        dialects and transliterations the detector does not); where phrases of several languages
+        matched ("пожар" is Russian and Bulgarian), the detector decides among them. Without a
+        phrase, a person whose app speaks a language beyond the ten gets German and English."""
+        catalog = turn.services.catalog
+        if understanding is not None:
+            detected = understanding.language
+        else:
+            try:
+                detected = (await asyncio.to_thread(detect_language, text)).code
+            except Exception:  # noqa: BLE001 - the lexicon's language or the person's own will do
+                detected = None
+        matched = [code for code in alert.languages if catalog.supports(code)]
+        if detected in matched:
+            return detected
+        if matched:
+            return matched[0]
+        own = turn.person.language or (hint.split("-")[0].lower() if hint else None)
+        if own is not None and not catalog.supports(own):
+            return None
+        if detected is not None and catalog.supports(detected):
+            return detected
+        return own
+
+    async def _route_intent(self, turn: Turn, understanding: Understanding, text: str) -> Replies:
         intent = understanding.intent
         if intent is None or not understanding.confident:
             return free_text.not_sure(turn, understanding.alternatives)
+        if intent == EMERGENCY_INTENT:
+            # No danger found (bot.safety): answer the topic the question is closest to.
+            others = tuple((label, score) for label, score in understanding.alternatives if label != EMERGENCY_INTENT)
+            similarities = understanding.similarities
+            if not others or similarities.get(others[0][0], 0.0) < similarities.get("none", 0.0):
+                return free_text.not_sure(turn, others)
+            intent = others[0][0]
         command = INTENT_COMMANDS.get(intent)
         if command is not None:
             handler = self.registry.command(command)

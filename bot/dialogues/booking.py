@@ -13,7 +13,7 @@ The database side (no double booking, at most two upcoming bookings) is bot.book
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -38,6 +38,7 @@ from bot.core.actions import (
     MyBookings,
     OpenMenu,
     RescheduleBooking,
+    ResumeBooking,
     StartBooking,
     TalkToStaff,
 )
@@ -358,6 +359,15 @@ async def skip_note_pressed(turn: Turn, action: BookSkipNote) -> Replies:
     return await advance(turn, draft)
 
 
+@dialogue.action(ResumeBooking)
+async def resume_pressed(turn: Turn, action: ResumeBooking) -> Replies:
+    """After an emergency answer: the booking asks again for what it was waiting for."""
+    draft = await draft_of(turn)
+    if not draft:
+        return await start(turn, topic=None, notice=Msg("booking.expired"))
+    return await advance(turn, draft)
+
+
 @dialogue.action(BookConfirm)
 async def confirm_pressed(turn: Turn, action: BookConfirm) -> Replies:
     draft = await draft_of(turn)
@@ -433,6 +443,9 @@ def confirmation(turn: Turn, booking: Booking, *, title: Msg) -> Reply:
                  choices=rows([Choice(Msg("booking.my_bookings"), MyBookings()), Choice(Msg("common.menu"), OpenMenu())]))
 
 
+ICS_ALARM_BEFORE = timedelta(hours=2)  # the calendar's own reminder, for those who close the chat
+
+
 def calendar_file(turn: Turn, booking: Booking, office: Office) -> Document:
     catalog = turn.services.catalog
 
@@ -445,6 +458,7 @@ def calendar_file(turn: Turn, booking: Booking, office: Office) -> Document:
         summary=plain(Msg("booking.ics_summary", office=office.name)),
         location=f"{office.name}, {office.address.one_line()}",
         description=plain(Msg("booking.ics_description", topic=topic_label(turn, booking.topic), id=booking.id)),
+        alarm_before=ICS_ALARM_BEFORE,
     )
     return Document(filename=f"termin-{booking.id}.ics", content=content, mime_type="text/calendar")
 

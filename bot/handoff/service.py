@@ -237,6 +237,21 @@ async def relay_text(turn: Turn, text: str) -> Replies:
     return await _notices(turn, handoff, first=first)
 
 
+async def alert_staff(turn: Turn, category: str) -> bool:
+    """The person's last message may be an emergency (bot.safety): a note right under it in their
+    thread. False when there is no open thread to post in or the staff chat is unreachable."""
+    handoff = await latest_handoff(turn.services, turn.person.id)
+    if handoff is None or handoff.status != "open" or not _usable(handoff, desk_of(turn)):
+        return False
+    try:
+        await _post_all(turn, handoff, [staff_texts.emergency_alert(turn.services, handoff, category)])
+    except DeskError as exc:
+        log.warning("handoff %s: emergency alert not posted: %s", handoff.id, exc)
+        return False
+    log.info("handoff %s: possible emergency, staff alerted (person %s)", handoff.id, turn.person.id)
+    return True
+
+
 async def relay_media(turn: Turn, media: MediaIn) -> Replies:
     """A photo, document, voice message... while the person talks to staff: copied, not downloaded."""
     services, person = turn.services, turn.person

@@ -182,6 +182,12 @@ def caption_parts(services: Services, handoff: Handoff, person: Person, *, threa
     return _with_header(_header(services, handoff, person, threaded=False), block, every_part=True)
 
 
+def emergency_alert(services: Services, handoff: Handoff, category: str) -> str:
+    """"#12: possible emergency (violence at home)": posted under the person's message."""
+    return _de(services, Msg("safety.staff.alert_handoff", id=handoff.id,
+                             category=Msg(f"safety.staff.category.{category}")))
+
+
 def note(services: Services, key: str, **args: object) -> str:
     return _de(services, Msg(f"staff.handoff.{key}", **args))
 

@@ -60,13 +60,14 @@ class SafetyAlert:
     """Someone may be in danger.
 
     `category` is one of bot.safety.lexicon.CATEGORIES or GENERAL; `language` the language the
-    message was written in as far as the signal tells (the lexicon file that matched, the model's
-    language detection; None for a bare number); `categories` every category found."""
+    message was written in as far as the signal tells (the first lexicon file that matched, the
+    model's language detection; None for a bare number); `categories` every category found."""
 
     category: str
     language: str | None
     source: Source
     categories: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # every language whose phrases of `category` matched
 
 
 def detect(text: str, understanding: ModelSignal | None = None, lexicon: Lexicon | None = None) -> SafetyAlert | None:
@@ -80,8 +81,8 @@ def detect(text: str, understanding: ModelSignal | None = None, lexicon: Lexicon
     if rules:
         categories = tuple(c for c in PRIORITY if any(rule.category == c for rule in rules))
         best = categories[0]
-        language = next(rule.language for rule in rules if rule.category == best)
-        return SafetyAlert(best, language, "lexicon", categories)
+        languages = tuple(dict.fromkeys(rule.language for rule in rules if rule.category == best))
+        return SafetyAlert(best, languages[0], "lexicon", categories, languages)
     numbers = [word for word in words if word in EMERGENCY_NUMBERS]
     if numbers and len(words) - len(numbers) <= NUMBER_COMPANIONS:
         return SafetyAlert(GENERAL, None, "number", ())

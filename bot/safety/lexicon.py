@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 import yaml
 
+from bot.content.problems import Problem
 from bot.understanding.normalize import fold, tokens
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "safety"
@@ -92,16 +93,6 @@ class Rule:
     parts: tuple[tuple[int, ...], ...]  # per part: its alternatives, indexes into Lexicon.patterns
     source: str
     exclusion: bool = False
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.where}: {self.message}"
 
 
 @dataclass(frozen=True)

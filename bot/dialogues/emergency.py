@@ -1,0 +1,98 @@
+"""The answer to a possible emergency, whatever the person was doing (bot.safety finds it).
+
+Numbers first, in the language the person wrote in (German and English for a language beyond
+the ten), with the step of flows/emergency.yaml that fits the danger, a "talk to staff" button and
+when the offices open next. A dialogue step that waits for text stays where it was: the text is
+not used as a booking note or a district, and a booking can be continued with one tap. Staff are
+told at once when the emergency came while the person talks to them or books an appointment.
+"""
+from __future__ import annotations
+
+import logging
+
+from bot.content.locales import html_to_plain
+from bot.core.actions import ResumeBooking
+from bot.core.replies import Choice, Lines, Link, Msg, Plain, Raw, Reply, Text, rows
+from bot.core.turn import Replies, Turn
+from bot.dialogues import booking, staff_notes
+from bot.dialogues.menu import language_picker
+from bot.dialogues.places import when_phrase
+from bot.handoff import notes
+from bot.handoff import service as handoff
+from bot.safety import CATEGORIES, SafetyAlert
+
+log = logging.getLogger(__name__)
+
+FLOW = "emergency"
+BILINGUAL = ("de", "en")  # beyond the ten curated languages
+
+
+async def answer(turn: Turn, alert: SafetyAlert, text: str, *, language: str | None) -> Replies:
+    """`language`: a curated language to answer in, or None for German and English."""
+    step = await turn.step()
+    log.info("person %s: possible emergency (%s, found by %s, step %s)", turn.person.id, alert.category,
+             alert.source, step or "-")
+    turn.extra[notes.OPENED] = FLOW
+    replies = [emergency_reply(turn, alert.category, language)]
+    if step == handoff.OPEN_STEP:
+        # Talking to staff: they get the message itself, and a note that it may be an emergency.
+        replies += await handoff.relay_text(turn, text)
+        await handoff.alert_staff(turn, alert.category)
+    elif step is not None and step.startswith(booking.PREFIX):
+        replies.append(Reply(Msg("safety.booking_paused"),
+                             choices=rows([Choice(Msg("safety.continue_booking"), ResumeBooking())])))
+        await _alert_booking_staff(turn, alert.category, language)
+    if turn.person.language is None:
+        replies.append(language_picker(turn, intro=Msg("start.pick_language")))
+    return replies
+
+
+def emergency_reply(turn: Turn, category: str, language: str | None) -> Reply:
+    """The flow step for the category (the general one with its category buttons otherwise)."""
+    flows = turn.services.flows
+    step = category if category in CATEGORIES else flows.get(FLOW).start
+    if language is not None:
+        turn.lang = language
+        reply = flows.reply_for(FLOW, step, language)
+        return Reply(Lines(reply.text, _office_line(turn)), choices=reply.choices)
+    catalog = turn.services.catalog
+    parts = []
+    for lang in BILINGUAL:
+        turn.lang = lang
+        reply = flows.reply_for(FLOW, step, lang)
+        parts.append(catalog.render(Lines(reply.text, _office_line(turn)), lang))
+    turn.lang = BILINGUAL[0]
+    by_language = [flows.reply_for(FLOW, step, lang).choices for lang in BILINGUAL]
+    choices = tuple(
+        tuple(_bilingual_button(turn, [rows_[r][c] for rows_ in by_language]) for c in range(len(row)))
+        for r, row in enumerate(by_language[0])
+    )
+    return Reply(Raw("\n\n".join(parts)), choices=choices)
+
+
+def _bilingual_button(turn: Turn, same: list[Choice | Link]) -> Choice | Link:
+    catalog = turn.services.catalog
+    label = " · ".join(html_to_plain(catalog.render(item.label, lang)) for item, lang in zip(same, BILINGUAL))
+    first = same[0]
+    return Link(Plain(label), first.url) if isinstance(first, Link) else Choice(Plain(label), first.action)
+
+
+def _office_line(turn: Turn) -> Text:
+    closed, next_opening = handoff.office_closed(turn)
+    if not closed:
+        return Msg("safety.office_open")
+    if next_opening is None:
+        return Raw("")
+    return Msg("safety.office_next", next=when_phrase(turn, next_opening))
+
+
+async def _alert_booking_staff(turn: Turn, category: str, language: str | None) -> None:
+    """A note in the staff chat without the text: it was typed into a booking, not sent to staff."""
+    draft = await booking.draft_of(turn)
+    office = draft.get("office")
+    html = turn.services.catalog.render(Msg(
+        "safety.staff.alert_booking", category=Msg(f"safety.staff.category.{category}"),
+        language=staff_notes.language_name_de(turn.person.language or language),
+        office=staff_notes.office_name(office) if office else Msg("safety.staff.category.unknown_office"),
+    ), "de")
+    await turn.services.outbox.to_staff(html)
