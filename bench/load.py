@@ -1,8 +1,8 @@
 """Load generator: N newcomers talking at once to the real bot process, and to a bare echo bot.
 
-    .venv/bin/python bench/load.py [--users 50] [--duration 20] [--paced-duration 30]
-                                              [--think 3,7] [--only bot|echo|echo-model] [--json PATH]
-                                              [--profile DIR]
+    .venv/bin/python bench/load.py [--users 60] [--duration 20] [--paced-duration 30]
+                                   [--think 3,6] [--only bot|bot-max|bot-max-pg|echo|echo-model]
+                                   [--no-postgres] [--json PATH] [--profile DIR]
 
 Every bot under test is its own process, long-polling an in-process fake Telegram Bot API
 (tests/fakebotapi; its flood limits off; every request the bot makes still validated) over HTTP
@@ -17,6 +17,8 @@ on 127.0.0.1, with a fresh SQLite file in a temporary directory and LOG_LEVEL=WA
            FLOOD_LIMIT_PER_MINUTE=20 updates per person). A closed loop of people acting at
            machine speed runs straight into those limits, which are deliberate; with them lifted
            the figure is what our code can do.
+  bot-max-pg  the same as bot-max on a fresh PostgreSQL database (the tests' server, when
+           reachable): the production database.
 
 Each newcomer holds a realistic conversation in their own language (de, ar, uk, tr, fa, ru, en,
 ro, bg, fr; a language without texts gets the language picker first, and they pick the first):
@@ -30,7 +32,7 @@ presses on its last message, a location).
 Phases (each bot process runs the phases named in run_load):
   start-up   process start -> the reply to a /start that was queued before the process started
   capacity   closed loop, no think time: throughput (updates/s) and latency at saturation
-  paced      each newcomer thinks 3-7 s before each action (a person reading and typing, and
+  paced      each newcomer thinks 3-6 s before each action (a person reading and typing, and
              never more than the shipped 20 updates a minute): latency p50/p95/p99 under a
              realistic load. The latency target is about this phase, on the shipped bot.
 
@@ -543,19 +545,21 @@ async def drain(server: FakeBotAPI, quiet: float = 0.3, timeout: float = 30.0) -
 
 # bot-max: the inbound flood gate (bot.telegram.middlewares.flood, 20 updates per minute per
 # person) would rightly slow down newcomers who act at machine speed; lifted like the outbound one.
-EXTRA_ENV = {"bot-max": {"FLOOD_LIMIT_PER_MINUTE": "1000000"}}
+EXTRA_ENV = {"bot-max": {"FLOOD_LIMIT_PER_MINUTE": "1000000"},
+             "bot-max-pg": {"FLOOD_LIMIT_PER_MINUTE": "1000000"}}
 ECHOES = ("echo", "echo-model")  # the floors: same update kinds, no dialogues
 TARGETS = {
     "echo": ["bench/echo_bot.py"],
     "echo-model": ["bench/echo_understanding_bot.py"],
     "bot": ["-m", "bot", "run"],
     "bot-max": ["bench/unthrottled_bot.py"],
+    "bot-max-pg": ["bench/unthrottled_bot.py"],  # the same, on a fresh PostgreSQL database
 }
 
 
 async def run_target(name: str, *, spec: ApiSpec, users: int, phases: list[tuple[str, float, float,
                      tuple[float, float] | None]], questions: dict[str, list[str]],
-                     tmp: Path, db_path: Path | None = None, profile: Path | None = None,
+                     tmp: Path, db_url: str | None = None, profile: Path | None = None,
                      log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Start one bot process against a fresh fake server, measure its start-up, run the phases
     (name, duration, warm-up, think), and stop it. Returns the figures."""
@@ -564,8 +568,8 @@ async def run_target(name: str, *, spec: ApiSpec, users: int, phases: list[tuple
         watcher = Watcher(server)
         if not echo:
             server.group(STAFF_CHAT_ID, "lokal willkommen Team", is_forum=True)
-        db = db_path or tmp / f"{name}.sqlite3"
-        env = bot_env(token=server.token, api_url=server.base_url, db_url=sqlite_url(db),
+        env = bot_env(token=server.token, api_url=server.base_url,
+                      db_url=db_url or sqlite_url(tmp / f"{name}.sqlite3"),
                       STAFF_CHAT_ID=str(STAFF_CHAT_ID), **EXTRA_ENV.get(name, {}))
         starter = server.user(999_000_001, "Start", language_code="de")
         await starter.send("/start")  # queued before the process exists
@@ -619,13 +623,14 @@ async def run_target(name: str, *, spec: ApiSpec, users: int, phases: list[tuple
 
 @dataclass
 class LoadConfig:
-    users: int = 50
+    users: int = 60
     duration: float = 20.0
     warmup: float = 3.0
     paced_duration: float = 30.0
-    think: tuple[float, float] = (3.0, 7.0)
+    think: tuple[float, float] = (3.0, 6.0)
     only: str | None = None
     profile: Path | None = None  # a directory: py-spy profiles of the capacity phases
+    postgres: bool = True  # bot-max again on PostgreSQL (the tests' server), when reachable
 
 
 async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -644,12 +649,25 @@ async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:  # type: ig
         plans.append(("bot", [paced]))
     if config.only in (None, "bot", "bot-max"):
         plans.append(("bot-max", [capacity]))
+    if config.only in (None, "bot-max-pg") and config.postgres:
+        plans.append(("bot-max-pg", [capacity]))
     results: dict[str, Any] = {"config": {"users": config.users, "duration_s": config.duration,
                                           "paced_duration_s": config.paced_duration,
                                           "think_s": list(config.think)},
                                "machine": machine()}
     with tempfile.TemporaryDirectory(prefix="lw-bench-") as tmp:
         for name, phases in plans:
+            if name == "bot-max-pg":
+                from bench.booking_race import postgres_database
+
+                try:
+                    async with postgres_database() as url:
+                        results[name] = await run_target(name, spec=spec, users=config.users, phases=phases,
+                                                         questions=questions, tmp=Path(tmp), db_url=url,
+                                                         profile=config.profile, log=log)
+                except OSError as exc:
+                    results[name] = {"skipped": f"PostgreSQL not reachable ({type(exc).__name__})"}
+                continue
             results[name] = await run_target(name, spec=spec, users=config.users, phases=phases,
                                              questions=questions, tmp=Path(tmp), profile=config.profile,
                                              log=log)
@@ -663,9 +681,12 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
     echo_model = results.get("echo-model", {})
     bot = results.get("bot", {})
     bot_max = results.get("bot-max", {})
+    bot_max_pg = results.get("bot-max-pg", {})
     get = lambda d, phase, key: (d.get(phase) or {}).get(key)  # noqa: E731
     summary = {
         "throughput": get(bot_max, "capacity", "throughput"),
+        "throughput_postgres": get(bot_max_pg, "capacity", "throughput"),
+        "capacity_p99_ms_postgres": get(bot_max_pg, "capacity", "p99_ms"),
         "throughput_floor": get(echo, "capacity", "throughput"),
         "throughput_model_floor": get(echo_model, "capacity", "throughput"),
         "cpu_ms_per_update_model_floor": get(echo_model, "capacity", "cpu_ms_per_update"),
@@ -696,7 +717,7 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
 
 
 def print_load(results: dict[str, Any]) -> None:
-    rows = [("", "echo (floor)", "echo+model", "bot", "bot-max")]
+    rows = [("", "echo (floor)", "echo+model", "bot", "bot-max", "bot-max-pg")]
     phases = (("capacity", "capacity"), ("paced", "paced"))
 
     def cell(target: str, phase: str, key: str, spec: str = ".0f") -> str:
@@ -729,14 +750,15 @@ def print_load(results: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--users", type=int, default=60)
     parser.add_argument("--duration", type=float, default=20.0, help="capacity phase, seconds")
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--paced-duration", type=float, default=30.0)
-    parser.add_argument("--think", default="3,7",
-                        help="paced phase: think time range in seconds (3,7: never more than the bot's "
-                             "20 updates per minute per person)")
-    parser.add_argument("--only", choices=("bot", "bot-max", "echo", "echo-model"),
+    parser.add_argument("--think", default="3,6",
+                        help="paced phase: think time range in seconds (3,6: a person reading and typing; "
+                             "never more than the bot's 20 updates per minute per person)")
+    parser.add_argument("--no-postgres", action="store_true", help="no bot-max-pg")
+    parser.add_argument("--only", choices=("bot", "bot-max", "bot-max-pg", "echo", "echo-model"),
                         help="bot: the shipped bot (paced) and bot-max (capacity); bot-max: capacity only; "
                              "echo-model: the echo floor that also understands every typed text")
     parser.add_argument("--json", type=Path)
@@ -746,7 +768,7 @@ def main() -> None:
     low, high = (float(x) for x in args.think.split(","))
     config = LoadConfig(users=args.users, duration=args.duration, warmup=args.warmup,
                         paced_duration=args.paced_duration, think=(low, high), only=args.only,
-                        profile=args.profile)
+                        profile=args.profile, postgres=not args.no_postgres)
     results = asyncio.run(run_load(config))
     print_load(results)
     if args.json:

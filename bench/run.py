@@ -7,8 +7,9 @@ Runs, in this order (each bot under test is its own process; nothing else of our
   booking race    bench/booking_race.py on SQLite, and on a temporary PostgreSQL database when the
                   tests' server is reachable
   memory          bench/memory_conversations.py: empty database vs 10,000 stored conversations
-  load            bench/load.py: echo floor, echo+model floor, `python -m bot run` (paced),
-                  bench/unthrottled_bot.py (capacity); start-up is measured on each
+  load            bench/load.py: echo floor, echo+model floor, `python -m bot run` (paced, 60
+                  people), bench/unthrottled_bot.py (capacity) on SQLite and on PostgreSQL;
+                  start-up is measured on each
 and prints one table: each figure, its baseline measured in the same run, the ratio, the target.
 Writes bench/results/latest.json (and a dated copy next to it; bench/results/ is git-ignored).
 --quick: shorter phases and fewer people, for trying the benchmarks out (figures are rougher).
@@ -32,10 +33,12 @@ from bench.common import BENCH, PYTHON, RESULTS, ROOT, fmt, machine, ratio  # no
 from bench.load import LoadConfig, print_load, run_load  # noqa: E402
 from bench.memory_conversations import run_memory  # noqa: E402
 
+# Telegram caps a bot at about 30 messages a second in all: the embedded default should carry
+# twice that. Paced: 60 people reading and typing 3-6 s between messages (~13 updates/s).
 TARGETS = {
-    "throughput_ratio": 0.5,     # >= 50% of the echo floor
-    "p99_ms": 250.0,             # paced load, no translation
-    "understanding_p50_ms": 20.0,
+    "capacity_updates_s": 60.0,  # SQLite, one process, and PostgreSQL
+    "p50_ms": 40.0,              # paced load, no translation
+    "p99_ms": 150.0,
     "startup_s": 5.0,
     "memory_10k_mb": 300.0,
 }
@@ -70,8 +73,8 @@ async def run_all(quick: bool, postgres: bool) -> dict[str, Any]:
         sections[name] = sections.get(name, 0.0) + round(time.perf_counter() - t, 1)
 
     people = 20 if quick else 50
-    config = (LoadConfig(users=20, duration=8, warmup=2, paced_duration=10) if quick
-              else LoadConfig(users=50, duration=15, warmup=3, paced_duration=20))
+    config = (LoadConfig(users=20, duration=8, warmup=2, paced_duration=10, postgres=postgres) if quick
+              else LoadConfig(users=60, duration=15, warmup=3, paced_duration=30, postgres=postgres))
     await section("understanding", "understanding", lambda: asyncio.to_thread(understanding))
     await section("booking", "booking_sqlite", lambda: run_booking(people, log=log))
     if postgres:
@@ -97,28 +100,32 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     def verdict(ok: bool | None) -> str:
         return "" if ok is None else (" ok" if ok else " MISSED")
 
-    thr = s.get("throughput_ratio")
-    add("throughput, updates/s (capacity)", s.get("throughput"), s.get("throughput_floor"), ".1f",
-        ">= 0.50x" + verdict(None if thr is None else thr >= TARGETS["throughput_ratio"]))
+    cap = TARGETS["capacity_updates_s"]
+    for key, label in (("throughput", "SQLite"), ("throughput_postgres", "PostgreSQL")):
+        thr = s.get(key)
+        add(f"capacity {label}, updates/s", thr, s.get("throughput_floor"), ".1f",
+            f">= {cap:.0f}/s" + verdict(None if thr is None else thr >= cap))
     add("  echo+model floor, updates/s", s.get("throughput_model_floor"), s.get("throughput_floor"), ".1f",
         "(the model's share)")
     add("  bot against echo+model, updates/s", s.get("throughput"), s.get("throughput_model_floor"), ".1f", "")
     add("CPU per update, ms", s.get("cpu_ms_per_update"), s.get("cpu_ms_per_update_floor"), ".2f", "")
+    add("  against echo+model CPU per update", s.get("cpu_ms_per_update"), s.get("cpu_ms_per_update_model_floor"),
+        ".2f", "(report)")
     add("  echo+model CPU per update, ms", s.get("cpu_ms_per_update_model_floor"), s.get("cpu_ms_per_update_floor"),
         ".2f", "")
-    add("latency p50, ms (paced)", s.get("p50_ms"), s.get("p50_ms_floor"), ".0f", "")
+    p50 = s.get("p50_ms")
+    add("latency p50, ms (paced)", p50, s.get("p50_ms_floor"), ".0f",
+        "<= 40 ms" + verdict(None if p50 is None else p50 <= TARGETS["p50_ms"]))
     add("latency p95, ms (paced)", s.get("p95_ms"), s.get("p95_ms_floor"), ".0f", "")
     p99 = s.get("p99_ms")
     add("latency p99, ms (paced)", p99, s.get("p99_ms_floor"), ".0f",
-        "<= 250 ms" + verdict(None if p99 is None else p99 <= TARGETS["p99_ms"]))
+        "<= 150 ms" + verdict(None if p99 is None else p99 <= TARGETS["p99_ms"]))
     add("latency p99, ms (capacity)", s.get("capacity_p99_ms"), s.get("capacity_p99_ms_floor"), ".0f", "")
     add("peak RSS under load, MB", s.get("peak_rss_mb"), s.get("peak_rss_mb_floor"), ".0f", "")
     start = s.get("startup_s")
     add("start-up to first reply, s", start, s.get("startup_s_floor"), ".2f",
         "<= 5 s" + verdict(None if start is None else start <= TARGETS["startup_s"]))
-    up50 = u.get("p50_ms")
-    add("understanding p50, ms", up50, u.get("model_p50_ms"), ".1f",
-        "<= 20 ms" + verdict(None if up50 is None else up50 <= TARGETS["understanding_p50_ms"]))
+    add("understanding p50, ms", u.get("p50_ms"), u.get("model_p50_ms"), ".1f", "")
     add("understanding p99, ms", u.get("p99_ms"), u.get("model_p99_ms"), ".1f", "")
     stored, empty = m.get("stored", {}), m.get("empty", {})
     peak = stored.get("peak_rss_mb")
