@@ -165,15 +165,23 @@ def test_links_use_the_fact_urls(library: FlowLibrary) -> None:
 
 
 def test_checked_on_line_shows_the_oldest_as_of(library: FlowLibrary, catalog: Catalog) -> None:
+    # the DLZB facts come from an undated older city page: the answer says so, with the check date
     de = html_to_plain(catalog.render(library.reply_for("school", "bring", "de").text, "de"))
-    assert "Stand: 22.11.2026" in de
+    assert "Quelle ohne Datum, geprüft am 22.11.2026." in de
     en = html_to_plain(catalog.render(library.reply_for("school", "bring", "en").text, "en"))
-    assert "As of: Nov 22, 2026" in en
-    # the ticket price is older than the other facts: its date wins, and the price is per language
+    assert "Undated source, checked on Nov 22, 2026." in en
+    # the ticket price has a dated source: its date is shown, and the price is per language
     ticket_de = html_to_plain(catalog.render(library.reply_for("ticket", "deutschland_sozial", "de").text, "de"))
-    assert "Stand: 01.12.2023" in ticket_de and "39,00\xa0€" in ticket_de  # Babel: no-break space
+    assert "Quelle vom 01.12.2023, geprüft am 01.12.2023." in ticket_de and "39,00\xa0€" in ticket_de  # no-break space
     ticket_en = html_to_plain(catalog.render(library.reply_for("ticket", "deutschland_sozial", "en").text, "en"))
-    assert "Dec 1, 2023" in ticket_en and "€39.00" in ticket_en
+    assert "Source dated Dec 1, 2023" in ticket_en and "€39.00" in ticket_en
+
+
+def test_dates_that_end_with_a_full_stop_get_no_second_one(library: FlowLibrary, catalog: Catalog) -> None:
+    for lang in ("uk", "ru", "bg"):
+        text = html_to_plain(catalog.render(library.reply_for("ticket", "deutschland_sozial", lang).text, lang))
+        assert ".." not in text, (lang, text)
+        assert text.rstrip().endswith(".") or text.rstrip().endswith(".</i>"), (lang, text)
 
 
 def test_date_goes_in_as_an_argument(library: FlowLibrary) -> None:
@@ -181,7 +189,7 @@ def test_date_goes_in_as_an_argument(library: FlowLibrary) -> None:
     assert isinstance(text, Msg) and text.key == "flow.dated"
     checked = text.args["checked"]
     assert checked.key in ("flow.checked_on", "flow.checked_on_unverified")
-    assert checked.args["date"] == Plain("22.11.2026")
+    assert checked.args["source"] == Msg("flow.source_undated", date=Plain("22.11.2026"))
 
 
 def test_verified_facts_get_the_plain_checked_line(library: FlowLibrary) -> None:
@@ -198,13 +206,27 @@ def test_steps_without_facts_have_no_checked_line(library: FlowLibrary) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_emergency_answers_at_once(library: FlowLibrary, catalog: Catalog, lang: str) -> None:
-    flow = library.get("emergency")
-    assert len(flow.steps) == 1 and flow.steps[flow.start].is_answer
+    """The numbers come first; then a button per kind of danger, staff and the menu."""
     reply = library.start_reply("emergency", lang)
     text = catalog.render(reply.text, lang)
     for number in ("112", "110", "116117"):
         assert f"<b>{number}</b>" in text
-    assert [b.action for b in buttons(reply)] == [OpenMenu()]
+    assert text.index("112") < 200
+    actions = [b.action for b in buttons(reply)]
+    assert [a.step for a in actions if isinstance(a, FlowGo)] == [
+        "domestic_violence", "homeless_tonight", "medical", "poisoning", "suicide", "fire", "weapon",
+        "missing_child"]
+    assert actions[-2:] == [TalkToStaff(topic="emergency"), OpenMenu()]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("step", ["domestic_violence", "homeless_tonight", "medical", "poisoning", "suicide",
+                                  "fire", "weapon", "missing_child"])
+def test_each_danger_starts_with_its_number(library: FlowLibrary, catalog: Catalog, lang: str, step: str) -> None:
+    text = html_to_plain(catalog.render(library.reply_for("emergency", step, lang).text, lang))
+    first_fact = {"suicide": "0800 111 0 111", "poisoning": "112", "medical": "112", "fire": "112",
+                  "homeless_tonight": "Unionstraße"}.get(step, "110")
+    assert first_fact in text[:220], (step, lang, text[:220])
 
 
 def test_letters_offers_handoff_first(library: FlowLibrary) -> None:
@@ -249,7 +271,7 @@ def test_start_reply_is_the_start_step(library: FlowLibrary) -> None:
 
 def test_unknown_language_falls_back_for_dates(library: FlowLibrary) -> None:
     text = library.reply_for("school", "bring", "xx").text
-    assert text.args["checked"].args["date"] == Plain("22.11.2026")
+    assert text.args["checked"].args["source"].args["date"] == Plain("22.11.2026")
 
 
 def test_fact_values_are_escaped_when_rendered(tmp_path) -> None:
@@ -263,8 +285,9 @@ def test_fact_values_are_escaped_when_rendered(tmp_path) -> None:
     facts.write_text('org: {value: "Kinder & Jugend <e.V.>", source: "test", as_of: 2026-01-02}\n')
     (tmp_path / "locales").mkdir()
     (tmp_path / "locales" / "de.yaml").write_text(
-        'flow:\n  dated: "{text} | {checked}"\n  checked_on: "Stand: {date}"\n'
-        '  checked_on_unverified: "Stand: {date}!"\n  demo:\n    a: "Bei <b>{org}</b>"\n'
+        'flow:\n  dated: "{text} | {checked}"\n  checked_on: "{source}"\n'
+        '  checked_on_unverified: "{source}!"\n  source_undated: "Stand: {date}"\n'
+        '  source_dated: "Quelle {source_date}, Stand: {date}"\n  demo:\n    a: "Bei <b>{org}</b>"\n'
     )
     lib = FlowLibrary.load(tmp_path / "flows", facts)
     out = Catalog.load(tmp_path / "locales").render(lib.reply_for("demo", "a", "de").text, "de")

@@ -1,0 +1,102 @@
+"""Detection: the lexicon first, then bare emergency numbers, then the model's own threshold."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pytest
+
+from bot.safety import GENERAL, detect
+from bot.safety.detect import MODEL_MARGIN, MODEL_MIN_SIMILARITY
+
+
+@dataclass(frozen=True)
+class FakeUnderstanding:
+    language: str | None = None
+    intent: str | None = None
+    confident: bool = False
+    similarities: Mapping[str, float] = field(default_factory=dict)
+
+
+@pytest.mark.parametrize(("text", "category", "language"), [
+    ("Mein Mann schlägt mich", "domestic_violence", "de"),
+    ("mein man schlegt mich", "domestic_violence", "de"),
+    ("جوزي بيضربني", "domestic_violence", "ar"),
+    ("jozi bidrabni", "domestic_violence", "ar"),
+    ("menya b'yot muzh", "domestic_violence", "ru"),
+    ("kocam beni dovuyor", "domestic_violence", "tr"),
+    ("I have nowhere to sleep tonight", "homeless_tonight", "en"),
+    ("نفس نمیکشه بچه ام", "medical", "fa"),
+    ("дитина випила отруту", "poisoning", "uk"),
+    ("je veux mourir", "suicide", "fr"),
+    ("incendiu în bloc", "fire", "ro"),
+    ("заплашва ме с нож", "weapon", "bg"),
+    ("пропал сын", "missing_child", "ru"),
+])
+def test_the_lexicon_finds_the_category_and_the_language(text: str, category: str, language: str) -> None:
+    alert = detect(text)
+    assert alert is not None and alert.source == "lexicon"
+    assert (alert.category, alert.language) == (category, language)
+
+
+def test_the_most_specific_danger_wins_and_the_others_are_kept() -> None:
+    alert = detect("mein Mann schlägt mich und hat ein Messer")
+    assert alert is not None and alert.category == "weapon"
+    assert alert.categories == ("weapon", "domestic_violence")
+
+
+def test_a_word_shared_by_two_languages_names_both() -> None:
+    alert = detect("пожар в квартире")
+    assert alert is not None and alert.category == "fire"
+    assert {"ru", "bg"} <= set(alert.languages)
+
+
+@pytest.mark.parametrize("text", ["112", "110!", "١١٢", "۱۱۰", "112 hilfe", "مرسته 112"])
+def test_bare_emergency_numbers(text: str) -> None:
+    alert = detect(text)
+    assert alert is not None and (alert.category, alert.source, alert.language) == (GENERAL, "number", None)
+
+
+@pytest.mark.parametrize("text", [
+    "Brackeler Hellweg 112, ist das mein Bezirk?", "Linie 110 Richtung Hauptbahnhof", "1120", "44110",
+])
+def test_a_number_in_an_ordinary_sentence_is_not_an_alarm(text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "my husband is looking for work", "Praktikum bei der Feuerwehr", "the police sent me a letter",
+    "my son had a fever last week, which Kita?", "bıçak gibi bir baş ağrısı, doktor lazım",
+    "I'm dying to learn German faster", "my daughter lost her school bag", "شوهرم بهم زنگ میزنه",
+])
+def test_near_misses(text: str) -> None:
+    assert detect(text) is None
+
+
+def emergency_like(emergency: float, other: float) -> FakeUnderstanding:
+    return FakeUnderstanding("de", "emergency", True, {"emergency": emergency, "work": other, "none": 0.80})
+
+
+def test_the_model_alone_needs_its_own_similarity_and_margin() -> None:
+    text = "es ist etwas Schlimmes passiert, bitte kommen Sie"
+    high = MODEL_MIN_SIMILARITY + 0.01
+    alert = detect(text, emergency_like(high, high - MODEL_MARGIN - 0.005))
+    assert alert is not None and (alert.category, alert.source, alert.language) == (GENERAL, "model", "de")
+    assert detect(text, emergency_like(MODEL_MIN_SIMILARITY - 0.01, 0.70)) is None
+    assert detect(text, emergency_like(high, high)) is None  # no margin over another topic
+
+
+def test_the_matchers_keyword_emergency_alone_is_not_trusted() -> None:
+    # The matcher's "Polizei" keyword makes this a confident emergency; its similarities do not.
+    understanding = FakeUnderstanding("de", "emergency", True, {"emergency": 0.84, "letters": 0.89, "none": 0.83})
+    assert detect("Die Polizei hat mir einen Brief geschickt", understanding) is None
+
+
+def test_an_exclusion_also_vetoes_the_model() -> None:
+    understanding = emergency_like(0.95, 0.80)
+    assert detect("Praktikum bei der Feuerwehr", understanding) is None
+
+
+def test_without_the_model_the_lexicon_still_works() -> None:
+    alert = detect("زوجي يضربني", None)
+    assert alert is not None and alert.category == "domestic_violence"
