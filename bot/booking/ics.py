@@ -10,7 +10,7 @@ Pure: takes strings and aware datetimes, returns bytes.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 CRLF = "\r\n"
 MAX_OCTETS = 75
@@ -49,8 +49,9 @@ def fold(line: str) -> str:
 
 def booking_ics(*, uid: str, start: datetime, end: datetime, stamp: datetime, summary: str,
                 location: str, description: str | None = None, cancelled: bool = False,
-                sequence: int = 0) -> bytes:
-    """One VEVENT in a VCALENDAR. `cancelled=True` makes a cancellation (METHOD:CANCEL) for the same UID."""
+                sequence: int = 0, alarm_before: timedelta | None = None) -> bytes:
+    """One VEVENT in a VCALENDAR. `cancelled=True` makes a cancellation (METHOD:CANCEL) for the same UID.
+    `alarm_before`: a VALARM, so the phone's calendar reminds a person who does not keep the chat open."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -71,6 +72,12 @@ def booking_ics(*, uid: str, start: datetime, end: datetime, stamp: datetime, su
     lines += [
         f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
         "TRANSP:OPAQUE",
+    ]
+    if alarm_before is not None and not cancelled:
+        minutes = max(1, int(alarm_before.total_seconds() // 60))
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_text(summary)}",
+                  f"TRIGGER:-PT{minutes}M", "END:VALARM"]
+    lines += [
         "END:VEVENT",
         "END:VCALENDAR",
     ]

@@ -265,10 +265,12 @@ async def serve_health(app: TelegramApp, settings: Settings) -> "web.AppRunner |
 
 async def run(settings: Settings) -> None:
     from bot.scheduling import start_for_telegram
+    from bot.web.server import serve_beside_telegram
 
     app = await build_app(settings)
     jobs = None
     health_server = await serve_health(app, settings)
+    web_chat = await serve_beside_telegram(app, settings)  # web people's messages; WEB_PORT: the chat
     freeze_startup_objects()
     loading = app.foundation.services.warm_up_in_background()
     # The model's objects live as long as the process, too.
@@ -286,5 +288,7 @@ async def run(settings: Settings) -> None:
             await jobs.shutdown()
         if health_server is not None:
             await health_server.cleanup()
+        if web_chat is not None:
+            await web_chat.close()
         await app.close()
 
