@@ -17,14 +17,14 @@ import logging
 from bot.content.machine_locale import localize
 from bot.core.actions import Action
 from bot.core.dispatch import Registry
-from bot.core.events import CommandIn, Event, LocationIn, MediaIn, PressIn, TextIn
+from bot.core.events import CommandIn, Event, LocationIn, MediaIn, PressIn, TextIn, typed_text
 from bot.core.replies import Msg, Reply
 from bot.core.turn import Replies, Turn
 from bot.dialogues import basics, emergency, free_text, topics
 from bot.dialogues.menu import language_picker
 from bot.handoff import notes
-from bot.safety import SafetyAlert, detect
-from bot.text.telegram_html import strip_control_characters
+from bot import safety
+from bot.safety import SafetyAlert
 from bot.understanding import Understanding, detect_language
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,6 @@ INTENT_COMMANDS = {"office": "office", "hours": "hours", "booking": "book", "hum
                    "language": "language"}
 # Those commands read the question itself (e.g. a district named in it).
 COMMANDS_READING_THE_TEXT = frozenset({"office", "hours"})
-MAX_TEXT = 4096
 # The matcher's label for emergencies. Its keywords ("Polizei", "Feuerwehr") also make ordinary
 # questions a confident "emergency"; only the safety layer decides what is one.
 EMERGENCY_INTENT = "emergency"
@@ -108,9 +107,11 @@ class Conversation:
         return await handler(turn, action)
 
     async def _text(self, turn: Turn, event: TextIn, language_hint: str | None) -> Replies:
-        text = strip_control_characters(event.text).strip()[:MAX_TEXT]
-        understanding = await self._understand(turn, text) if text else None
-        alert = detect(text, understanding) if text else None
+        text = typed_text(event.text)
+        # The lexicon and the numbers first: an emergency never waits for the model to load.
+        reading = safety.read(text)
+        understanding = await self._understand(turn, text) if text and reading.alert is None else None
+        alert = safety.with_model(reading, understanding)
         if alert is not None:
             language = await self._written_in(turn, alert, understanding, text, language_hint)
             return await emergency.answer(turn, alert, text, language=language)

@@ -1,6 +1,8 @@
 """One turn of a conversation: who, in which language, with which state and database session."""
 from __future__ import annotations
 
+import logging
+
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,8 @@ from bot.storage.models import Person
 if TYPE_CHECKING:
     from bot.understanding import Understanding
 
+
+log = logging.getLogger(__name__)
 
 class StateStore(Protocol):
     """What a dialogue needs of the conversation state; aiogram's FSMContext is one."""
@@ -101,7 +105,7 @@ async def open_turn(services: Services, channel: str, external_id: str, state: S
 
     understood = {}
     if typed is not None and (text := typed_text(typed)):
-        understood[text] = await (await services.understander()).aunderstand(text)
+        understood = await _understood_first(services, text)
     async with services.sessions() as session:
         person, _ = await people.get_or_create(session, channel, external_id)
         turn = Turn(services=services, session=session, person=person, state=TurnState(state),
@@ -116,3 +120,18 @@ async def open_turn(services: Services, channel: str, external_id: str, state: S
             await turn.commit()
         finally:
             turn_session.reset(token)
+
+
+async def _understood_first(services: Services, text: str) -> dict[str, "Understanding"]:
+    """The typed text understood before the turn, unless the safety lexicon already knows it is
+    an emergency (that answer never waits for the model) or the model is unavailable (the
+    conversation then answers without it, bot.core.conversation)."""
+    from bot.safety import read
+
+    if read(text).alert is not None:
+        return {}
+    try:
+        return {text: await (await services.understander()).aunderstand(text)}
+    except Exception as exc:  # noqa: BLE001 - a model outage must not stop the turn
+        log.warning("understanding unavailable before the turn (%s)", exc.__class__.__name__)
+        return {}

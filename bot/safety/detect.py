@@ -70,25 +70,45 @@ class SafetyAlert:
     languages: tuple[str, ...] = ()  # every language whose phrases of `category` matched
 
 
-def detect(text: str, understanding: ModelSignal | None = None, lexicon: Lexicon | None = None) -> SafetyAlert | None:
+@dataclass(frozen=True)
+class Reading:
+    """What the lexicon and the numbers found in a message, before the model is asked."""
+
+    alert: SafetyAlert | None
+    ordinary: bool  # an `except:` phrase matched: the model may not raise an alarm either
+
+
+def read(text: str, lexicon: Lexicon | None = None) -> Reading:
+    """The lexicon and the bare numbers: no model needed, so nothing waits for it."""
     words = tokens(fold(text))
     if not words:
-        return None
+        return Reading(None, True)
     found = (lexicon or default_lexicon()).find(words)
     if ALL in found.excluded:
-        return None
+        return Reading(None, True)
     rules = [rule for rule in found.rules if rule.category not in found.excluded]
     if rules:
         categories = tuple(c for c in PRIORITY if any(rule.category == c for rule in rules))
         best = categories[0]
         languages = tuple(dict.fromkeys(rule.language for rule in rules if rule.category == best))
-        return SafetyAlert(best, languages[0], "lexicon", categories, languages)
+        return Reading(SafetyAlert(best, languages[0], "lexicon", categories, languages), bool(found.excluded))
     numbers = [word for word in words if word in EMERGENCY_NUMBERS]
     if numbers and len(words) - len(numbers) <= NUMBER_COMPANIONS:
-        return SafetyAlert(GENERAL, None, "number", ())
-    if understanding is not None and not found.excluded and model_says_emergency(understanding):
-        return SafetyAlert(GENERAL, understanding.language, "model", ())
+        return Reading(SafetyAlert(GENERAL, None, "number"), bool(found.excluded))
+    return Reading(None, bool(found.excluded))
+
+
+def with_model(reading: Reading, understanding: ModelSignal | None) -> SafetyAlert | None:
+    """The reading's alert, else the model's emergency signal (unless the text is ordinary)."""
+    if reading.alert is not None or reading.ordinary or understanding is None:
+        return reading.alert
+    if model_says_emergency(understanding):
+        return SafetyAlert(GENERAL, understanding.language, "model")
     return None
+
+
+def detect(text: str, understanding: ModelSignal | None = None, lexicon: Lexicon | None = None) -> SafetyAlert | None:
+    return with_model(read(text, lexicon), understanding)
 
 
 def model_says_emergency(understanding: ModelSignal) -> bool:

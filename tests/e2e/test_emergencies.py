@@ -133,3 +133,17 @@ async def test_near_misses_get_their_own_topic(tg: Telegram) -> None:
         seen = " ".join(m.text or "" for m in replies)
         assert opening_of(tg, topic, "de") in seen, (text, seen[:200])
         assert "112" not in seen and "Notruf" not in seen, text
+
+
+async def test_without_the_model_the_lexicon_still_answers(tg: Telegram, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async def unavailable() -> None:
+        raise RuntimeError("the understanding worker is down")
+
+    monkeypatch.setattr(tg.services, "understander", unavailable)
+    person = tg.person(9109, "Lea", language_code="de")
+    await person.send("Mein Mann schlägt mich")
+    answer = (await tg.replies(person))[0]
+    assert "110" in answer.text and "08000 116 016" in answer.text
+    await person.send("Wann habt ihr offen?")  # an ordinary question: a way on, not an error
+    replies = await tg.replies(person)
+    assert replies and say(tg, "common.talk_to_staff", "de") in buttons(replies[-1])
