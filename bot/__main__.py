@@ -1,4 +1,4 @@
-"""python -m bot run | chat [--lang de] | understand [TEXT ...] | check | migrate"""
+"""python -m bot run | chat [--lang de] | web [--host H] [--port P] | understand [TEXT ...] | check | migrate"""
 from __future__ import annotations
 
 import argparse
@@ -53,6 +53,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return _serve(chat(settings, lang=args.lang))
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    settings = _settings()
+    _logging(settings)
+    from bot.web.server import serve
+
+    return _serve(serve(settings, args.host or settings.web_host, args.port or settings.web_port or 8090))
+
+
 def _serve(main: Coroutine[Any, Any, None]) -> int:
     """Run until done or Ctrl-C; start-up failures become one clear line and an exit code."""
     from bot.storage.database import DatabaseUnavailable
@@ -81,9 +89,13 @@ def cmd_understand(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(_args: argparse.Namespace) -> int:
-    from bot.content.check import run_checks
+def cmd_check(args: argparse.Namespace) -> int:
+    import datetime as dt
 
+    from bot.content.check import run_checks, run_warnings
+
+    for warning in run_warnings(dt.date.today(), args.max_age_days):
+        print(f"warning: {warning}", file=sys.stderr)
     problems = run_checks()
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -109,12 +121,17 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="run the Telegram bot (polling, or webhook when WEBHOOK_URL is set)")
     chat = sub.add_parser("chat", help="talk to the bot in this terminal (no token needed)")
     chat.add_argument("--lang", default=None, help="language code, e.g. de, ar, uk")
+    web = sub.add_parser("web", help="serve the web chat (the same bot in any browser)")
+    web.add_argument("--host", default=None, help="address to listen on (default WEB_HOST, 127.0.0.1)")
+    web.add_argument("--port", type=int, default=None, help="port (default WEB_PORT, else 8090)")
     understand = sub.add_parser("understand", help="print language and intent for each text as JSON")
     understand.add_argument("text", nargs="*")
-    sub.add_parser("check", help="validate flows, locales and office data")
+    check = sub.add_parser("check", help="validate flows, locales and office data")
+    check.add_argument("--max-age-days", type=int, default=365,
+                       help="warn about facts whose source is older than this many days (default 365)")
     sub.add_parser("migrate", help="apply database migrations")
     args = parser.parse_args(argv)
-    handlers = {"run": cmd_run, "chat": cmd_chat, "understand": cmd_understand, "check": cmd_check,
+    handlers = {"run": cmd_run, "chat": cmd_chat, "web": cmd_web, "understand": cmd_understand, "check": cmd_check,
                 "migrate": cmd_migrate}
     return handlers[args.command](args)
 

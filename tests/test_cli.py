@@ -79,7 +79,7 @@ def test_understand_prints_one_json_object_per_line(tmp_path: Path) -> None:
 def test_chat_runs_in_the_terminal_without_token_or_network(tmp_path: Path) -> None:
     result = run_cli("chat", "--lang", "de", env=bot_env(tmp_path), stdin="/office\nEving\n:quit\n")
     assert result.returncode == 0, result.stderr
-    assert "Wo wohnst du?" in result.stdout
+    assert "Wo wohnen Sie?" in result.stdout
     assert "Bayrische Straße 135" in result.stdout
 
 

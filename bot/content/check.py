@@ -1,7 +1,12 @@
 """`python -m bot check`: everything a content editor can break, with file, key and problem."""
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.content.problems import Problem
+
+# `python -m bot check` warns about facts whose source is older than this (--max-age-days).
+DEFAULT_MAX_FACT_AGE_DAYS = 365
 
 
 def run_checks() -> list[Problem]:
@@ -20,7 +25,20 @@ def run_checks() -> list[Problem]:
     problems += validate_flows(library, Catalog.load())
     problems += _used_keys_exist(Catalog.load())
     problems += _safety_lexicon()
+    from bot.content.locale_check import address_problems, punctuation_problems
+
+    problems += address_problems()
+    problems += punctuation_problems()
     return problems
+
+
+def run_warnings(today: dt.date, max_age_days: int = DEFAULT_MAX_FACT_AGE_DAYS) -> list[Problem]:
+    """What does not stop the bot but needs a person soon: facts with old or undated sources."""
+    from bot.content.flows import FlowLibrary, fact_age_warnings
+    from bot.content.locale_check import address_problems
+
+    library = FlowLibrary.load()
+    return fact_age_warnings(library.facts, library.facts_file, today, max_age_days) + address_problems(pending=True)
 
 
 def _safety_lexicon() -> list[Problem]:

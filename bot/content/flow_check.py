@@ -13,6 +13,8 @@ from bot.content.flows import (
     KEY_CHECKED_ON,
     KEY_CHECKED_ON_UNVERIFIED,
     KEY_DATED,
+    KEY_SOURCE_DATED,
+    KEY_SOURCE_UNDATED,
     NEXT_ACTIONS,
     NEXT_LABELS,
     Flow,
@@ -24,7 +26,8 @@ from bot.content.locales import SOURCE_LANGUAGE, Catalog, placeholders
 from bot.content.problems import Problem
 from bot.core.actions import Action, FlowGo, OpenTopic, pack
 
-ENGINE_KEYS = (KEY_DATED, KEY_CHECKED_ON, KEY_CHECKED_ON_UNVERIFIED, *NEXT_LABELS.values())
+ENGINE_KEYS = (KEY_DATED, KEY_CHECKED_ON, KEY_CHECKED_ON_UNVERIFIED, KEY_SOURCE_DATED, KEY_SOURCE_UNDATED,
+               *NEXT_LABELS.values())
 
 # Telegram HTML as we allow it in locale texts: <b>, <i>, <a href="...">, entities.
 _TAG = re.compile(r"<[^<>]*>")

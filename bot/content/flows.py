@@ -3,8 +3,10 @@
 A flow file reads like the conversation (see flows/README.md): a start step, then steps that
 either ask (`choices`) or answer (`next`: book, handoff, show_office, ...). Texts are locale keys;
 language-neutral values (phones, addresses, URLs, prices) are facts in data/facts.yaml, referenced
-by id and inserted as placeholder arguments. Every answer that uses facts gets a "Stand: <date>"
-line with the oldest `as_of` among them.
+by id and inserted as placeholder arguments. Every answer that uses facts ends with a line saying
+how old its sources are and when they were checked: the oldest `source_date` and the oldest
+`as_of` among them ("Quelle vom 29.12.2025, geprüft am 22.11.2026."), or "Quelle ohne Datum, geprüft
+am ..." when one of them has no dated source.
 
 Pure: no database, no Telegram. Loading is lenient: shape errors are collected in
 `FlowLibrary.problems` (reported by `bot.content.flow_check`) and the broken part is skipped, so one
@@ -15,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import yaml
 from babel.core import Locale, UnknownLocaleError
@@ -47,8 +50,11 @@ MENU_FILE = "_menu.yaml"
 
 # Locale keys the engine itself uses (under `flow:` in locales/*.yaml).
 KEY_DATED = "flow.dated"  # "{text}\n\n{checked}"
-KEY_CHECKED_ON = "flow.checked_on"  # "Stand: {date}"
-KEY_CHECKED_ON_UNVERIFIED = "flow.checked_on_unverified"  # "Stand: {date} – please check"
+KEY_CHECKED_ON = "flow.checked_on"  # "<i>{source}</i>"
+KEY_CHECKED_ON_UNVERIFIED = "flow.checked_on_unverified"  # "<i>{source} – please check</i>"
+KEY_SOURCE_DATED = "flow.source_dated"  # "Quelle vom {source_date}, geprüft am {date}."
+KEY_SOURCE_UNDATED = "flow.source_undated"  # "Quelle ohne Datum, geprüft am {date}."
+UNDATED = "undated"  # `source_date: undated` in data/facts.yaml
 
 # The words allowed in `next:` and the button each becomes (flow id -> action).
 NEXT_ACTIONS: dict[str, Callable[[str], Action]] = {
@@ -65,7 +71,7 @@ _FLOW_KEYS = {"id", "title", "start", "steps"}
 _STEP_KEYS = {"say", "facts", "choices", "links", "next"}
 _CHOICE_KEYS = {"label", "goto", "topic"}
 _LINK_KEYS = {"label", "url", "fact"}
-_FACT_KEYS = {"value", "text", "price", "currency", "source", "as_of", "verified", "note"}
+_FACT_KEYS = {"value", "text", "price", "currency", "source", "source_date", "as_of", "verified", "note"}
 _FACT_KINDS = ("value", "text", "price")
 
 
@@ -92,6 +98,10 @@ class Fact:
     source: str
     as_of: dt.date | None
     verified: bool = False
+    source_undated: bool = False  # `source_date: undated`: checked, the source has no date
+    # The date of the source itself (an article, a page's last change); None: the source is
+    # undated or no date was entered, and answers say so.
+    source_date: dt.date | None = None
     value: str | None = None
     text: str | None = None
     price: Decimal | None = None
@@ -166,7 +176,7 @@ class FlowLibrary:
     # -- loading --
 
     @classmethod
-    def load(cls, directory: Path = FLOWS_DIR, facts_path: Path = FACTS_PATH) -> "FlowLibrary":
+    def load(cls, directory: Path = FLOWS_DIR, facts_path: Path = FACTS_PATH) -> FlowLibrary:
         problems: list[Problem] = []
         facts_file = display_path(facts_path)
         facts = _load_facts(facts_path, facts_file, problems)
@@ -227,10 +237,8 @@ class FlowLibrary:
         text: Text = Msg(step.say, **args)
         dated = [self.facts[fid] for fid in step.fact_ids if fid in self.facts and self.facts[fid].as_of]
         if dated:
-            oldest = min(f.as_of for f in dated if f.as_of is not None)
             key = KEY_CHECKED_ON if all(f.verified for f in dated) else KEY_CHECKED_ON_UNVERIFIED
-            date = format_date(oldest, format="medium", locale=_babel_locale(lang))
-            text = Msg(KEY_DATED, text=text, checked=Msg(key, date=Plain(date)))
+            text = Msg(KEY_DATED, text=text, checked=Msg(key, source=source_line(dated, lang)))
 
         rows_: list[tuple[Choice | Link, ...]] = []
         for spec in step.choices or ():
@@ -249,6 +257,36 @@ class FlowLibrary:
             return Choice(Msg(label), OpenTopic(spec.topic))
         assert spec.goto is not None and spec.label is not None
         return Choice(Msg(spec.label), FlowGo(flow_id, spec.goto))
+
+
+def source_line(facts: list[Fact], lang: str) -> Msg:
+    """How old the sources of these facts are and when they were checked (the oldest of each)."""
+    checked = min(f.as_of for f in facts if f.as_of is not None)
+    date = Plain(format_date(checked, format="medium", locale=_babel_locale(lang)))
+    if any(f.source_date is None for f in facts):
+        return Msg(KEY_SOURCE_UNDATED, date=date)
+    oldest = min(f.source_date for f in facts if f.source_date is not None)
+    return Msg(KEY_SOURCE_DATED, source_date=Plain(format_date(oldest, format="medium", locale=_babel_locale(lang))),
+               date=date)
+
+
+def fact_age_warnings(facts: Mapping[str, Fact], file: str, today: dt.date, max_age_days: int) -> list[Problem]:
+    """Facts whose source (or, when undated, whose last check) is older than `max_age_days`, and
+    facts that do not say how old their source is. Warnings: the bot still answers with them."""
+    warnings: list[Problem] = []
+    for fid, fact in facts.items():
+        if fact.source_date is None and not fact.source_undated:
+            warnings.append(Problem(file, f"{fid}.source_date",
+                                    "missing: the date of the source (YYYY-MM-DD), or 'undated'"))
+        reference = fact.source_date or fact.as_of
+        if reference is None:
+            continue
+        age = (today - reference).days
+        if age > max_age_days:
+            what = "source" if fact.source_date is not None else "undated source, last checked"
+            warnings.append(Problem(file, fid, f"{what} {reference.isoformat()} is {age} days old "
+                                               f"(more than {max_age_days}): check it and update the dates"))
+    return warnings
 
 
 # --- loading helpers ----------------------------------------------------------------------
@@ -386,6 +424,21 @@ def _parse_fact(fid: str, entry: Any, file: str, problems: list[Problem]) -> Fac
     elif not isinstance(as_of, dt.date):
         bad("as_of", f"not a date (YYYY-MM-DD): {as_of!r}")
         as_of = None
+    source_date = entry.get("source_date")
+    source_undated = source_date == UNDATED
+    if source_undated or source_date is None:
+        source_date = None
+    elif isinstance(source_date, dt.datetime):
+        source_date = source_date.date()
+    elif isinstance(source_date, str):
+        try:
+            source_date = dt.date.fromisoformat(source_date)
+        except ValueError:
+            bad("source_date", f"not a date (YYYY-MM-DD) or 'undated': {source_date!r}")
+            source_date = None
+    elif not isinstance(source_date, dt.date):
+        bad("source_date", f"not a date (YYYY-MM-DD) or 'undated': {source_date!r}")
+        source_date = None
     verified = entry.get("verified", False)
     if not isinstance(verified, bool):
         bad("verified", "must be true or false")
@@ -395,6 +448,8 @@ def _parse_fact(fid: str, entry: Any, file: str, problems: list[Problem]) -> Fac
         source=source,
         as_of=as_of,
         verified=verified,
+        source_date=source_date,
+        source_undated=source_undated,
         value=str(value) if "value" in entry and value is not None else None,
         text=text if "text" in entry and isinstance(text, str) else None,
         price=price,

@@ -5,6 +5,15 @@ A locale file is a nested mapping; keys are addressed with dots (`menu.title`). 
 German is the source language: every other curated locale must have exactly its keys and the
 same placeholders (`python -m bot check`). A key missing at run time falls back to German and is
 logged once, so a gap in a translation never becomes an error for the person.
+
+Counts and choices use a small part of ICU MessageFormat, so each language writes its own forms:
+
+    "{days, plural, one {# Tag} other {# Tage}}"                 # CLDR plural categories (Babel)
+    "{days, plural, one {# день} few {# дні} many {# днів} other {# дня}}"
+    "{nth, select, 1 {jeden ersten} 2 {jeden zweiten} other {jeden}}"
+
+`#` is the number; `=N` selects an exact number before the category. A placeholder that ends with
+a full stop (a date such as "22.11.2026 г.") swallows the template's own full stop after it.
 """
 from __future__ import annotations
 
@@ -12,11 +21,17 @@ import html
 import logging
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
+from babel.plural import PluralRule
 
 from bot.core.replies import Lines, Msg, Plain, Raw, Text
 from bot.text.bidi import isolate_ltr_runs
@@ -56,8 +71,140 @@ def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+@dataclass(frozen=True)
+class ChoiceBlock:
+    """`{name, plural|select, key {text} ...}` inside a template, at template[start:end]."""
+
+    name: str
+    kind: str  # "plural" or "select"
+    options: dict[str, str]
+    start: int
+    end: int
+
+
+_BLOCK_START = re.compile(r"\{\s*(\w+)\s*,\s*(plural|select)\s*,")
+_OPTION = re.compile(r"\s*(=?[\w-]+)\s*\{")
+
+
+def _closing_brace(text: str, opening: int) -> int:
+    """The index of the brace that closes text[opening] ('{'), or -1."""
+    depth = 0
+    for i in range(opening, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def choice_blocks(template: str) -> list[ChoiceBlock]:
+    """The plural/select blocks of a template, in order. Raises ValueError on a malformed one."""
+    blocks: list[ChoiceBlock] = []
+    pos = 0
+    while (match := _BLOCK_START.search(template, pos)) is not None:
+        end = _closing_brace(template, match.start())
+        if end < 0:
+            raise ValueError(f"unclosed {{{match.group(1)}, {match.group(2)}, ...}}")
+        options: dict[str, str] = {}
+        at = match.end()
+        while at < end:
+            option = _OPTION.match(template, at)
+            if option is None:
+                if template[at:end].strip():
+                    raise ValueError(f"{{{match.group(1)}, {match.group(2)}}}: expected 'key {{text}}' at {template[at:end]!r}")
+                break
+            close = _closing_brace(template, option.end() - 1)
+            if close < 0 or close > end:
+                raise ValueError(f"{{{match.group(1)}, {match.group(2)}}}: unclosed option {option.group(1)!r}")
+            options[option.group(1)] = template[option.end():close]
+            at = close + 1
+        if "other" not in options:
+            raise ValueError(f"{{{match.group(1)}, {match.group(2)}}} needs an 'other' option")
+        blocks.append(ChoiceBlock(match.group(1), match.group(2), options, match.start(), end + 1))
+        pos = end + 1
+    return blocks
+
+
 def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    """The argument names a template uses, inside plural/select blocks too."""
+    names: set[str] = set()
+    outside: list[str] = []
+    pos = 0
+    for block in choice_blocks(template):
+        outside.append(template[pos:block.start])
+        names.add(block.name)
+        for text in block.options.values():
+            names |= placeholders(text)
+        pos = block.end
+    outside.append(template[pos:])
+    names |= {name for _, name, _, _ in string.Formatter().parse("".join(outside)) if name}
+    return names
+
+
+@lru_cache(maxsize=32)
+def _plural_rule(language: str) -> PluralRule:
+    try:
+        return BabelLocale.parse(language).plural_form
+    except (UnknownLocaleError, ValueError):
+        return BabelLocale.parse(SOURCE_LANGUAGE).plural_form
+
+
+def plural_category(language: str, count: float | Decimal) -> str:
+    """CLDR's category for `count` in `language`: zero one two few many other."""
+    return str(_plural_rule(language)(count))
+
+
+def plural_categories(language: str) -> frozenset[str]:
+    """The categories a plural block in `language` must spell out ("other" included)."""
+    return frozenset(_plural_rule(language).tags) | {"other"}
+
+
+def _as_number(value: Any) -> int | float | Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        return value
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def expand_choices(template: str, args: Mapping[str, Any], language: str) -> str:
+    """Replace each plural/select block by the option that fits its argument ('#' = the number)."""
+    blocks = choice_blocks(template)
+    if not blocks:
+        return template
+    out: list[str] = []
+    pos = 0
+    for block in blocks:
+        out.append(template[pos:block.start])
+        value = args.get(block.name)
+        if block.kind == "plural":
+            number = _as_number(value)
+            if number is None:
+                text = block.options["other"]
+            else:
+                text = block.options.get(f"={number}") or block.options.get(plural_category(language, number)) \
+                    or block.options["other"]
+                text = text.replace("#", str(number))
+        else:
+            text = block.options.get(str(value), block.options["other"])
+        out.append(expand_choices(text, args, language))
+        pos = block.end
+    out.append(template[pos:])
+    return "".join(out)
+
+
+_FULL_STOP_AFTER = re.compile(r"\{(\w+)\}\.")
+
+
+def _no_double_full_stop(template: str, rendered: Mapping[str, str]) -> str:
+    """"Stand: {date}." with date "22.11.2026 г." -> one full stop, not two."""
+    return _FULL_STOP_AFTER.sub(
+        lambda m: m.group(0)[:-1] if rendered.get(m.group(1), "").endswith(".") else m.group(0), template)
 
 
 # libyaml's parser when PyYAML has it: same result, ~10x faster (0.36 s -> 0.03 s for all
@@ -88,7 +235,7 @@ class Catalog:
     _warned: set[tuple[str, str]] = field(default_factory=set)
 
     @classmethod
-    def load(cls, directory: Path = LOCALES_DIR) -> "Catalog":
+    def load(cls, directory: Path = LOCALES_DIR) -> Catalog:
         locales = {}
         for path in sorted(directory.glob("*.yaml")):
             locale = load_locale(path)
@@ -145,8 +292,12 @@ class Catalog:
         if isinstance(text, Lines):
             return text.separator.join(self._render(part, language) for part in text.parts)
         template = self.template(text.key, language)
+        try:
+            template = expand_choices(template, text.args, language)
+        except ValueError:
+            log.warning("locale %s key %s has a malformed plural/select block", language, text.key)
         args = _SafeArgs({name: self._arg(value, language) for name, value in text.args.items()})
-        return template.format_map(args)
+        return _no_double_full_stop(template, args).format_map(args)
 
     def _arg(self, value: Any, language: str) -> str:
         if isinstance(value, (Msg, Plain, Raw, Lines)):

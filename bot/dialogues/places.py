@@ -7,13 +7,28 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from bot.core.actions import AskPlace, FindMyOffice, OpenMenu, PickDistrict, ShowHours, ShowOffice, StartBooking, TalkToStaff
+from bot.content.locales import RTL_LANGUAGES
+from bot.core.actions import (
+    AskPlace,
+    FindMyOffice,
+    OpenMenu,
+    PickDistrict,
+    ShowHours,
+    ShowOffice,
+    StartBooking,
+    TalkToStaff,
+)
 from bot.core.dispatch import Dialogue
 from bot.core.replies import Choice, Lines, Msg, Plain, Reply, Venue, rows
 from bot.core.turn import Replies, Turn
 from bot.places import opening_hours
 from bot.places.calendar import to_local
-from bot.places.districts import District, districts_for_postal_code, find_district, load_districts
+from bot.places.districts import (
+    District,
+    districts_for_postal_code,
+    find_district,
+    load_districts,
+)
 from bot.places.finder import OfficeFinding, office_for_location
 from bot.places.formatting import (
     format_date,
@@ -25,6 +40,7 @@ from bot.places.formatting import (
     weekday_name,
 )
 from bot.places.offices import Office, Place, load_offices
+from bot.places.timetable import WEEKDAY_KEYS
 
 dialogue = Dialogue("places")
 AWAIT_PLACE = "places:await_place"
@@ -192,6 +208,7 @@ def office_card(turn: Turn, office: Office, *, note: Msg | Lines | None, remove_
     parts.append(Msg("places.address", address=office.address.one_line()))
     parts.append(today_line(turn, office))
     parts.append(status_line(turn, office))
+    parts += places_status_lines(turn, office)
     if office.contact.phones:
         parts.append(Msg("places.phone", phone=", ".join(office.contact.phones)))
     if office.contact.emails:
@@ -226,11 +243,16 @@ def hours_for(turn: Turn, office_id: str | None) -> Replies:
     if office.closed_on_public_holidays:
         lines.append(Msg("places.closed_on_holidays"))
     lines.append(status_line(turn, office))
+    lines += places_status_lines(turn, office)
     for place in office.places:
-        if place.hours is not None:
-            lines.append(Msg("places.extra_place", name=place.name, times=place_times(place, lang)))
+        name = place_name(turn, place)
+        if place.hours is None:
+            lines.append(Msg("places.extra_place_no_times", name=name))
+        elif place.address is not None:
+            lines.append(Msg("places.extra_place", name=name, times=place_times(place, lang),
+                             address=place.address.one_line()))
         else:
-            lines.append(Msg("places.extra_place_no_times", name=place.name))
+            lines.append(Msg("places.extra_place_no_address", name=name, times=place_times(place, lang)))
     lines.append(Msg("places.as_of", date=format_date(office.hours_source.as_of, lang, with_year=True)))
     choices = rows([Choice(Msg("menu.book"), StartBooking()), Choice(Msg("common.menu"), OpenMenu())])
     return [Reply(_join(lines), choices=choices)]
@@ -244,13 +266,33 @@ def place_times(place: Place, lang: str) -> Lines:
         if line.nth_of_month is None:
             parts.append(Plain(f"{line.weekday_name} {line.times}"))
         else:
-            parts.append(Msg("places.monthly_line", nth=line.nth_of_month, weekday=line.weekday_name,
-                             times=line.times))
+            rule = Msg(f"places.monthly.{WEEKDAY_KEYS[line.weekday]}", nth=line.nth_of_month)
+            parts.append(Msg("places.monthly_line", rule=rule, times=line.times))
     if place.closed_in_school_holidays:
         parts.append(Msg("places.not_in_school_holidays"))
-    if place.hours_note:
-        parts.append(Plain(place.hours_note))
-    return Lines(*parts, separator="; ")
+    return Lines(*parts, separator="؛ " if lang in RTL_LANGUAGES else "; ")
+
+
+def place_name(turn: Turn, place: Place) -> Msg | Plain:
+    """The place's description in the person's language (data/offices.yaml has it in German)."""
+    key = f"places.place.{place.id.replace('-', '_')}"
+    return Msg(key) if turn.services.catalog.has(key) else Plain(place.name)
+
+
+def places_status_lines(turn: Turn, office: Office) -> list[Msg]:
+    """An extra consultation place that is open now, or opens before the office does: which one,
+    when, and where (the office's own line says when the office itself opens)."""
+    found = opening_hours.soonest([office, *office.places], turn.now)
+    if found is None or found.subject is office or not isinstance(found.subject, Place):
+        return []
+    place = found.subject
+    address: Msg | str = place.address.one_line() if place.address is not None else Msg("places.no_address")
+    if found.status.open_now and found.status.closes_at is not None:
+        return [Msg("places.place_open_now", place=place_name(turn, place),
+                    until=format_time(found.status.closes_at, turn.lang), address=address)]
+    assert found.status.next_opening is not None
+    return [Msg("places.next_place", place=place_name(turn, place),
+                next=when_phrase(turn, found.status.next_opening), address=address)]
 
 
 def today_line(turn: Turn, office: Office) -> Msg:

@@ -164,3 +164,26 @@ def appointment_windows_on(office: Office, day: date, *, calendar: SchoolCalenda
     if not ranges or _exception_on(office, day, calendar) is not None:
         return []
     return list(ranges)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """When one of several subjects (an office and its extra places) is open or opens next."""
+
+    subject: Scheduled
+    status: OpenStatus
+
+
+def soonest(subjects: list[Scheduled] | tuple[Scheduled, ...], now: datetime, *,
+            calendar: SchoolCalendar | None = None) -> Opening | None:
+    """Of an office and its extra consultation places: the one open now (closing last), else the
+    one that opens first. Subjects whose times are not published do not count; None when none
+    opens within the search window."""
+    statuses = [Opening(subject, status(subject, now, calendar=calendar)) for subject in subjects]
+    open_now = [o for o in statuses if o.status.open_now and o.status.closes_at is not None]
+    if open_now:
+        return max(open_now, key=lambda o: o.status.closes_at)  # type: ignore[arg-type,return-value]
+    upcoming = [o for o in statuses if o.status.next_opening is not None]
+    if not upcoming:
+        return None
+    return min(upcoming, key=lambda o: o.status.next_opening)  # type: ignore[arg-type,return-value]

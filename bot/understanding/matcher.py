@@ -64,6 +64,7 @@ INTENTS: tuple[str, ...] = (
     "health",
     "authorities",
     "emergency",
+    "family",
     "language",
 )
 NONE = "none"  # off-topic anchors; never returned as an intent

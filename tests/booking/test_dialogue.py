@@ -102,7 +102,7 @@ async def test_book_from_start_to_confirmation(services, outbox):
     html = services.catalog.render(c.last[0].text, "de")
     assert "&lt;b&gt;Brief&lt;/b&gt; &amp; Mietvertrag" in html  # the note is escaped, never markup
     summary = c.text
-    for part in ("Bitte prüfe deinen Termin", "Donnerstag, 26. November, 14:30 Uhr",
+    for part in ("Bitte prüfen Sie Ihren Termin", "Donnerstag, 26. November, 14:30 Uhr",
                  "lokal willkommen Mengede/Huckarde", "Thema: 🎒 Schule", "Kein Dolmetschen",
                  "Notiz: Bitte <b>Brief</b> & Mietvertrag mitbringen"):
         assert part in summary
@@ -110,7 +110,7 @@ async def test_book_from_start_to_confirmation(services, outbox):
     assert address in summary
 
     await c.press("Verbindlich buchen")
-    assert "Dein Termin ist gebucht" in c.text and "Donnerstag, 26. November, 14:30 Uhr" in c.text
+    assert "Ihr Termin ist gebucht" in c.text and "Donnerstag, 26. November, 14:30 Uhr" in c.text
     assert address in c.text
     document = c.last[0].document
     assert document is not None and document.filename.endswith(".ics") and document.mime_type == "text/calendar"
@@ -167,7 +167,7 @@ async def test_the_booking_in_progress_survives_a_restart(services, sessions, cl
     await again.type("Ich komme mit meiner Tochter.")
     assert "Donnerstag, 26. November, 14:00 Uhr" in again.text
     await again.press("Verbindlich buchen")
-    assert "Dein Termin ist gebucht" in again.text
+    assert "Ihr Termin ist gebucht" in again.text
 
 
 async def test_a_slot_taken_meanwhile_gets_fresh_times(services):
@@ -195,9 +195,9 @@ async def test_a_slot_taken_before_confirming_offers_the_next_free_times(service
     assert "gerade jemand anderes" in c.text
     assert c.labels()[:3] == ["Do, 26.11. 14:30", "Do, 26.11. 15:00", "Do, 26.11. 15:30"]
     await c.press("Do, 26.11. 14:30")
-    assert "Bitte prüfe deinen Termin" in c.text  # interpreter and note were kept
+    assert "Bitte prüfen Sie Ihren Termin" in c.text  # interpreter and note were kept
     await c.press("Verbindlich buchen")
-    assert "Dein Termin ist gebucht" in c.text
+    assert "Ihr Termin ist gebucht" in c.text
     (booking,) = await bookings_of(services, c.person_id)
     assert booking.starts_at == THU_1430
 
@@ -265,7 +265,7 @@ async def test_my_bookings_cancel_with_a_confirm_step(services, outbox):
     await book_through_dialogue(c)
     outbox.staff.clear()
     await c.command("mybookings")
-    assert "Deine Termine" in c.text
+    assert "Ihre Termine" in c.text
     assert "Donnerstag, 26. November, 14:00 Uhr – lokal willkommen Mengede/Huckarde" in c.text
     assert "✖ Absagen: Do, 26.11. 14:00" in c.labels() and "🔁 Verschieben: Do, 26.11. 14:00" in c.labels()
     assert "📅 Neuen Termin buchen" in c.labels()
@@ -273,7 +273,7 @@ async def test_my_bookings_cancel_with_a_confirm_step(services, outbox):
     assert "wirklich absagen" in c.text
     confirm = c.button("Ja, absagen").action
     await c.press("Nein, behalten")
-    assert "Deine Termine" in c.text
+    assert "Ihre Termine" in c.text
     (booking,) = await bookings_of(services, c.person_id)
     assert booking.status == "booked"
     await c.act(confirm)
@@ -311,11 +311,11 @@ async def test_reschedule_keeps_the_details_and_cancels_the_old_time(services, o
     assert "An welchem Tag" in c.text
     await c.press("Fr, 27.11.")
     await c.press("09:00")
-    assert "Bitte prüfe den neuen Termin" in c.text
+    assert "Bitte prüfen Sie den neuen Termin" in c.text
     assert "Freitag, 27. November, 09:00 Uhr" in c.text and "Statt: Donnerstag, 26. November, 14:00 Uhr" in c.text
     assert "Dolmetschen: English" in c.text and "Brief vom Jobcenter" in c.text
     await c.press("Termin verschieben")
-    assert "Dein Termin ist verschoben" in c.text and c.last[0].document is not None
+    assert "Ihr Termin ist verschoben" in c.text and c.last[0].document is not None
     old_now, new = await bookings_of(services, c.person_id)
     assert old_now.id == old.id and old_now.status == "cancelled"
     assert new.status == "booked" and new.starts_at == datetime(2026, 11, 27, 9, 0, tzinfo=TZ)
@@ -330,14 +330,14 @@ async def test_two_upcoming_bookings_is_the_limit(services):
     await book_through_dialogue(c)
     await book_through_dialogue(c, day_label="Fr, 27.11.", time="09:00")
     await c.command("book")
-    assert "Du hast schon 2 Termine" in c.text
+    assert "Sie haben schon 2 Termine" in c.text
     assert "Donnerstag, 26. November, 14:00 Uhr" in c.text and "Freitag, 27. November, 09:00 Uhr" in c.text
     assert len(c.actions(CancelBooking)) == 2 and len(c.actions(RescheduleBooking)) == 2
     assert "📅 Neuen Termin buchen" not in c.labels()
     await c.act(StartBooking(topic="school"))
-    assert "Du hast schon 2 Termine" in c.text
+    assert "Sie haben schon 2 Termine" in c.text
     await c.act(BookSlot("mh", slots.to_minutes(datetime(2026, 11, 30, 9, 0, tzinfo=TZ))))
-    assert "Du hast schon 2 Termine" in c.text
+    assert "Sie haben schon 2 Termine" in c.text
     assert len(await bookings_of(services, c.person_id)) == 2
 
 
@@ -355,7 +355,7 @@ async def test_the_limit_is_checked_again_when_confirming(services):
                            now=services.clock.now())
         await session.commit()
     await c.press("Verbindlich buchen")
-    assert "Du hast schon 2 Termine" in c.text
+    assert "Sie haben schon 2 Termine" in c.text
     assert len([b for b in await bookings_of(services, c.person_id) if b.status == "booked"]) == 2
 
 
@@ -370,7 +370,7 @@ async def test_a_note_that_is_too_long(services):
     assert "zu lang (301 Zeichen)" in c.text and "300" in c.text
     assert await c.step() == "booking:note"
     await c.act(BookSkipNote())
-    assert "Bitte prüfe deinen Termin" in c.text and "Notiz" not in c.text
+    assert "Bitte prüfen Sie Ihren Termin" in c.text and "Notiz" not in c.text
 
 
 async def test_abandoning_books_nothing(services):

@@ -24,7 +24,7 @@ async def test_unsupported_app_language_gets_the_language_picker_first(tg: Teleg
     assert "Deutsch" in buttons(reply) and "English" in buttons(reply)
     await tesfay.press("Deutsch")
     replies = await tg.replies(tesfay)
-    assert replies[0].text == "Ich schreibe dir ab jetzt auf Deutsch."
+    assert replies[0].text == "Ich schreibe Ihnen ab jetzt auf Deutsch."
     assert "🎒 Schule" in buttons(replies[1])
 
 
@@ -42,7 +42,7 @@ async def test_a_dialogue_continues_after_a_restart(tg: Telegram) -> None:
     person = tg.person(1004, "Mariam", language_code="de")
     await person.send("/office")
     ask = await person.wait_reply()
-    assert "Wo wohnst du?" in ask.text
+    assert "Wo wohnen Sie?" in ask.text
     keyboard = ask.reply_markup["keyboard"]
     assert keyboard[0][0]["request_location"] is True
     await tg.restart()

@@ -46,7 +46,7 @@ def ics_of(tg: Telegram, replies) -> str:
 async def book_in_german(tg: Telegram, person, *, time: str = "14:00") -> list:
     await person.send("/book")
     ask_office = await person.wait_reply()
-    assert "In welchem Büro möchtest du einen Termin?" in ask_office.text
+    assert "In welchem Büro möchten Sie einen Termin?" in ask_office.text
     assert len(buttons(ask_office)) == 8  # 7 offices + "find my office"
     await person.press("lokal willkommen Mengede/Huckarde")
     assert "Worum geht es" in (await person.wait_reply()).text
@@ -55,7 +55,7 @@ async def book_in_german(tg: Telegram, person, *, time: str = "14:00") -> list:
     assert "An welchem Tag" in days.text and buttons(days)[0] == "Di, 24.11."
     await person.press("Do, 26.11.")
     times = await person.wait_reply()
-    assert "Donnerstag, 26. November: Welche Uhrzeit passt dir?" in times.text
+    assert "Donnerstag, 26. November: Welche Uhrzeit passt Ihnen?" in times.text
     await person.press(time)
     assert "Dolmetscher" in (await person.wait_reply()).text
     await person.press("Nein, nicht nötig")
@@ -72,7 +72,7 @@ async def test_book_see_cancel_and_rebook_in_german(tg: Telegram) -> None:
     person = tg.person(3001, "Jana", language_code="de")
     replies = await book_in_german(tg, person)
     confirmation = replies[0]
-    assert "Dein Termin ist gebucht." in confirmation.text
+    assert "Ihr Termin ist gebucht." in confirmation.text
     for part in ("Donnerstag, 26. November, 14:00 Uhr", "lokal willkommen Mengede/Huckarde", "Thema: 🎒 Schule"):
         assert part in confirmation.text
     ics = ics_of(tg, replies)
@@ -83,7 +83,7 @@ async def test_book_see_cancel_and_rebook_in_german(tg: Telegram) -> None:
 
     await person.send("/mybookings")
     mine = await person.wait_reply()
-    assert "Deine Termine:" in mine.text and "Donnerstag, 26. November, 14:00 Uhr" in mine.text
+    assert "Ihre Termine:" in mine.text and "Donnerstag, 26. November, 14:00 Uhr" in mine.text
     await person.press("✖ Absagen: Do, 26.11. 14:00")
     assert "wirklich absagen" in (await person.wait_reply()).text
     await person.press("Ja, absagen")
@@ -92,7 +92,7 @@ async def test_book_see_cancel_and_rebook_in_german(tg: Telegram) -> None:
     await staff_says(tg, "abgesagt (von der Person)")
 
     replies = await book_in_german(tg, person)  # the freed place can be booked again
-    assert "Dein Termin ist gebucht." in replies[0].text
+    assert "Ihr Termin ist gebucht." in replies[0].text
     await person.send("/mybookings")
     assert "Donnerstag, 26. November, 14:00 Uhr" in (await person.wait_reply()).text
 
@@ -197,7 +197,7 @@ async def test_a_forged_slot_button_gets_a_clear_answer(tg: Telegram, start: dat
     menu = await person.wait_reply()
     await tg.press_data(person, f"bks:mh:{to_minutes(start)}", menu)
     reply = await person.wait_reply()
-    assert "Diese Uhrzeit kann man nicht (mehr) buchen. Bitte wähle neu." in reply.text
+    assert "Diese Uhrzeit kann man nicht (mehr) buchen. Bitte wählen Sie neu." in reply.text
     assert buttons(reply)  # fresh choices
     await person.send("/mybookings")
     assert "keine Termine" in (await person.wait_reply()).text

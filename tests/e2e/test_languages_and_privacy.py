@@ -53,7 +53,7 @@ async def test_privacy_tells_what_is_stored_and_delete_erases_it(tg: Telegram) -
     assert "Wirklich alles löschen?" in confirm.text
     await person.press("Ja, alles löschen")
     done = (await tg.replies(person))[0]
-    assert done.text.startswith("Deine Daten sind gelöscht")
+    assert done.text.startswith("Ihre Daten sind gelöscht")
     async with tg.services.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Person).where(Person.external_id == "9102")) == 0
         states = (await session.scalars(select(ConversationState.key))).all()

@@ -100,7 +100,7 @@ async def test_two_processes_share_state_and_handle_each_update_once(shared_serv
 
             person = server.user(6001, "Olena", language_code="de")
             await person.send("/office")  # to the first process
-            assert "Wo wohnst du?" in (await person.wait_reply(timeout=30)).text
+            assert "Wo wohnen Sie?" in (await person.wait_reply(timeout=30)).text
             await person.send("Eving")  # to the second: the dialogue state is shared through Redis
             card = await person.wait_reply(timeout=30)
             assert "Für Eving ist dieses Büro zuständig" in card.text

@@ -47,8 +47,10 @@ LOCALE: dict[str, Any] = {
     "_meta": {"language": "de", "name": "Deutsch", "direction": "ltr", "status": "test"},
     "flow": {
         "dated": "{text}\n\n{checked}",
-        "checked_on": "<i>Stand: {date}</i>",
-        "checked_on_unverified": "<i>Stand: {date} (bitte prüfen)</i>",
+        "checked_on": "<i>{source}</i>",
+        "checked_on_unverified": "<i>{source} (bitte prüfen)</i>",
+        "source_dated": "Quelle vom {source_date}, geprüft am {date}.",
+        "source_undated": "Quelle ohne Datum, geprüft am {date}.",
         "next": {"book": "Termin", "handoff": "Team", "show_office": "Büro", "hours": "Zeiten", "menu": "Menü"},
         "demo": {
             "title": "Demo",

@@ -10,6 +10,7 @@ from bot.core.actions import HandoffConsent, OpenTopic, ShowOriginal, StartBooki
 from bot.handoff import service, staff_texts
 from bot.handoff.desk import Thread
 from bot.places.calendar import TZ
+from bot.storage.database import unit_of_work
 from bot.storage.models import Booking, Handoff, HandoffMessage, Person
 from bot.text.telegram_html import MESSAGE_LIMIT, visible_length, visible_text
 from bot.translation import FakeTranslator
@@ -53,7 +54,7 @@ async def transcript(chat: Chat) -> list[HandoffMessage]:
 
 
 async def staff_writes(services, handoff: Handoff, text: str, *, name: str | None = "Sabine", state=None):
-    async with services.sessions.begin() as session:
+    async with unit_of_work(services.sessions) as session:  # as the staff router does
         fresh = await session.get(Handoff, handoff.id)
         return await service.staff_wrote(services, session, fresh, text, staff_name=name, staff_message_id=900,
                                          person_state=state)
@@ -125,7 +126,7 @@ async def test_agreeing_opens_a_named_topic_with_a_summary(services, desk, clock
         session.add(Booking(person_id=person.id, office="hh", starts_at=clock.now() - timedelta(days=3),
                             ends_at=clock.now() - timedelta(days=3) + timedelta(minutes=30)))
     handoff = await connected(chat, topic="energy")
-    assert "Du bist mit dem Team verbunden" in chat.text
+    assert "Sie sind mit dem Team verbunden" in chat.text
     assert await chat.step() == service.OPEN_STEP
     assert (await chat.person()).translation_consent is True
     [topic] = desk.topics.values()
@@ -171,7 +172,7 @@ async def test_a_message_reaches_staff_with_a_marked_translation(services, desk,
     chat = Chat(services, desk)
     handoff = await connected(chat)
     await chat.type("Мені прийшов лист про відключення газу")
-    assert chat.text == "✅ Deine Nachricht ist beim Team angekommen."
+    assert chat.text == "✅ Ihre Nachricht ist beim Team angekommen."
     post = desk.posts[-1]
     assert post.thread == Thread(STAFF_CHAT_ID, handoff.thread_id)
     assert "Мені прийшов лист" in post.text
@@ -350,7 +351,7 @@ async def test_a_failing_translation_to_the_person_sends_the_german_text(service
 async def test_close_tells_the_person_and_writing_again_reopens(services, desk, outbox):
     chat = Chat(services, desk)
     handoff = await connected(chat)
-    async with services.sessions.begin() as session:
+    async with unit_of_work(services.sessions) as session:
         fresh = await session.get(Handoff, handoff.id)
         delivery = await service.close(services, session, fresh, desk)
     assert delivery.delivered
@@ -369,7 +370,7 @@ async def test_close_tells_the_person_and_writing_again_reopens(services, desk, 
 async def test_book_offers_the_booking_start_in_the_persons_language(services, desk, outbox):
     chat = Chat(services, desk)
     handoff = await connected(chat)
-    async with services.sessions.begin() as session:
+    async with unit_of_work(services.sessions) as session:
         await service.offer_booking(services, session, await session.get(Handoff, handoff.id))
     replies = outbox.to_people[-1][1]
     assert "Termin" in chat.texts(replies)[0]

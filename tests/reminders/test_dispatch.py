@@ -55,7 +55,7 @@ async def test_a_due_reminder_is_sent_once_with_its_buttons(sessions, clock: Fak
     reply = sender.sent[0][2]
     text = html_to_plain(Catalog.load().render(reply.text, "de"))
     # 23 hours after Monday 10:00 is Tuesday 09:00 in Dortmund
-    assert "Morgen hast du einen Termin" in text
+    assert "Morgen haben Sie einen Termin" in text
     assert "Dienstag, 24. November" in text and "09:00" in text
     assert "lokal willkommen Brackel/Aplerbeck" in text and "Brackeler Hellweg 146, 44309 Dortmund" in text
     assert "Dolmetschen: Arabisch" in text

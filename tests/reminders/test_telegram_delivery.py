@@ -63,7 +63,7 @@ async def test_reminders_reach_telegram_with_buttons_and_without_429(sessions, c
         for user in users:
             (message,) = user.replies
             booking_id = bookings[user.id][1]
-            assert message.text.startswith("⏰ Erinnerung: Morgen hast du einen Termin")  # HTML parsed
+            assert message.text.startswith("⏰ Erinnerung: Morgen haben Sie einen Termin")  # HTML parsed
             assert "Dienstag, 24. November" in message.text and "Brackeler Hellweg 146" in message.text
             assert message.callback_data == [pack(WillAttend(booking_id)), pack(ShowOffice("ba")),
                                              pack(RescheduleBooking(booking_id)), pack(CancelBooking(booking_id))]
