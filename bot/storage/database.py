@@ -181,21 +181,27 @@ async def connect(url: str, *, attempts: int = 5, delay: float = 2.0,
     raise DatabaseUnavailable(f"cannot reach the database {safe_url(url)}: {last}")
 
 
-# The session of the turn being handled, if any (set by bot.core.turn.open_turn).
+# The session of the transaction under way in this task, if any: a turn's (bot.core.turn.open_turn)
+# or one that unit_of_work opened.
 turn_session: ContextVar[AsyncSession | None] = ContextVar("turn_session", default=None)
 
 
 @asynccontextmanager
 async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """Inside a turn: the turn's own session (its transaction commits or rolls back with the turn).
-    Elsewhere (jobs, the staff chat): a short transaction of its own, committed at the end.
+    """The transaction under way (a turn's, or an enclosing unit_of_work's): its changes commit or
+    roll back with it. With none under way: a short transaction of its own, committed at the end,
+    that code called inside it joins in turn.
 
-    One writer per turn matters on SQLite, where a second connection would wait for the write lock
-    the turn itself holds; everywhere it keeps a turn's changes all-or-nothing."""
+    One session per task matters on SQLite, where every transaction takes the one write lock up
+    front: a second session would wait for the lock its own task holds (30 s, then fail)."""
     current = turn_session.get()
     if current is not None:
         yield current
         await current.flush()
         return
     async with sessions.begin() as own:
-        yield own
+        token = turn_session.set(own)
+        try:
+            yield own
+        finally:
+            turn_session.reset(token)

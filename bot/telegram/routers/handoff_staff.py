@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.services import Services
+from bot.storage.database import unit_of_work
 from bot.handoff import service, staff_texts
 from bot.handoff.desk import DeskError, StaffDesk, Thread
 from bot.storage.models import Handoff, Person
@@ -86,7 +87,7 @@ async def _tell_staff(services: Services, desk: StaffDesk, handoff: Handoff, mes
 
 async def relay(message: Message, bot: Bot, services: Services, staff_desk: StaffDesk,
                 fsm_storage: BaseStorage) -> None:
-    async with services.sessions.begin() as session:
+    async with unit_of_work(services.sessions) as session:
         handoff = await _handoff_for(session, message, bot)
         if handoff is None:
             raise SkipHandler()
@@ -128,7 +129,7 @@ async def _copy_to_person(bot: Bot, message: Message, person: Person, handoff: H
 
 
 async def close(message: Message, bot: Bot, services: Services, staff_desk: StaffDesk) -> None:
-    async with services.sessions.begin() as session:
+    async with unit_of_work(services.sessions) as session:
         handoff = await _handoff_for(session, message, bot)
         if handoff is None:
             raise SkipHandler()
@@ -143,7 +144,7 @@ async def close(message: Message, bot: Bot, services: Services, staff_desk: Staf
 
 
 async def book(message: Message, bot: Bot, services: Services, staff_desk: StaffDesk) -> None:
-    async with services.sessions.begin() as session:
+    async with unit_of_work(services.sessions) as session:
         handoff = await _handoff_for(session, message, bot)
         if handoff is None:
             raise SkipHandler()
