@@ -73,10 +73,13 @@ async def test_turns_beyond_the_slots_wait_until_one_commits(sessions: Any, cloc
     tasks = [asyncio.create_task(turns(handler, message_from(10 + i), {"state": RecordStore()}))
              for i in range(5)]
     await asyncio.sleep(0.2)
-    assert running == 2
+    # On SQLite a turn's transaction holds the one write lock from its start (BEGIN IMMEDIATE,
+    # bot.storage.database): the database lets one turn in before the slots would stop a third.
+    at_once = 1 if sessions.kw["bind"].dialect.name == "sqlite" else 2
+    assert running == at_once
     go_on.set()
     await asyncio.gather(*tasks)
-    assert most == 2 and not slots.locked()
+    assert most == at_once and not slots.locked()
 
 
 async def test_a_failed_turn_frees_its_slot(sessions: Any, clock: FakeClock) -> None:
