@@ -11,10 +11,10 @@ from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings
 from bot.content.flows import FlowLibrary
 from bot.content.locales import Catalog
-from bot.content.problems import Problem
+from bot.content.live import LiveContent
+from bot.content.problems import Problem, broken_edit_listeners
 from bot.core.replies import Msg
 from bot.core.services import Outbox, Services
-from bot.places import datafile
 from bot.storage.database import connect, session_factory
 from bot.storage.translation_cache import DatabaseTranslationCache
 from bot.translation import CachedTranslator, NoTranslator, Translator
@@ -26,6 +26,7 @@ class Foundation:
     engine: AsyncEngine
     services: Services
     _listeners: list[Callable[[str, list[Problem]], None]] = field(default_factory=list)
+    _watching: asyncio.Task[None] | None = None
 
     def tell_staff_about_broken_edits(self) -> None:
         """A broken edit of a data file keeps the last good version serving; staff hear of it once."""
@@ -43,12 +44,21 @@ class Foundation:
             pending.add(task)
             task.add_done_callback(pending.discard)
 
-        datafile.on_broken_edit.append(tell)
+        broken_edit_listeners.append(tell)
         self._listeners.append(tell)
 
+    def watch_content(self) -> asyncio.Task[None]:
+        """Pick up edits of flows/ and locales/ while the bot runs (bot.content.live)."""
+        if self._watching is None:
+            self._watching = asyncio.get_running_loop().create_task(LiveContent(self.services).watch())
+        return self._watching
+
     async def close(self) -> None:
+        if self._watching is not None:
+            self._watching.cancel()
+            self._watching = None
         for listener in self._listeners:
-            datafile.on_broken_edit.remove(listener)
+            broken_edit_listeners.remove(listener)
         self._listeners.clear()
         await self.engine.dispose()
 
@@ -79,4 +89,5 @@ async def build_foundation(settings: Settings, outbox: Outbox, *, clock: Clock |
     )
     foundation = Foundation(engine=engine, services=services)
     foundation.tell_staff_about_broken_edits()
+    foundation.watch_content()
     return foundation

@@ -8,8 +8,8 @@ loaders raise `PlacesDataError` carrying the whole list.
 
 Also here: `Source` (where a fact comes from and when it was true), shared by every data file, and
 `cached_by_mtime`, so an edited file is re-read without restarting the bot, and a broken edit
-keeps the last good version serving (the problems are logged once, and `on_broken_edit`
-listeners, such as the staff chat, are told once per broken version).
+keeps the last good version serving (the problems are logged once, and the staff chat is told
+once per broken version: bot.content.problems.report_broken_edit).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator, TypeVar
 
 import yaml
 
-from bot.content.problems import Problem
+from bot.content.problems import Problem, report_broken_edit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
@@ -31,8 +31,6 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 # C parser where PyYAML was built with libyaml: ~10x faster on the data files.
 YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# Called once per broken version of a data file that a running bot keeps serving the last good one of.
-on_broken_edit: list[Callable[[str, list[Problem]], None]] = []
 
 
 @dataclass(frozen=True)
@@ -118,10 +116,7 @@ def cached_by_mtime(load: Callable[[Path], T]) -> Callable[[Path], T]:
                 raise
             if broken.get(resolved, -1) != stamp:
                 broken[resolved] = stamp
-                file = display_path(resolved)
-                log.error("%s: broken edit, the last good version stays in use: %s", file, exc)
-                for listener in on_broken_edit:
-                    listener(file, exc.problems)
+                report_broken_edit(display_path(resolved), exc.problems)
             return hit[1]
         broken.pop(resolved, None)
         if stamp is not None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import problems as content_problems
 from bot.content.problems import Problem
-from bot.places import datafile
 from bot.places.datafile import PlacesDataError
 from bot.places.offices import OFFICES_FILE, load_offices
 
@@ -31,11 +31,12 @@ def edit(path: Path, text: str) -> None:
 def test_a_typo_keeps_the_last_good_offices_and_is_reported_once(
         offices_copy: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     told: list[tuple[str, list[Problem]]] = []
-    monkeypatch.setattr(datafile, "on_broken_edit", [lambda file, problems: told.append((file, problems))])
+    monkeypatch.setattr(content_problems, "broken_edit_listeners",
+                        [lambda file, problems: told.append((file, problems))])
     good = load_offices(offices_copy)
     original = offices_copy.read_text(encoding="utf-8")
     edit(offices_copy, original.replace("offices:", "offices: [", 1))
-    with caplog.at_level(logging.ERROR, logger="bot.places.datafile"):
+    with caplog.at_level(logging.ERROR, logger="bot.content.problems"):
         assert load_offices(offices_copy) is good
         assert load_offices(offices_copy) is good
     assert len(told) == 1 and told[0][0].endswith("offices.yaml")
