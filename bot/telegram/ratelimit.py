@@ -15,16 +15,21 @@ private chat (short bursts are tolerated), 20 per minute in one group. Over a li
   (A timeout after Telegram processed the request can duplicate that one message: accepted, a
   lost message is worse.) getUpdates is passed through untouched: polling has its own back-off.
 
-    bot.session.middleware(OutboundRateLimiter())
+    bot.session.middleware(OutboundRateLimiter())            # one process
+    bot.session.middleware(OutboundRateLimiter(redis=redis))  # REDIS_URL: all processes together
 
-The limiter counts this process only: with several bot processes, give each a share
-(`OutboundLimits(global_per_second=15)` for two).
+With Redis, the global 30/s and each chat's limit are counted in Redis by one Lua script per
+message (`SharedSlots`): it reads Redis' own clock (TIME), so processes on different machines
+agree, and takes the chat's turn and the global slot together or neither. The per-chat lock that
+keeps one chat's messages in order stays in the process. When Redis does not answer, the limiter
+counts in this process for a few seconds and then asks Redis again: sending never stops for it.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -42,6 +47,7 @@ from aiogram.methods.base import TelegramType
 if TYPE_CHECKING:
     from aiogram import Bot
     from aiogram.methods import TelegramMethod
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +84,102 @@ class _Chat:
     users: int = 0
 
 
+# KEYS: the global bucket, the chat's bucket (private: a GCRA time; group: a sorted set of send
+# times), the chat's 429 block. ARGV: the chat's kind (p, g or -), global interval and burst,
+# private interval and burst, group limit, a unique member for the group set. Times in µs from
+# Redis' clock. Returns 0 when both slots were taken, else the µs to wait before asking again.
+_TAKE_SLOTS = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local kind = ARGV[1]
+local g_int, g_burst = tonumber(ARGV[2]), tonumber(ARGV[3])
+local p_int, p_burst = tonumber(ARGV[4]), tonumber(ARGV[5])
+local group_limit = tonumber(ARGV[6])
+local wait = 0
+local blocked = tonumber(redis.call('GET', KEYS[3]) or '0')
+if blocked > now then wait = blocked - now end
+local chat_tat = now
+if kind == 'p' then
+  chat_tat = math.max(tonumber(redis.call('GET', KEYS[2]) or '0'), now)
+  wait = math.max(wait, chat_tat - (p_burst - 1) * p_int - now)
+elseif kind == 'g' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 60000000)
+  if redis.call('ZCARD', KEYS[2]) >= group_limit then
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    wait = math.max(wait, tonumber(oldest[2]) + 60000000 - now)
+  end
+end
+local g_tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+wait = math.max(wait, g_tat - (g_burst - 1) * g_int - now)
+if wait > 0 then return math.ceil(wait) end
+redis.call('SET', KEYS[1], string.format('%d', g_tat + g_int), 'PX', math.ceil((g_tat + g_int - now) / 1000) + 1000)
+if kind == 'p' then
+  redis.call('SET', KEYS[2], string.format('%d', chat_tat + p_int), 'PX', math.ceil((chat_tat + p_int - now) / 1000) + 1000)
+elseif kind == 'g' then
+  redis.call('ZADD', KEYS[2], now, ARGV[7])
+  redis.call('PEXPIRE', KEYS[2], 61000)
+end
+return 0
+"""
+
+# KEYS: the chat's 429 block. ARGV: µs to block, ms until the key may expire.
+_BLOCK_CHAT = """
+local t = redis.call('TIME')
+local until_ = tonumber(t[1]) * 1000000 + tonumber(t[2]) + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], string.format('%d', until_), 'PX', tonumber(ARGV[2]))
+return 0
+"""
+
+
+class SharedSlots:
+    """The global and per-chat limits counted in Redis, for every process that shares it."""
+
+    def __init__(self, redis: "Redis", limits: OutboundLimits, *, prefix: str = "lw:outbound") -> None:
+        self.redis = redis
+        self.limits = limits
+        self.prefix = prefix
+        self._script = redis.register_script(_TAKE_SLOTS)
+        self._block = redis.register_script(_BLOCK_CHAT)
+        self._sender = uuid.uuid4().hex[:12]
+        self._sent = 0
+
+    async def try_take(self, key: ChatKey | None) -> float:
+        """Take the global slot and (for `key`) the chat's turn: 0.0, or the seconds to wait first."""
+        limits = self.limits
+        kind = "-" if key is None else ("p" if isinstance(key, int) and key > 0 else "g")
+        self._sent += 1
+        micros = await self._script(
+            keys=[f"{self.prefix}:global", f"{self.prefix}:chat:{key}", f"{self.prefix}:blocked:{key}"],
+            args=[kind, round(1e6 / limits.global_per_second), max(1, limits.global_burst),
+                  round(1e6 / limits.private_per_second), max(1, limits.private_burst),
+                  limits.group_per_minute, f"{self._sender}:{self._sent}"])
+        return int(micros) / 1e6
+
+    async def block(self, key: ChatKey, seconds: float) -> None:
+        """Telegram answered 429 for this chat: every process waits `seconds` before sending there."""
+        await self._block(keys=[f"{self.prefix}:blocked:{key}"],
+                          args=[round(seconds * 1e6), max(1, round(seconds * 1000)) + 1000])
+
+
 class OutboundRateLimiter(BaseRequestMiddleware):
+    # After Redis failed, count in this process for this long before asking Redis again.
+    REDIS_RETRY_SECONDS = 5.0
+
     def __init__(self, limits: OutboundLimits | None = None, *,
                  clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+                 redis: "Redis | None" = None) -> None:
         self.limits = limits or OutboundLimits()
         self.clock = clock
         self.sleep = sleep
+        self.shared = SharedSlots(redis, self.limits) if redis is not None else None
+        self._redis_down_until = 0.0
+        self._redis_errors: tuple[type[BaseException], ...] = (OSError, asyncio.TimeoutError)
+        if redis is not None:
+            from redis.exceptions import ConnectionError as RedisConnectionError
+            from redis.exceptions import TimeoutError as RedisTimeoutError
+
+            self._redis_errors += (RedisConnectionError, RedisTimeoutError)
         self._chats: dict[ChatKey, _Chat] = {}
         self._global_lock = asyncio.Lock()
         self._global_tokens = float(max(1, self.limits.global_burst))
@@ -132,6 +227,11 @@ class OutboundRateLimiter(BaseRequestMiddleware):
                 if key is not None:
                     chat = self._chats[key]
                     chat.blocked_until = max(chat.blocked_until, self.clock() + exc.retry_after)
+                    if self._use_redis():
+                        try:
+                            await self.shared.block(key, exc.retry_after)  # type: ignore[union-attr]
+                        except self._redis_errors as error:
+                            self._redis_failed(error)
                 else:
                     await self.sleep(exc.retry_after)
             except TelegramEntityTooLarge:
@@ -145,9 +245,37 @@ class OutboundRateLimiter(BaseRequestMiddleware):
                 log.warning("%s on %s: retry %d in %.1f s", type(exc).__name__, name, errors, delay)
                 await self.sleep(delay)
 
+    def _use_redis(self) -> bool:
+        return self.shared is not None and self.clock() >= self._redis_down_until
+
+    def _redis_failed(self, error: BaseException) -> None:
+        if self.clock() >= self._redis_down_until:
+            log.warning("outbound limits: Redis did not answer (%s); counting in this process for %.0f s",
+                        type(error).__name__, self.REDIS_RETRY_SECONDS)
+        self._redis_down_until = self.clock() + self.REDIS_RETRY_SECONDS
+
+    async def _wait_shared(self, key: ChatKey) -> bool:
+        """Wait for this chat's turn and a global slot counted in Redis; False when Redis failed."""
+        chat = self._chats[key]
+        while True:
+            local_block = chat.blocked_until - self.clock()  # a 429 seen here before Redis knew it
+            if local_block > 0:
+                await self.sleep(max(local_block, MIN_SLEEP))
+                continue
+            try:
+                wait = await self.shared.try_take(key)  # type: ignore[union-attr]
+            except self._redis_errors as error:  # Redis did not answer: count locally
+                self._redis_failed(error)
+                return False
+            if wait <= 0:
+                return True
+            await self.sleep(max(wait, MIN_SLEEP))
+
     async def _wait_turn(self, key: ChatKey) -> None:
         """Wait until this chat may receive a message and a global token is free; take both.
         Called with the chat's lock held."""
+        if self._use_redis() and await self._wait_shared(key):
+            return
         chat = self._chats[key]
         private = isinstance(key, int) and key > 0
         limits = self.limits
