@@ -94,5 +94,6 @@ async def test_a_question_naming_a_district_gets_that_office_and_monthly_places(
     hours = (await tg.replies(person))[0].text
     assert hours.startswith("Sprechstunden lokal willkommen Eving/Scharnhorst")
     assert "Montag 09:00–12:00" in hours and "Donnerstag 14:00–17:00" in hours
-    assert "Kautsky-Grundschule – jeden 1. Mittwoch im Monat, 08:30–11:00; nicht in den Schulferien" in hours
+    assert "Kautsky-Grundschule – jeden ersten Mittwoch im Monat, 08:30–11:00; nicht in den Schulferien" in hours
+    assert "📍 Kautskystraße 23-25, 44328 Dortmund" in hours
     assert "Jetzt geöffnet bis 12:00" in hours  # the test clock is Monday 10:00

@@ -16,7 +16,7 @@ async def test_a_flood_gets_one_polite_slow_down_and_no_more_answers(tg: Telegra
     await tg.settled()
     texts = [m.text or "" for m in person.replies]
     assert sum(t.startswith("So funktioniert es") for t in texts) == 20
-    assert sum(t.startswith("Du schreibst sehr schnell") for t in texts) == 1
+    assert sum(t.startswith("Sie schreiben sehr schnell") for t in texts) == 1
 
 
 async def test_blocking_the_bot_marks_the_person_inactive_and_tells_staff_about_bookings(tg: Telegram) -> None:
