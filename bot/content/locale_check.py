@@ -81,11 +81,15 @@ INFORMAL_WORDS: dict[str, tuple[str, ...]] = {
            "schreib", "tippe", "wähle", "frag", "bring", "ruf", "geh", "schick", "prüf", "prüfe",
            "versuche es", "warte", "öffne", "handle", "sag", "mach", "lass", "zieh", "achte",
            "heb", "komm", "hab", "sende", "nutze", "sprich", "buch einen", "zahl die", "zahl kein"),  # "melde" is also "melde ich"
-    "fr": ("tu", "te", "toi", "ton", "ta", "tes", "choisis", "réessaie"),
+"fr": ("tu", "te", "toi", "ton", "ta", "tes", "choisis", "réessaie", "écris", "écris-moi",
+           "écris-nous", "envoie-nous", "peux", "veux", "dois", "as-tu", "es-tu", "veux-tu", "peux-tu",
+           "renseigne-toi", "adresse-toi", "inscris-toi", "fais-toi"),
     "uk": ("ти", "тебе", "тобі", "тобою", "твій", "твоя", "твоє", "твої", "твого", "твоєї", "твоєму",
            "твоїй", "твоїм", "твоїх", "твою", "напиши", "обери", "натисни", "спробуй", "зачекай",
            "відкрий", "надішли", "принеси", "зателефонуй", "звернися", "перевір", "скасуй", "запитай",
-           "приходь", "візьми", "можеш", "хочеш", "маєш"),
+           "приходь", "візьми", "можеш", "хочеш", "маєш", "вибач", "пиши", "бери", "йди", "зверни",
+           "збережи", "запиши", "повідом", "зроби", "подзвони", "поговори", "скористайся", "уточни",
+           "надсилай", "скороти", "знаєш", "пишеш", "живеш", "отримуєш", "розумієш", "погоджуєшся"),
     "ru": ("ты", "тебя", "тебе", "тобой", "твой", "твоя", "твоё", "твое", "твои", "твоего", "твоей",
            "твоему", "твоим", "твоих", "твою", "напиши", "выбери", "нажми", "попробуй", "подожди",
            "открой", "отправь", "принеси", "позвони", "обратись", "проверь", "отмени", "спроси",
@@ -104,7 +108,7 @@ EXEMPT_PREFIXES = ("staff.",)
 # Languages whose older texts still say "you" informally: new texts in them are formal, the rest
 # waits for its rewrite (docs/LOCALE_REVIEW.md). `python -m bot check` warns about them instead of
 # failing; tests/content/test_address.py fails once one of them is clean and still listed here.
-ADDRESS_REWRITE_PENDING = frozenset({"fr", "uk", "ru", "bg", "ro", "tr", "ar"})
+ADDRESS_REWRITE_PENDING = frozenset({"ru", "bg", "ro", "tr", "ar"})
 _WORD_EDGE = r"(?<![\w-]){}(?![\w-])"
 _informal_patterns = {
     lang: re.compile("|".join(_WORD_EDGE.format(re.escape(word)) for word in words), re.IGNORECASE)
