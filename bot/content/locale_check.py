@@ -81,9 +81,9 @@ INFORMAL_WORDS: dict[str, tuple[str, ...]] = {
            "schreib", "tippe", "wähle", "frag", "bring", "ruf", "geh", "schick", "prüf", "prüfe",
            "versuche es", "warte", "öffne", "handle", "sag", "mach", "lass", "zieh", "achte",
            "heb", "komm", "hab", "sende", "nutze", "sprich", "buch einen", "zahl die", "zahl kein"),  # "melde" is also "melde ich"
-"fr": ("tu", "te", "toi", "ton", "ta", "tes", "choisis", "réessaie", "écris", "écris-moi",
-           "écris-nous", "envoie-nous", "peux", "veux", "dois", "as-tu", "es-tu", "veux-tu", "peux-tu",
-           "renseigne-toi", "adresse-toi", "inscris-toi", "fais-toi"),
+    "fr": ("tu", "te", "toi", "ton", "ta", "tes", "choisis", "réessaie", "attends", "écris-moi",
+           "écris-nous", "envoie-nous", "as-tu", "es-tu", "veux-tu", "peux-tu", "renseigne-toi",
+           "adresse-toi", "inscris-toi", "fais-toi"),  # "écris", "peux": also "je vous écris", "je peux"
     "uk": ("ти", "тебе", "тобі", "тобою", "твій", "твоя", "твоє", "твої", "твого", "твоєї", "твоєму",
            "твоїй", "твоїм", "твоїх", "твою", "напиши", "обери", "натисни", "спробуй", "зачекай",
            "відкрий", "надішли", "принеси", "зателефонуй", "звернися", "перевір", "скасуй", "запитай",
