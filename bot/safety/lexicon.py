@@ -30,6 +30,7 @@ files (bot.safety.lexicon.check_lexicon).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -137,16 +138,23 @@ class Lexicon:
 
     def _index(self) -> None:
         # Patterns whose first part is a prefix or a whole word are looked up by the first two
-        # letters of each message token (~2 lookups a token); the few that start with a
-        # substring part are tried on every token.
+        # letters of each message token (~2 lookups a token); those that start with a substring
+        # part are found by one regular expression over the token (all their first parts as
+        # alternatives, overlapping), not by trying each of them in turn.
         self._by_head: dict[str, list[int]] = {}
-        self._anywhere: list[int] = []
+        self._inside: dict[str, list[int]] = {}
         for pid, pattern in enumerate(self.patterns):
             first, mode = pattern.parts[0]
             if mode == "substring":
-                self._anywhere.append(pid)
+                self._inside.setdefault(first, []).append(pid)
             else:
                 self._by_head.setdefault(first[:2], []).append(pid)
+        longest_first = sorted(self._inside, key=len, reverse=True)
+        alternatives = "|".join(re.escape(part) for part in longest_first)
+        self._inside_pattern = re.compile(f"(?=({alternatives}))") if alternatives else None
+        # At each position the expression reports the longest part only; the shorter parts found
+        # there are its prefixes.
+        self._inside_prefixes = {part: [p for p in longest_first if part.startswith(p)] for part in longest_first}
         self._rules_of: dict[int, list[Rule]] = {}
         for rule in self.rules:
             for pid in {pid for alternatives in rule.parts for pid in alternatives}:
@@ -167,14 +175,22 @@ class Lexicon:
     def find(self, words: list[str]) -> Match:
         """The phrases in a message, given its folded tokens."""
         hit: set[int] = set()
+        inside: dict[str, set[str]] = {}  # a long paste repeats its words: each is searched once
         for i, word in enumerate(words):
             for head in {word[:2], word[:1]}:
                 for pid in self._by_head.get(head, ()):
                     if self.patterns[pid].matches_at(words, i):
                         hit.add(pid)
-            for pid in self._anywhere:
-                if self.patterns[pid].matches_at(words, i):
-                    hit.add(pid)
+            if self._inside_pattern is None:
+                continue
+            parts = inside.get(word)
+            if parts is None:
+                parts = inside[word] = {prefix for m in self._inside_pattern.finditer(word)
+                                        for prefix in self._inside_prefixes[m.group(1)]}
+            for part in parts:
+                for pid in self._inside[part]:
+                    if self.patterns[pid].matches_at(words, i):
+                        hit.add(pid)
         if not hit:
             return Match((), frozenset())
         fired: dict[int, Rule] = {}

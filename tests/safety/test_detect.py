@@ -100,3 +100,12 @@ def test_an_exclusion_also_vetoes_the_model() -> None:
 def test_without_the_model_the_lexicon_still_works() -> None:
     alert = detect("زوجي يضربني", None)
     assert alert is not None and alert.category == "domestic_violence"
+
+
+def test_only_the_start_of_a_long_text_is_read() -> None:
+    from bot.safety.detect import MAX_CHARS, read
+
+    assert read("Mein Mann schlägt mich. " + "Bla bla. " * 20).alert is not None
+    assert read("Bla bla. " * (MAX_CHARS // 9 + 1) + "Mein Mann schlägt mich.").alert is None
+    # A flood of a character that normalisation multiplies (one "ﷺ" is 18 letters) is bounded too.
+    assert read("\ufdfa" * 4096).alert is None

@@ -103,3 +103,9 @@ def test_the_shipped_lexicon_is_clean_and_covers_every_category_in_every_languag
 @pytest.mark.parametrize("text", ["", "   ", "!!!"])
 def test_nothing_to_match(text: str) -> None:
     assert load_lexicon().find(tokens(fold(text))).rules == ()
+
+
+def test_parts_found_inside_a_word_at_the_same_place_are_all_found() -> None:
+    # "ضربني" and the shorter "ضرب" start at the same letter of "بيضربني".
+    lexicon = lexicon_of(("weapon", "*ضرب + =زوجي"), ("domestic_violence", "*ضربني"))
+    assert sorted(found(lexicon, "زوجي بيضربني")) == ["domestic_violence", "weapon"]
