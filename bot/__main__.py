@@ -23,8 +23,9 @@ def _settings() -> Settings:
 
 
 def _logging(settings: Settings, *, quiet: bool = False) -> None:
-    logging.basicConfig(level=logging.WARNING if quiet else settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.log_format import configure_logging
+
+    configure_logging(logging.WARNING if quiet else settings.log_level, settings.log_format)
 
 
 def cmd_run(_args: argparse.Namespace) -> int:

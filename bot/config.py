@@ -10,7 +10,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///" + str(Path.cwd() / "lokal_willkommen.sqlite3")
-TranslatorName = Literal["none", "google", "deepl", "libre", "mymemory"]
+TranslatorName = Literal["none", "deepl", "libre"]
 
 
 class ConfigError(Exception):
@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     webhook_host: str = Field(default="0.0.0.0", alias="WEBHOOK_HOST")
     webhook_port: int = Field(default=8080, alias="WEBHOOK_PORT", ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
     reminder_offsets: str = Field(default="24h,2h", alias="REMINDER_OFFSETS")
     retention_days: int = Field(default=90, alias="RETENTION_DAYS", ge=1)
     show_staff_names: bool = Field(default=False, alias="SHOW_STAFF_NAMES")
@@ -56,6 +57,22 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("translator", mode="before")
+    @classmethod
+    def _translator(cls, value: object) -> object:
+        from bot.translation.factory import WITHDRAWN_MESSAGE
+        from bot.translation.providers import WITHDRAWN
+
+        name = value.strip().lower() if isinstance(value, str) else value
+        if name in WITHDRAWN:
+            raise ValueError(WITHDRAWN_MESSAGE.format(name=name))
+        return name or "none"
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("bot_token", "redis_url", "webhook_url", "webhook_secret", "translator_api_key",
                      "translator_url", mode="before")

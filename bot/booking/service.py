@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.booking import slots
 from bot.booking.slots import Slot, SlotProblem
+from bot.metrics import BOOKINGS
 from bot.places.offices import Office, load_offices
 from bot.storage.models import Booking, Person
 
@@ -221,13 +222,24 @@ async def book(session: AsyncSession, *, person_id: int, office: Office | str, s
             log.info("seat %s of %s %s went to someone else; trying the next", seat, office.id, start.isoformat())
             continue
         log.info("person %s booked #%s at %s", person_id, booking.id, office.id)
+        if replacing is None:  # a move is counted by reschedule
+            BOOKINGS.labels(event="booked").inc()
         return Booked(booking)
     return SlotTaken(office.id, start, await next_free(session, office, now, near=start))
 
 
 async def cancel(session: AsyncSession, booking_id: int, *, by: Literal["person", "staff"], now: datetime,
                  person_id: int | None = None) -> Booking | Refused:
-    """Cancel a live, upcoming booking (the person's own when `person_id` is given).
+    """Cancel a live, upcoming booking (the person's own when `person_id` is given)."""
+    result = await _cancel(session, booking_id, by=by, now=now, person_id=person_id)
+    if not isinstance(result, Refused):
+        BOOKINGS.labels(event="cancelled").inc()
+    return result
+
+
+async def _cancel(session: AsyncSession, booking_id: int, *, by: Literal["person", "staff"], now: datetime,
+                  person_id: int | None = None) -> Booking | Refused:
+    """Cancel without counting (a move is counted as one).
 
     A conditional UPDATE, so two simultaneous cancellations cancel once. The note is erased with
     the cancellation: it was only for preparing the appointment."""
@@ -267,9 +279,10 @@ async def reschedule(session: AsyncSession, *, person_id: int, booking_id: int, 
                             note=old.note, replacing=old.id)
         if not isinstance(result, Booked) or result.booking.id == old.id:
             return result
-        cancelled = await cancel(session, old.id, by="person", now=now, person_id=person_id)
+        cancelled = await _cancel(session, old.id, by="person", now=now, person_id=person_id)
         if isinstance(cancelled, Refused):  # cannot happen under the person lock; never keep both
             raise RuntimeError(f"booking #{old.id} could not be cancelled while rescheduling: {cancelled.reason}")
+    BOOKINGS.labels(event="moved").inc()
     return Moved(old=cancelled, new=result.booking)
 
 

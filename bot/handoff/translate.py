@@ -24,10 +24,8 @@ SOURCE_LANGUAGE = "de"  # what staff write
 
 # How the services are called in the consent text (proper names, the same in every language).
 SERVICE_NAMES = {
-    "google": "Google Translate",
     "deepl": "DeepL",
     "libre": "LibreTranslate",
-    "mymemory": "MyMemory",
 }
 
 

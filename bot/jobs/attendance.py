@@ -21,6 +21,7 @@ from bot.core.actions import MarkAttendance
 from bot.core.replies import Choice, Msg, Reply, rows
 from bot.jobs.digest import topic_name
 from bot.jobs.runs import claim_run, release_run
+from bot.metrics import BOOKINGS
 from bot.places.calendar import to_local
 from bot.places.offices import load_offices
 from bot.storage.models import Booking, JobRun
@@ -112,4 +113,6 @@ async def mark_attendance(session: AsyncSession, booking_id: int, *, attended: b
         .execution_options(synchronize_session=False)
     )
     booking = await session.get(Booking, booking_id, populate_existing=True)
+    if result.rowcount:  # type: ignore[attr-defined]
+        BOOKINGS.labels(event=ATTENDED if attended else NO_SHOW).inc()
     return bool(result.rowcount), booking  # type: ignore[attr-defined]

@@ -48,6 +48,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.core.replies import Reply
+from bot.metrics import REMINDERS
 from bot.reminders.message import reminder_reply
 from bot.reminders.planning import CLAIMED, FAILED, PENDING, SENT, SKIPPED
 from bot.storage.models import Booking, Heartbeat, Person, Reminder
@@ -309,6 +310,10 @@ class ReminderDispatcher:
                     if batch is None:
                         break
                     report.add(batch)
+                    for result, count in (("sent", batch.sent), ("failed", batch.failed),
+                                          ("skipped", batch.skipped)):
+                        if count:
+                            REMINDERS.labels(result=result).inc(count)
             finally:
                 beating.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -26,6 +26,7 @@ from bot.core.replies import Msg
 from bot.dialogues import registry
 from bot.garbage import freeze_startup_objects
 from bot.health import Health
+from bot.metrics import HANDOFFS_OPEN, MetricsPage
 from bot.storage.conversation_storage import DatabaseStorage
 from bot.storage.database import DatabaseUnavailable
 from bot.telegram.middlewares.dedup import DeduplicateUpdates
@@ -34,6 +35,7 @@ from bot.telegram.middlewares.flood import FloodCounter, MemoryFloodCounter, Red
 from bot.telegram.middlewares.outages import AnswerDuringOutages
 from bot.telegram.middlewares.state import ConversationStateMiddleware
 from bot.telegram.middlewares.turn import MAX_CONCURRENT_TURNS, TurnMiddleware
+from bot.telegram.metrics import CountBotApiCalls, CountUpdates
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.ratelimit import OutboundLimits, OutboundRateLimiter
 from bot.telegram.render import TelegramRenderer
@@ -64,6 +66,7 @@ class TelegramApp:
     foundation: Foundation
     renderer: TelegramRenderer
     health: Health
+    metrics: MetricsPage
 
     async def close(self) -> None:
         await self.health.close()
@@ -72,13 +75,15 @@ class TelegramApp:
         await self.foundation.close()
 
 
-def build_bot(settings: Settings, *, outbound_limits: OutboundLimits | None = None) -> Bot:
+def build_bot(settings: Settings, *, outbound_limits: OutboundLimits | None = None,
+              redis: Redis | None = None) -> Bot:
     assert settings.bot_token is not None
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     bot = Bot(settings.bot_token, session=session,
               default=DefaultBotProperties(parse_mode=ParseMode.HTML,
                                            link_preview=LinkPreviewOptions(is_disabled=True)))
-    bot.session.middleware(OutboundRateLimiter(outbound_limits))  # every send: flood limits, 429s, 5xx retries
+    bot.session.middleware(OutboundRateLimiter(outbound_limits, redis=redis))  # flood limits, 429s, 5xx retries
+    bot.session.middleware(CountBotApiCalls())  # inside the limiter: every attempt, every error
     bot.session.middleware(KeepResponseModels())  # parse answers without rebuilding their models
     return bot
 
@@ -110,7 +115,8 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
     # aiogram's own FSM middleware would read the state before every update (bot.telegram.middlewares.state)
     dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
     dp.fsm = ConversationStateMiddleware(storage=storage, events_isolation=isolation)
-    # Outermost: the update log and the Redis lock below meet an outage before any turn does.
+    dp.update.outer_middleware(CountUpdates())  # outermost: counts and times every update
+    # Then: the update log and the Redis lock below meet an outage before any turn does.
     dp.update.outer_middleware(AnswerDuringOutages(health, services.catalog))
     dp.update.outer_middleware(dp.fsm)
     dp["services"] = services
@@ -147,10 +153,6 @@ async def build_app(settings: Settings, *, clock: Clock | None = None,
     outbox = TelegramOutbox(settings.staff_chat_id)
     foundation = await build_foundation(settings, outbox, clock=clock, translator=translator,
                                         db_attempts=db_attempts)
-    bot = build_bot(settings, outbound_limits=outbound_limits)
-    renderer = TelegramRenderer(bot, foundation.services.catalog)
-    outbox.renderer = renderer
-    outbox.services = foundation.services
     redis: Redis | None = None
     if settings.redis_url:
         # Imported only when configured: the redis client is ~6 MB and ~0.1 s at every start.
@@ -158,11 +160,28 @@ async def build_app(settings: Settings, *, clock: Clock | None = None,
 
         redis = redis_client(settings.redis_url, timeout=settings.redis_timeout)
         await _reach_redis(redis, settings.redis_url, attempts=db_attempts)
+    bot = build_bot(settings, outbound_limits=outbound_limits, redis=redis)
+    renderer = TelegramRenderer(bot, foundation.services.catalog)
+    outbox.renderer = renderer
+    outbox.services = foundation.services
     health = build_health(settings, foundation.engine, redis)
     storage, isolation = build_storage(foundation, redis, health)
     flood_counter: FloodCounter = RedisFloodCounter(redis, health) if redis is not None else MemoryFloodCounter()
     dispatcher = build_dispatcher(foundation, renderer, storage, isolation, flood_counter, health)
-    return TelegramApp(bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer, health=health)
+    metrics = MetricsPage(lambda: count_open_handoffs(foundation))
+    return TelegramApp(bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer, health=health,
+                       metrics=metrics)
+
+
+async def count_open_handoffs(foundation: Foundation) -> None:
+    """lw_handoffs_open from the database: the same figure in every process."""
+    from sqlalchemy import func, select
+
+    from bot.storage.models import Handoff
+
+    async with foundation.services.sessions() as session:
+        count = await session.scalar(select(func.count()).select_from(Handoff).where(Handoff.status == "open"))
+    HANDOFFS_OPEN.set(count or 0)
 
 
 async def _reach_redis(redis: Redis, url: str, *, attempts: int, delay: float = 2.0) -> None:
@@ -252,7 +271,7 @@ def webhook_path(url: str) -> str:
 
 
 async def serve_health(app: TelegramApp, settings: Settings) -> "web.AppRunner | None":
-    """/healthz on HEALTH_HOST:HEALTH_PORT in both modes (HEALTH_PORT=0: not at all). In webhook
+    """/healthz and /metrics on HEALTH_HOST:HEALTH_PORT in both modes (HEALTH_PORT=0: not at all). In webhook
     mode the webhook server answers it too, so the same address is not bound twice."""
     from bot.telegram.health_server import start_health_server
 
@@ -260,7 +279,7 @@ async def serve_health(app: TelegramApp, settings: Settings) -> "web.AppRunner |
         settings.webhook_host, settings.webhook_port)
     if settings.health_port == 0 or shared:
         return None
-    return await start_health_server(app.health, settings.health_host, settings.health_port)
+    return await start_health_server(app.health, settings.health_host, settings.health_port, app.metrics)
 
 
 async def run(settings: Settings) -> None:

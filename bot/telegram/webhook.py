@@ -1,5 +1,6 @@
 """Webhook mode: Telegram POSTs updates here. Requests without the right secret header get 401 and
-have no effect; /healthz answers the load balancer (bot.telegram.health_server); shutdown lets
+have no effect; /healthz answers the load balancer and /metrics Prometheus
+(bot.telegram.health_server); shutdown lets
 in-flight updates finish."""
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def build_web_app(app: "TelegramApp", secret: str, *, path: str = "/webhook") ->
 
     web_app = web.Application()
     web_app.router.add_post(path, receive)
-    add_health_route(web_app, app.health)
+    add_health_route(web_app, app.health, app.metrics)
     web_app.on_shutdown.append(finish_in_flight)
     return web_app
 

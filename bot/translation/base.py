@@ -1,6 +1,6 @@
 """The translation interface the rest of the bot depends on.
 
-Providers (Google, DeepL, LibreTranslate, MyMemory via `deep_translator`, or none at all) hide behind
+Providers (DeepL through its official client, a self-hosted LibreTranslate, or none at all) hide behind
 `Translator`, so the conversation core never imports a vendor library and tests use `FakeTranslator`.
 
 Texts passed to a translator are often what a person wrote: personal data. Nothing in this package
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 # Language codes are ISO 639-1 ("de", "uk", "fa", "ti", ...). A provider that needs other codes
-# (MyMemory's "de-DE", Google's "zh-CN") maps them itself; callers never see those.
+# (DeepL's "EN-GB") maps them itself; callers never see those.
 AUTO = "auto"  # as `source`: let the provider detect the language (not every provider can)
 
 
@@ -35,11 +35,14 @@ class TranslationFailed(Exception):
     """
 
     def __init__(self, provider: str, reason: str, *, source: str = "", target: str = "",
-                 unreachable: bool = False) -> None:
+                 unreachable: bool = False, retryable: bool = False) -> None:
         self.provider = provider
         self.reason = reason
-        # The service did not answer (timed out, refused): an outage rather than this text's problem.
+        # The service did not answer (timed out, refused) or refuses every text (key, quota): an
+        # outage rather than this text's problem. The circuit breaker counts these.
         self.unreachable = unreachable
+        # Another try soon may work (refused connection, 429, 5xx); a time-out has used the time up.
+        self.retryable = retryable
         self.source = source
         self.target = target
         pair = f" {source}->{target}" if source or target else ""

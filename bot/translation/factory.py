@@ -2,16 +2,23 @@
 from __future__ import annotations
 
 from bot.translation.base import Translator
-from bot.translation.providers import PROVIDERS, DeepTranslatorProvider, NoTranslator
+from bot.translation.providers import PROVIDERS, WITHDRAWN, NoTranslator, build_provider
+from bot.translation.resilience import ResilientTranslator
 
 TRANSLATOR_NAMES = ("none", *PROVIDERS)
+WITHDRAWN_MESSAGE = ("{name} translates through public web pages without a key, which is not fit for what people "
+                     "write to staff; use deepl (with TRANSLATOR_API_KEY) or libre (TRANSLATOR_URL of your "
+                     "LibreTranslate server), or none")
 
 
 def build_translator(
     name: str, *, api_key: str | None = None, base_url: str | None = None, timeout: float = 5.0
 ) -> Translator:
-    """The translator for TRANSLATOR=`name`; ValueError names the variable that is wrong."""
+    """The translator for TRANSLATOR=`name`, with retries and a circuit breaker around the service;
+    ValueError names the variable that is wrong."""
     normalized = (name or "none").strip().lower()
+    if normalized in WITHDRAWN:
+        raise ValueError("TRANSLATOR: " + WITHDRAWN_MESSAGE.format(name=normalized))
     if normalized not in TRANSLATOR_NAMES:
         raise ValueError(f"TRANSLATOR: unknown translator {name!r}; use one of {', '.join(TRANSLATOR_NAMES)}")
     if timeout <= 0:
@@ -27,5 +34,5 @@ def build_translator(
         )
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise ValueError("TRANSLATOR_URL: must start with http:// or https://")
-    return DeepTranslatorProvider(normalized, api_key=api_key, base_url=base_url,  # type: ignore[arg-type]
-                                  timeout_seconds=timeout)
+    provider = build_provider(normalized, api_key=api_key, base_url=base_url, timeout=timeout)
+    return ResilientTranslator(provider, budget=timeout)

@@ -18,9 +18,9 @@ from tests.fakebotapi import FakeGroup, FakeUser, StoredMessage
 
 @pytest.fixture
 def tgx(tg: Telegram) -> Telegram:
-    """The bot with a translation service configured (TRANSLATOR=google); the harness's fake
+    """The bot with a translation service configured (TRANSLATOR=deepl); the harness's fake
     translator stands in for it, so nothing reaches the network."""
-    tg.settings.translator = "google"
+    tg.settings.translator = "deepl"
     assert tg.services.settings is tg.settings
     return tg
 
@@ -73,7 +73,7 @@ async def test_a_ukrainian_newcomer_talks_with_staff_both_ways(tgx: Telegram) ->
     answer = await olena.wait_reply()
     await olena.press(say(tg, "flow.next.handoff"), answer)
     consent = await olena.wait_reply()
-    assert "Google Translate" in consent.text and "90" in consent.text
+    assert "DeepL" in consent.text and "90" in consent.text
     await olena.press(say(tg, "handoff.consent_yes"), consent)
     assert (await olena.wait_reply()).text == say(tg, "handoff.connected")
 
@@ -84,7 +84,7 @@ async def test_a_ukrainian_newcomer_talks_with_staff_both_ways(tgx: Telegram) ->
     assert "Thema: Strom und Gas" in summary.text
     assert "Vom Bot schon beantwortet: Strom und Gas" in summary.text
     assert "Offene Termine: keine" in summary.text
-    assert "maschinell mit Google Translate" in summary.text
+    assert "maschinell mit DeepL" in summary.text
 
     await olena.send("Мені прийшло нагадування від DEW21")
     assert (await olena.wait_reply()).text == say(tg, "handoff.sent")

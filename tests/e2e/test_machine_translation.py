@@ -13,7 +13,7 @@ from tests.e2e.harness import buttons, running_bot
 
 
 async def test_german_texts_are_machine_translated_labelled_and_cached(db_url: str, clock: FakeClock) -> None:
-    async with running_bot(db_url, clock, TRANSLATOR="google") as tg:
+    async with running_bot(db_url, clock, TRANSLATOR="deepl") as tg:
         tesfay = tg.person(4001, "Tesfay", language_code="ti")
         await tesfay.send("/start")
         reply = (await tg.replies(tesfay))[0]
@@ -35,7 +35,7 @@ async def test_german_texts_are_machine_translated_labelled_and_cached(db_url: s
 
 
 async def test_when_translation_fails_the_closest_curated_language_answers(db_url: str, clock: FakeClock) -> None:
-    async with running_bot(db_url, clock, TRANSLATOR="google") as tg:
+    async with running_bot(db_url, clock, TRANSLATOR="deepl") as tg:
         tg.translator.fail_next(1000)
         ahmad = tg.person(4002, "Ahmad", language_code="ps")  # Pashto: Farsi/Dari is the closest
         await ahmad.send("/start")

@@ -135,7 +135,7 @@ _CATALOG: Catalog | None = None
 _FLOWS: FlowLibrary | None = None
 
 
-def make_services(sessions: Any, clock: FakeClock, *, translator: str = "google",
+def make_services(sessions: Any, clock: FakeClock, *, translator: str = "deepl",
                   outbox: RecordingOutbox | None = None, fake: FakeTranslator | None = None,
                   **settings: Any) -> Services:
     global _CATALOG, _FLOWS

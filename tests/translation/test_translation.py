@@ -1,4 +1,5 @@
-"""Translation interface, cache, fake and the deep_translator providers (never over the network)."""
+"""Translation interface, cache, fake, the LibreTranslate provider's thread and time limit, and the
+factory (never over the network; the services themselves: test_services.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -11,12 +12,15 @@ import deep_translator
 import pytest
 from deep_translator.exceptions import TranslationNotFound
 
+from bot.config import ConfigError, load_settings
 from bot.translation import (
     CachedTranslator,
-    DeepTranslatorProvider,
+    DeepLProvider,
+    LibreTranslateProvider,
     FakeTranslator,
     MemoryTranslationCache,
     NoTranslator,
+    ResilientTranslator,
     Translation,
     TranslationFailed,
     Translator,
@@ -64,8 +68,7 @@ class RecordingClient:
 @pytest.fixture
 def client(monkeypatch: pytest.MonkeyPatch) -> type[RecordingClient]:
     cls = type("FakeClient", (RecordingClient,), {"instances": []})
-    for name in ("GoogleTranslator", "DeeplTranslator", "LibreTranslator", "MyMemoryTranslator"):
-        monkeypatch.setattr(deep_translator, name, cls)
+    monkeypatch.setattr(deep_translator, "LibreTranslator", cls)
     return cls
 
 
@@ -166,12 +169,15 @@ async def test_a_broken_cache_does_not_stop_translation() -> None:
     assert (await translator.translate("Termin", source="de", target="uk")).text == "[de→uk] Termin"
 
 
-# --- DeepTranslatorProvider ---------------------------------------------------------------------
+# --- LibreTranslateProvider (the thread, the time limit, the failure rules) ----------------------
 
 
-async def test_provider_calls_deep_translator_in_a_thread(
-    client: type[RecordingClient], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def libre() -> LibreTranslateProvider:
+    return LibreTranslateProvider("http://libre.local:5000")
+
+
+async def test_provider_calls_the_library_in_a_thread(client: type[RecordingClient],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     seen_threads: list[str] = []
 
     class ThreadRecording(client):  # type: ignore[misc, valid-type]
@@ -179,64 +185,16 @@ async def test_provider_calls_deep_translator_in_a_thread(
             seen_threads.append(threading.current_thread().name)
             return super().translate(text)
 
-    monkeypatch.setattr(deep_translator, "GoogleTranslator", ThreadRecording)
-    provider = DeepTranslatorProvider("google")
-    result = await provider.translate("Привіт", source="uk", target="de")
-    assert result == Translation("Translated", "uk", "de", "google", machine=True)
-    (instance,) = client.instances
-    assert (instance.source, instance.target, instance.texts) == ("uk", "de", ["Привіт"])
-    assert seen_threads and seen_threads[0] != threading.main_thread().name
-
-
-@pytest.mark.parametrize(
-    ("provider", "ours", "theirs"),
-    [
-        ("google", "zh", "zh-CN"),
-        ("google", "he", "iw"),
-        ("google", "fa", "fa"),
-        ("google", "ti", "ti"),
-        ("google", "ps", "ps"),
-        ("google", "ku", "ku"),
-        ("deepl", "uk", "uk"),
-        ("mymemory", "de", "de-DE"),
-        ("mymemory", "en", "en-GB"),
-        ("mymemory", "fa", "fa-IR"),
-        ("mymemory", "ar", "ar-SA"),
-        ("mymemory", "uk", "uk-UA"),
-        ("mymemory", "ku", "kmr-TR"),
-        ("mymemory", "zh", "zh-CN"),
-        ("libre", "uk", "uk"),
-    ],
-)
-def test_language_codes_per_provider(provider: str, ours: str, theirs: str) -> None:
-    assert provider_language_code(provider, ours) == theirs
-
-
-def test_unsupported_languages() -> None:
-    assert provider_language_code("deepl", "fa") is None
-    assert provider_language_code("deepl", "auto") is None
-    assert provider_language_code("mymemory", "xx") is None
-    assert provider_language_code("google", "auto") == "auto"
-
-
-async def test_mymemory_gets_locale_codes(client: type[RecordingClient]) -> None:
-    await DeepTranslatorProvider("mymemory").translate("Привіт", source="uk", target="de")
-    (instance,) = client.instances
-    assert (instance.source, instance.target) == ("uk-UA", "de-DE")
-
-
-async def test_deepl_free_keys_use_the_free_endpoint(client: type[RecordingClient]) -> None:
-    await DeepTranslatorProvider("deepl", api_key="abc:fx").translate("x", source="de", target="uk")
-    await DeepTranslatorProvider("deepl", api_key="abc").translate("y", source="de", target="uk")
-    assert [i.kwargs["use_free_api"] for i in client.instances] == [True, False]
-    assert client.instances[0].kwargs["api_key"] == "abc:fx"
+    monkeypatch.setattr(deep_translator, "LibreTranslator", ThreadRecording)
+    result = await libre().translate("Привіт", source="uk", target="de")
+    assert result == Translation("Translated", "uk", "de", "libre", machine=True)
+    assert seen_threads == ["translate-libre"]
 
 
 async def test_libre_uses_the_server_url_and_codes_outside_the_library_table(
     client: type[RecordingClient],
 ) -> None:
-    provider = DeepTranslatorProvider("libre", base_url="http://libre.local:5000")
-    await provider.translate("Привіт", source="uk", target="fa")
+    await libre().translate("Привіт", source="uk", target="fa")
     (instance,) = client.instances
     assert instance.kwargs["custom_url"] == "http://libre.local:5000/"
     assert (instance.source, instance.target) == ("uk", "fa")
@@ -245,35 +203,28 @@ async def test_libre_uses_the_server_url_and_codes_outside_the_library_table(
 
 async def test_libre_library_accepts_our_construction_without_network() -> None:
     """The real LibreTranslator accepts the way we build it (constructing sends nothing)."""
-    provider = DeepTranslatorProvider("libre", base_url="http://libre.local:5000/")
-    real = provider._make_client("uk", "fa")
+    real = LibreTranslateProvider("http://libre.local:5000/").make_client("uk", "fa")
     assert (real.source, real.target, real.api_key) == ("uk", "fa", None)
-    assert real._base_url == "http://libre.local:5000/"
 
 
 async def test_same_language_or_blank_text_needs_no_call(client: type[RecordingClient]) -> None:
-    provider = DeepTranslatorProvider("google")
+    provider = libre()
     assert (await provider.translate("Hallo", source="de", target="de")).machine is False
     assert (await provider.translate("  ", source="uk", target="de")).machine is False
     assert client.instances == []
 
 
-async def test_unsupported_language_fails_without_a_call(client: type[RecordingClient]) -> None:
-    with pytest.raises(TranslationFailed, match="not supported"):
-        await DeepTranslatorProvider("deepl", api_key="k").translate("x", source="fa", target="de")
-    assert client.instances == []
-
-
-async def test_text_too_long_for_the_provider(client: type[RecordingClient]) -> None:
-    with pytest.raises(TranslationFailed, match="longer than"):
-        await DeepTranslatorProvider("mymemory").translate("a" * 500, source="de", target="uk")
-    assert client.instances == []
+async def test_deepl_cannot_translate_into_auto_detection() -> None:
+    assert provider_language_code("deepl", "auto", as_target=True) is None
+    assert provider_language_code("deepl", "en", as_target=True) == "EN-GB"
+    assert provider_language_code("deepl", "uk") == "UK"
+    assert provider_language_code("libre", "fa") == "fa"
 
 
 async def test_empty_answer_is_a_failure(client: type[RecordingClient]) -> None:
     client.answer = None
     with pytest.raises(TranslationFailed, match="empty"):
-        await DeepTranslatorProvider("google").translate("x", source="de", target="uk")
+        await libre().translate("x", source="de", target="uk")
 
 
 async def test_timeout_becomes_translation_failed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -281,11 +232,11 @@ async def test_timeout_becomes_translation_failed(monkeypatch: pytest.MonkeyPatc
 
     class Hanging(RecordingClient):
         def translate(self, text: str, **kwargs: Any) -> Any:
-            release.wait(5)  # like requests.get without a timeout on a stalled connection
+            release.wait(5)  # like requests without a timeout on a stalled connection
             return "too late"
 
-    monkeypatch.setattr(deep_translator, "GoogleTranslator", Hanging)
-    provider = DeepTranslatorProvider("google", timeout_seconds=0.05, max_pending=1)
+    monkeypatch.setattr(deep_translator, "LibreTranslator", Hanging)
+    provider = LibreTranslateProvider("http://libre.local:5000", timeout_seconds=0.05, max_pending=1)
     try:
         with pytest.raises(TranslationFailed, match="no answer within"):
             await provider.translate("Hallo", source="de", target="uk")
@@ -311,7 +262,7 @@ async def test_provider_errors_never_leak_the_text(
     client.error = LeakyError(f"{SECRET} --> No translation was found")
     caplog.set_level(logging.DEBUG)
     with pytest.raises(TranslationFailed) as info:
-        await DeepTranslatorProvider("google").translate(SECRET, source="de", target="uk")
+        await libre().translate(SECRET, source="de", target="uk")
     failure = info.value
     assert "LeakyError" in str(failure)
     assert SECRET not in str(failure) and SECRET not in repr(failure)
@@ -330,13 +281,9 @@ async def test_deep_translator_exceptions_that_embed_the_text_are_converted(
     client.error = TranslationNotFound(SECRET)
     assert SECRET in str(client.error)
     with pytest.raises(TranslationFailed, match="TranslationNotFound") as info:
-        await DeepTranslatorProvider("google").translate(SECRET, source="de", target="uk")
+        await libre().translate(SECRET, source="de", target="uk")
     assert SECRET not in str(info.value)
     assert SECRET not in caplog.text
-
-
-def test_repr_hides_the_key() -> None:
-    assert "secret-key" not in repr(DeepTranslatorProvider("deepl", api_key="secret-key"))
 
 
 # --- factory ------------------------------------------------------------------------------------
@@ -345,13 +292,18 @@ def test_repr_hides_the_key() -> None:
 def test_factory_builds_each_translator() -> None:
     assert isinstance(build_translator("none", api_key=None, base_url=None, timeout=5), NoTranslator)
     assert isinstance(build_translator("", api_key=None, base_url=None, timeout=5), NoTranslator)
-    for name in ("google", "mymemory", "GOOGLE "):
-        translator = build_translator(name, api_key=None, base_url=None, timeout=3)
-        assert isinstance(translator, DeepTranslatorProvider)
-        assert translator.name == name.strip().lower()
-    assert build_translator("deepl", api_key="k", base_url=None, timeout=3).name == "deepl"
+    deepl = build_translator("DeepL ", api_key="k", base_url=None, timeout=3)
+    assert isinstance(deepl, ResilientTranslator) and isinstance(deepl.inner, DeepLProvider)
+    assert deepl.name == "deepl" and isinstance(deepl, Translator)
     assert build_translator("libre", api_key=None, base_url="http://libre:5000", timeout=3).name == "libre"
-    assert isinstance(build_translator("google", api_key=None, base_url=None, timeout=3), Translator)
+
+
+def test_factory_and_settings_refuse_the_keyless_web_services_with_a_reason() -> None:
+    for name in ("google", "mymemory", "GOOGLE "):
+        with pytest.raises(ValueError, match="TRANSLATOR: .*public web pages without a key.*deepl.*libre"):
+            build_translator(name, api_key=None, base_url=None, timeout=3)
+        with pytest.raises(ConfigError, match="TRANSLATOR: .*public web pages"):
+            load_settings(TRANSLATOR=name)
 
 
 def test_factory_errors_name_the_variable() -> None:
@@ -364,13 +316,13 @@ def test_factory_errors_name_the_variable() -> None:
     with pytest.raises(ValueError, match="TRANSLATOR: unknown"):
         build_translator("babelfish", api_key=None, base_url=None, timeout=5)
     with pytest.raises(ValueError, match="timeout"):
-        build_translator("google", api_key=None, base_url=None, timeout=0)
+        build_translator("libre", api_key=None, base_url="http://libre:5000", timeout=0)
 
 
 def test_http_debug_logs_that_would_show_the_text_are_silenced() -> None:
     logging.getLogger("urllib3.connectionpool").setLevel(logging.DEBUG)
     try:
-        DeepTranslatorProvider("google")
+        libre()
         assert not logging.getLogger("urllib3.connectionpool").isEnabledFor(logging.DEBUG)
     finally:
         logging.getLogger("urllib3.connectionpool").setLevel(logging.NOTSET)
@@ -380,12 +332,12 @@ async def test_an_unreachable_provider_is_logged_once_per_outage_and_once_when_b
         client: type[RecordingClient], caplog: pytest.LogCaptureFixture) -> None:
     import requests
 
-    provider = DeepTranslatorProvider("libre", base_url="http://libre.local:5000")
+    provider = libre()
     client.error = requests.exceptions.ConnectionError("refused")
     for _ in range(5):
         with pytest.raises(TranslationFailed) as failure:
             await provider.translate(SECRET, source="uk", target="de")
-        assert failure.value.unreachable
+        assert failure.value.unreachable and failure.value.retryable
     client.error = None
     assert (await provider.translate(SECRET, source="uk", target="de")).text == "Translated"
     client.error = ValueError("a bad answer, not an outage")
