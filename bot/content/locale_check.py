@@ -105,7 +105,9 @@ INFORMAL_WORDS: dict[str, tuple[str, ...]] = {
            "vrei", "ai nevoie", "ești", "eşti", "știi", "ştii", "dorești", "doreşti", "te rog", "scrie-mi",
            "scrie-ne", "trimite-ne", "alege-ți", "atinge", "vino", "fă"),
     "tr": ("sen", "seni", "sana", "senin", "sende", "senden", "seninle", "yaz", "seç", "dokun", "dene",
-           "bekle", "gönder", "getir", "sor", "gel", "istersen", "yazabilirsin", "seçebilirsin"),
+           "bekle", "bize gönder", "fotoğrafını gönder", "konumunu gönder", "getir", "sor", "gel",
+           "istersen", "istiyorsan", "yazabilirsin", "seçebilirsin", "alabilirsin", "edebilirsin",
+           "gönderebilirsin", "randevun", "randevuların", "bağlantın"),  # a bare "Gönder" is the chat's send button
     "fa": ("تو", "بنویس", "انتخاب کن", "بزن", "بفرست", "بیاور", "صبر کن", "امتحان کن", "تماس بگیر"),
     "ar": ("أنتَ", "يمكنك", "لديك", "اكتب", "اختر", "اضغط", "أرسل", "انتظر", "حاول"),
 }
@@ -113,7 +115,7 @@ EXEMPT_PREFIXES = ("staff.",)
 # Languages whose older texts still say "you" informally: new texts in them are formal, the rest
 # waits for its rewrite (docs/LOCALE_REVIEW.md). `python -m bot check` warns about them instead of
 # failing; tests/content/test_address.py fails once one of them is clean and still listed here.
-ADDRESS_REWRITE_PENDING = frozenset({"tr", "ar"})
+ADDRESS_REWRITE_PENDING = frozenset({"ar"})
 _WORD_EDGE = r"(?<![\w-]){}(?![\w-])"
 _informal_patterns = {
     lang: re.compile("|".join(_WORD_EDGE.format(re.escape(word)) for word in words), re.IGNORECASE)
