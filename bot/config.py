@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
     reminder_offsets: str = Field(default="24h,2h", alias="REMINDER_OFFSETS")
     retention_days: int = Field(default=90, alias="RETENTION_DAYS", ge=1)
+    # How long the city keeps database backups (docs/DEPLOY.md): /privacy tells people that a
+    # deletion reaches the backups when they expire.
+    backup_retention_days: int = Field(default=30, alias="BACKUP_RETENTION_DAYS", ge=1)
     show_staff_names: bool = Field(default=False, alias="SHOW_STAFF_NAMES")
     flood_limit_per_minute: int = Field(default=20, alias="FLOOD_LIMIT_PER_MINUTE", ge=1)
     # Outages: how long one call may wait before the bot answers without that service.

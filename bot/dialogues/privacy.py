@@ -20,7 +20,8 @@ dialogue = Dialogue("privacy")
 async def privacy(turn: Turn, args: str = "") -> Replies:
     return [
         Reply(
-            Msg("privacy.text", days=turn.services.settings.retention_days),
+            Msg("privacy.text", days=turn.services.settings.retention_days,
+                backup_days=turn.services.settings.backup_retention_days),
             choices=rows([Choice(Msg("privacy.delete_button"), DeleteMyData(confirmed=False))],
                          [Choice(Msg("common.menu"), OpenMenu())]),
         )

@@ -48,6 +48,7 @@ async def test_privacy_tells_what_is_stored_and_delete_erases_it(tg: Telegram) -
     await person.send("/privacy")
     privacy = (await tg.replies(person))[0]
     assert "90 Tage" in privacy.text and "keine Telefonnummer" in privacy.text
+    assert "Sicherungskopien" in privacy.text and "30 Tagen" in privacy.text  # BACKUP_RETENTION_DAYS
     await person.press("🗑 Meine Daten löschen")
     confirm = (await tg.replies(person))[0]
     assert "Wirklich alles löschen?" in confirm.text
