@@ -33,6 +33,11 @@ def test_pending_languages_are_still_pending(lang: str) -> None:
     ("ro", "Alege limba ta.", "Alegeți limba dumneavoastră."),
     ("tr", "Sana yardım ederim, bize yaz.", "Size yardım ederim, bize yazın."),
     ("fa", "زبان تو را انتخاب کن", "زبان خود را انتخاب کنید"),
+    ("fa", "می‌توانی سؤالت را برای ما بفرستی.", "می‌توانید سؤال خود را برای ما بفرستید."),
+    ("fr", "Où habites-tu ? Renseigne-toi au bureau.", "Où habitez-vous ? Renseignez-vous au bureau."),
+    ("ro", "Te rog, scrie-mi întrebarea.", "Vă rog, scrieți-mi întrebarea."),
+    ("tr", "Randevun iptal edildi, bize gönder.", "Randevunuz iptal edildi, bize gönderin."),
+    ("ar", "أحضر معك طفلك.", "أحضروا معكم طفلكم."),
     ("ar", "اكتب سؤالك", "اكتبوا سؤالكم"),
 ])
 def test_the_scan_tells_informal_from_formal(lang: str, informal: str, formal: str) -> None:
