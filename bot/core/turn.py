@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.replies import Reply
 from bot.core.services import Services
 from bot.core.turn_state import TurnState
+from bot.log_format import PERSON_ID
+from bot.metrics import timed_understanding
 from bot.storage.models import Person
 
 if TYPE_CHECKING:
@@ -111,6 +113,7 @@ async def open_turn(services: Services, channel: str, external_id: str, state: S
         turn = Turn(services=services, session=session, person=person, state=TurnState(state),
                     now=services.clock.now(), display_name=display_name, understood=understood)
         token = turn_session.set(session)
+        person_token = PERSON_ID.set(person.id)  # LOG_FORMAT=json names the person of each record
         try:
             yield turn
         except BaseException:
@@ -119,6 +122,7 @@ async def open_turn(services: Services, channel: str, external_id: str, state: S
         else:
             await turn.commit()
         finally:
+            PERSON_ID.reset(person_token)
             turn_session.reset(token)
 
 
@@ -131,7 +135,9 @@ async def _understood_first(services: Services, text: str) -> dict[str, "Underst
     if read(text).alert is not None:
         return {}
     try:
-        return {text: await (await services.understander()).aunderstand(text)}
+        understander = await services.understander()
+        with timed_understanding():
+            return {text: await understander.aunderstand(text)}
     except Exception as exc:  # noqa: BLE001 - a model outage must not stop the turn
         log.warning("understanding unavailable before the turn (%s)", exc.__class__.__name__)
         return {}
