@@ -65,7 +65,7 @@ async def staff_writes(services, handoff: Handoff, text: str, *, name: str | Non
 async def test_consent_names_the_translation_service_and_what_staff_see(services, desk):
     chat = Chat(services, desk)
     await chat.command("human")
-    assert "Das Team sieht" in chat.text and "Google Translate" in chat.text and "90 Tagen" in chat.text
+    assert "Das Team sieht" in chat.text and "DeepL" in chat.text and "90 Tagen" in chat.text
     assert await chat.step() == service.CONSENT_STEP
     assert desk.posts == []
 
@@ -139,7 +139,7 @@ async def test_agreeing_opens_a_named_topic_with_a_summary(services, desk, clock
     assert "Thema: Strom und Gas" in summary
     assert "Vom Bot schon beantwortet: Strom und Gas" in summary
     assert "Offene Termine: 1 – Donnerstag, 26. November 10:00" in summary
-    assert "Google Translate" in summary
+    assert "DeepL" in summary
     assert "/close" in summary
 
 
@@ -176,7 +176,7 @@ async def test_a_message_reaches_staff_with_a_marked_translation(services, desk,
     post = desk.posts[-1]
     assert post.thread == Thread(STAFF_CHAT_ID, handoff.thread_id)
     assert "Мені прийшов лист" in post.text
-    assert "🤖 maschinelle Übersetzung (Google Translate):" in post.text
+    assert "🤖 maschinelle Übersetzung (DeepL):" in post.text
     assert "[uk→de] Мені прийшов лист про відключення газу" in post.text
     assert fake.calls[-1].source == "uk" and fake.calls[-1].target == "de"
     [message] = await transcript(chat)
