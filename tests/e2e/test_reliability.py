@@ -70,3 +70,15 @@ async def test_too_many_requests_is_waited_out_for_that_chat(tg: Telegram) -> No
     tg.server.fail_next("sendMessage", status=429, description="Too Many Requests: retry after 1", retry_after=1)
     await person.send("/help")
     assert (await person.wait_reply(timeout=20)).text.startswith("So funktioniert es")
+
+
+async def test_a_press_too_old_for_its_answer_is_still_handled(tg: Telegram) -> None:
+    person = tg.person(5010, "Lina", language_code="de")
+    await person.send("/start")
+    menu = await person.wait_reply()
+    tg.server.fail_next("answerCallbackQuery", status=400,
+                        description="Bad Request: query is too old and response timeout expired or query ID is invalid")
+    record = await person.press("🎒 Schule", menu)
+    question = await person.wait_reply()
+    assert "alt" in question.text  # the school flow's first question: the press was handled
+    record.answered = True  # Telegram expired the query: no answer to it is possible any more

@@ -2,9 +2,13 @@
 (CallbackAnswerMiddleware), so no one sees an endless spinner."""
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
 from bot.core.actions import Action
 from bot.core.conversation import Conversation
@@ -14,6 +18,21 @@ from bot.telegram.filters import ActionFilter
 from bot.telegram.render import TelegramRenderer
 from bot.telegram.respond import respond
 from bot.telegram.routers import private_router
+
+log = logging.getLogger(__name__)
+
+
+class AnswerPressesFirst(CallbackAnswerMiddleware):
+    """aiogram's answer to a press before the work starts. Telegram refuses that answer for a press
+    older than about 15 s (one queued during an outage, or a slow network): the press is then
+    still handled; only the spinner's answer is lost."""
+
+    async def answer(self, event: CallbackQuery, callback_answer: CallbackAnswer) -> Any:  # type: ignore[override]
+        try:
+            return await super().answer(event, callback_answer)
+        except TelegramBadRequest as exc:
+            log.info("press %s: Telegram refused its answer (%s); handled anyway", event.id, exc.message)
+            return None
 
 async def pressed(query: CallbackQuery, action: Action, turn: Turn, conversation: Conversation,
                   renderer: TelegramRenderer, language_hint: str | None) -> None:
@@ -26,5 +45,5 @@ def build_router() -> Router:
     router = private_router("buttons")
     router.callback_query.register(pressed, ActionFilter())
     # Answer the press before the work starts: no endless spinner, even if the handler fails.
-    router.callback_query.middleware(CallbackAnswerMiddleware(pre=True))
+    router.callback_query.middleware(AnswerPressesFirst(pre=True))
     return router
