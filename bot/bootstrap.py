@@ -15,6 +15,7 @@ from bot.content.live import LiveContent
 from bot.content.problems import Problem, broken_edit_listeners
 from bot.core.replies import Msg
 from bot.core.services import Outbox, Services
+from bot.dialogues.emergency import known_emergency
 from bot.storage.database import connect, session_factory
 from bot.storage.translation_cache import DatabaseTranslationCache
 from bot.translation import CachedTranslator, NoTranslator, Translator
@@ -86,6 +87,7 @@ async def build_foundation(settings: Settings, outbox: Outbox, *, clock: Clock |
         flows=FlowLibrary.load(),
         translator=translator,
         outbox=outbox,
+        answered_without_model=known_emergency,
     )
     foundation = Foundation(engine=engine, services=services)
     foundation.tell_staff_about_broken_edits()

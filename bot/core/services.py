@@ -5,6 +5,7 @@ import asyncio
 import logging
 import threading
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -56,6 +57,9 @@ class Services:
     flows: FlowLibrary
     translator: Translator
     outbox: Outbox
+    # Texts answered before, and without, the model (the composition root gives the safety
+    # lexicon's check): open_turn does not make them wait for it.
+    answered_without_model: Callable[[str], bool] = field(default=lambda text: False)
     _understander: "Understander | None" = None
     _understander_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

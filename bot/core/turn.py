@@ -50,12 +50,32 @@ class Turn:
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     # The typed text of this turn, understood before its transaction began (see open_turn).
     understood: dict[str, "Understanding"] = field(default_factory=dict)
+    not_understood: set[str] = field(default_factory=set)
+    # The language of the person's app, if the channel tells it (set by the conversation).
+    language_hint: str | None = None
     # The person's id as a plain value: still readable once a rollback has expired `person`
     # (the error middleware logs it after a failed turn).
     person_id: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.person_id = self.person.id
+
+    async def understanding(self, text: str) -> "Understanding | None":
+        """What `text` is about, or None while the model is unavailable (callers answer without).
+        The turn's typed text was usually understood before the turn began."""
+        known = self.understood.get(text)
+        if known is not None or text in self.not_understood:
+            return known
+        try:
+            understander = await self.services.understander()
+            with timed_understanding():
+                understood = await understander.aunderstand(text)
+        except Exception as exc:  # noqa: BLE001 - a model outage must not silence the turn
+            log.warning("person %s: understanding unavailable (%s)", self.person_id, exc.__class__.__name__)
+            self.not_understood.add(text)  # asked once per turn: an outage costs one wait
+            return None
+        self.understood[text] = understood
+        return understood
 
     async def step(self) -> str | None:
         return await self.state.get_state()
@@ -127,12 +147,10 @@ async def open_turn(services: Services, channel: str, external_id: str, state: S
 
 
 async def _understood_first(services: Services, text: str) -> dict[str, "Understanding"]:
-    """The typed text understood before the turn, unless the safety lexicon already knows it is
-    an emergency (that answer never waits for the model) or the model is unavailable (the
-    conversation then answers without it, bot.core.conversation)."""
-    from bot.safety import read
-
-    if read(text).alert is not None:
+    """The typed text understood before the turn, unless it is answered without the model
+    (`Services.answered_without_model`: the safety lexicon knows an emergency, and that answer
+    never waits for the model) or the model is unavailable (the turn then answers without it)."""
+    if services.answered_without_model(text):
         return {}
     try:
         understander = await services.understander()

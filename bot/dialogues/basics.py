@@ -1,13 +1,71 @@
-"""Start, menu, language, help, and the answers for what the bot cannot use."""
+"""Start, menu, language, help, and the answers for what the bot cannot use.
+
+Also what every turn needs before and after the features: "pick a language first" while we do
+not know one the person reads, and the replies machine-translated for a language beyond the ten
+(bot.content.machine_locale)."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from bot.content.machine_locale import localize
 from bot.core.actions import OpenMenu, SetLanguage, TalkToStaff
-from bot.core.dispatch import Dialogue
+from bot.core.dispatch import Dialogue, Question
+from bot.core.events import CommandIn, Event, LocationIn, MediaIn, PressIn, TextIn
 from bot.core.replies import Choice, Msg, Reply, rows
 from bot.core.turn import Replies, Turn
 from bot.dialogues.menu import language_picker, main_menu
 
 dialogue = Dialogue("basics")
+
+LANGUAGE_GATE_PRIORITY = 10  # after the safety check (0)
+EMPTY_TEXT_PRIORITY = 20
+LOCALIZE_ORDER = 0  # outermost: it sees the final replies
+# Commands that work before a language is chosen (they pick one, or erase everything).
+WITHOUT_LANGUAGE = frozenset({"start", "language", "privacy", "deletemydata"})
+
+
+@dialogue.around(LOCALIZE_ORDER)
+async def in_the_persons_language(turn: Turn, event: Event, handle: Callable[[], Awaitable[Replies]]) -> Replies:
+    """Beyond the curated languages: machine-translated, or the closest curated language."""
+    replies = await handle()
+    services = turn.services
+    replies, turn.lang = await localize(replies, turn.lang, services.catalog, services.translator,
+                                        service_configured=services.machine_translation)
+    return replies
+
+
+@dialogue.first(LANGUAGE_GATE_PRIORITY)
+async def language_first(turn: Turn, event: Event) -> Replies | None:
+    """We don't speak their app's language: let them pick one first."""
+    if turn.person.language is not None or _picks_language(event):
+        return None
+    return [language_picker(turn, intro=Msg("start.pick_language"))]
+
+
+def _picks_language(event: Event) -> bool:
+    return (isinstance(event, PressIn) and isinstance(event.action, SetLanguage)
+            or isinstance(event, CommandIn) and event.name in WITHOUT_LANGUAGE)
+
+
+@dialogue.first(EMPTY_TEXT_PRIORITY)
+async def empty_text(turn: Turn, event: Event) -> Replies | None:
+    """Nothing left of a typed message once control characters are gone."""
+    if isinstance(event, TextIn) and not event.text:
+        return [Reply(Msg("errors.empty_text"))]
+    return None
+
+
+@dialogue.unhandled
+async def not_handled(turn: Turn, event: Event) -> Replies:
+    if isinstance(event, CommandIn):
+        return unknown_command(turn)
+    if isinstance(event, PressIn):
+        return outdated_button(turn)
+    if isinstance(event, LocationIn):
+        return unsupported_media(turn, "location")
+    if isinstance(event, MediaIn):
+        return unsupported_media(turn, event.kind)
+    raise TypeError(f"unhandled {type(event).__name__}")
 
 
 @dialogue.command("start")
@@ -27,6 +85,11 @@ async def menu(turn: Turn, args: str = "") -> Replies:
 @dialogue.command("language")
 async def ask_language(turn: Turn, args: str = "") -> Replies:
     return [language_picker(turn)]
+
+
+@dialogue.intent("language")
+async def language_asked(turn: Turn, question: Question) -> Replies:
+    return await ask_language(turn)
 
 
 @dialogue.action(OpenMenu)

@@ -42,7 +42,7 @@ from bot.core.actions import (
     StartBooking,
     TalkToStaff,
 )
-from bot.core.dispatch import Dialogue
+from bot.core.dispatch import Dialogue, Question
 from bot.core.replies import Choice, Document, Lines, Msg, Plain, Reply, Text, column, rows
 from bot.core.turn import Replies, Turn
 from bot.dialogues import staff_notes
@@ -79,6 +79,11 @@ INTERPRETER_LANGUAGES = tuple(code for code in CURATED_LANGUAGES if code != "de"
 
 @dialogue.command("book")
 async def book_command(turn: Turn, args: str = "") -> Replies:
+    return await start(turn, topic=None)
+
+
+@dialogue.intent("booking")
+async def booking_asked(turn: Turn, question: Question) -> Replies:
     return await start(turn, topic=None)
 
 

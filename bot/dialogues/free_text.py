@@ -1,22 +1,34 @@
-"""Typed questions: understand them, answer in the language they were written in, never guess."""
+"""Typed questions: answered in the language they were written in, never guessed.
+
+The conversation understands a question (timed in bot.core.turn) and asks the dialogue registered
+for its intent; this one answers what nobody answers ("not sure", with the closest topics as
+buttons)."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.core.actions import OpenMenu, OpenTopic, TalkToStaff
+from bot.core.dispatch import Dialogue, Question
 from bot.core.replies import Choice, Msg, Reply
 from bot.core.turn import Replies, Turn
 from bot.dialogues.basics import offer_switch
 
-# Intents that are features rather than topic flows; the conversation maps them to dialogues.
-FEATURE_INTENTS = frozenset({"office", "hours", "booking", "human", "language"})
+dialogue = Dialogue("free_text")
 
 
-async def understand(turn: Turn, text: str):  # -> Understanding
-    """What `text` is about; the turn's typed text was understood before the turn began."""
-    known = turn.understood.get(text)
-    if known is not None:
-        return known
-    understander = await turn.services.understander()
-    return await understander.aunderstand(text)
+@dialogue.around_question(0)
+async def in_the_written_language(turn: Turn, question: Question,
+                                  answer: Callable[[], Awaitable[Replies]]) -> Replies:
+    """The answer in the language the question was written in, and an offer to keep it."""
+    understanding = question.understanding
+    switch = adopt_written_language(turn, understanding.language) if understanding is not None else None
+    replies = await answer()
+    return replies + ([switch] if switch else [])
+
+
+@dialogue.unsure
+async def unsure(turn: Turn, question: Question) -> Replies:
+    return not_sure(turn, question.alternatives)
 
 
 def adopt_written_language(turn: Turn, language: str | None) -> Reply | None:

@@ -18,7 +18,7 @@ from bot.core.actions import (
     StartBooking,
     TalkToStaff,
 )
-from bot.core.dispatch import Dialogue
+from bot.core.dispatch import Dialogue, Question
 from bot.core.replies import Choice, Lines, Msg, Plain, Reply, Venue, rows
 from bot.core.turn import Replies, Turn
 from bot.places import opening_hours
@@ -73,6 +73,12 @@ async def office_command(turn: Turn, args: str = "") -> Replies:
     if args.strip() and len(args.split()) <= 3:
         return await place_typed(turn, args)
     return await my_office(turn)
+
+
+@dialogue.intent("office")
+async def office_asked(turn: Turn, question: Question) -> Replies:
+    """The question itself may name a district."""
+    return await office_command(turn, question.text)
 
 
 @dialogue.action(FindMyOffice)
@@ -160,6 +166,11 @@ async def hours_command(turn: Turn, args: str = "") -> Replies:
         office = load_offices().for_district(mentioned.id)
         return hours_for(turn, office.id if office else turn.person.office)
     return hours_for(turn, turn.person.office)
+
+
+@dialogue.intent("hours")
+async def hours_asked(turn: Turn, question: Question) -> Replies:
+    return await hours_command(turn, question.text)
 
 
 @dialogue.action(ShowHours)

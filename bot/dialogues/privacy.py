@@ -67,9 +67,9 @@ async def delete_everything(turn: Turn) -> Replies:
 
         for booking in upcoming:
             await turn.services.outbox.to_staff(staff_notes.booking_cancelled_by_erasure(turn, booking))
-    from bot.handoff import service as handoff_service
+    from bot.handoff import relay
 
-    await handoff_service.on_erasure(turn)  # closes their staff topics, tells staff (no content)
+    await relay.on_erasure(turn)  # closes their staff topics, tells staff (no content)
     await session.execute(delete(Handoff).where(Handoff.person_id == person.id))
     await session.execute(delete(Person).where(Person.id == person.id))
     log.info("person %s erased their data", person.id)

@@ -3,11 +3,20 @@ from __future__ import annotations
 
 from bot.content.flows import UnknownStep
 from bot.core.actions import FlowGo, OpenTopic
-from bot.core.dispatch import Dialogue
+from bot.core.dispatch import Dialogue, Question
 from bot.core.turn import Replies, Turn
 from bot.dialogues.basics import outdated_button
+from bot.handoff import notes
 
 dialogue = Dialogue("topics")
+
+
+@dialogue.intents_where(lambda turn, intent: intent in turn.services.flows)
+async def topic_asked(turn: Turn, question: Question) -> Replies:
+    """Every intent that is a topic flow, unless a feature answers it."""
+    assert question.intent is not None
+    turn.extra[notes.OPENED] = question.intent
+    return await open_topic(turn, question.intent)
 
 
 async def open_topic(turn: Turn, topic: str) -> Replies:

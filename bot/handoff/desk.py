@@ -1,6 +1,6 @@
 """The staff desk: where a handoff meets the staff, behind a small channel-agnostic interface.
 
-The core (bot.handoff.service) decides *what* staff see — German HTML it has already escaped,
+The relay (bot.handoff.relay) decides *what* staff see — German HTML it has already escaped,
 split and labelled — and a desk only *does* it: open a thread per newcomer, post into it, copy the
 newcomer's photo or document in, close it. On Telegram the thread is a forum topic in the staff
 supergroup (or, in a plain group, a reply chain; bot.telegram.staff_desk); in the terminal a local

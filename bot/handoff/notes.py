@@ -1,9 +1,9 @@
 """A small note in the conversation state: the last topic flow the bot answered.
 
 When a person asks for staff, the first post in the staff thread says what the bot already told
-them (e.g. "Strom und Gas"). Dialogues replace the state's data when they change step
-(`turn.goto`, `turn.leave`), so the conversation keeps this note across those changes: it reads
-the note before handling an event and puts it back afterwards (`keep`).
+them (e.g. "Strom und Gas"): a main-menu topic (flows/_menu.yaml). Dialogues replace the state's
+data when they change step (`turn.goto`, `turn.leave`), so the handoff dialogue keeps this note across those changes: it
+reads the note before the conversation handles an event and puts it back afterwards (`keep`).
 """
 from __future__ import annotations
 
@@ -14,11 +14,8 @@ from bot.core.events import Event, PressIn
 from bot.core.turn import Turn
 
 LAST_TOPIC = "last_topic"
-OPENED = "notes.opened_topic"  # turn.extra: a topic flow was opened in this turn (set by the conversation)
+OPENED = "notes.opened_topic"  # turn.extra: a topic flow was opened in this turn (by a dialogue)
 ERASED = "notes.erased"  # turn.extra: the person erased their data; nothing may be written back
-
-# Small flows that only point to a feature: not "what the bot answered".
-FEATURE_FLOWS = frozenset({"office", "hours", "booking", "human", "language"})
 
 
 async def read(turn: Turn) -> dict[str, Any]:
@@ -41,8 +38,8 @@ async def keep(turn: Turn, before: dict[str, Any], event: Event) -> None:
     if turn.extra.get(ERASED):
         return
     opened = turn.extra.get(OPENED) or topic_of(event)
-    if opened in FEATURE_FLOWS:
-        opened = None
+    if opened not in turn.services.flows.topics():
+        opened = None  # the small flows that only point to a feature (office, booking, ...) are no topic
     wanted = opened or before.get(LAST_TOPIC)
     if not wanted:
         return

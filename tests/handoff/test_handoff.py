@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.actions import HandoffConsent, OpenTopic, ShowOriginal, StartBooking, TalkToStaff
-from bot.handoff import service, staff_texts
+from bot.dialogues import handoff as service
+from bot.handoff import staff_texts, store
 from bot.handoff.desk import Thread
 from bot.places.calendar import TZ
 from bot.storage.database import unit_of_work
@@ -390,9 +391,9 @@ async def test_without_forum_every_part_carries_the_handoff_number(services):
     assert len(parts) >= 2
     assert all(p.text.startswith(f"👤 #{handoff.id}") for p in parts)
     async with services.sessions() as session:
-        by_record = await service.handoff_for_reply(session, STAFF_CHAT_ID, parts[0].message_id, parts[0].text)
-        by_header = await service.handoff_for_reply(session, STAFF_CHAT_ID, parts[1].message_id, parts[1].text)
-        unknown = await service.handoff_for_reply(session, STAFF_CHAT_ID, 99999, "no number here")
+        by_record = await store.handoff_for_reply(session, STAFF_CHAT_ID, parts[0].message_id, parts[0].text)
+        by_header = await store.handoff_for_reply(session, STAFF_CHAT_ID, parts[1].message_id, parts[1].text)
+        unknown = await store.handoff_for_reply(session, STAFF_CHAT_ID, 99999, "no number here")
     assert by_record.id == handoff.id and by_header.id == handoff.id and unknown is None
 
 

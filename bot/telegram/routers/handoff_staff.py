@@ -29,7 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.services import Services
 from bot.storage.database import unit_of_work
-from bot.handoff import service, staff_texts
+from bot.dialogues import handoff as dialogue
+from bot.handoff import staff_texts, store
+from bot.handoff.relay import Delivery
 from bot.handoff.desk import DeskError, StaffDesk, Thread
 from bot.storage.models import Handoff, Person
 from bot.telegram.filters import Matches
@@ -51,12 +53,12 @@ def _is_staff(message: Message, staff_chat_id: int) -> bool:
 async def _handoff_for(session: AsyncSession, message: Message, bot: Bot) -> Handoff | None:
     chat_id = message.chat.id
     if message.is_topic_message and message.message_thread_id is not None:
-        handoff = await service.handoff_for_thread(session, chat_id, message.message_thread_id)
+        handoff = await store.handoff_for_thread(session, chat_id, message.message_thread_id)
         if handoff is not None:
             return handoff
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.id == bot.id:
-        return await service.handoff_for_reply(session, chat_id, reply.message_id, reply.text or reply.caption)
+        return await store.handoff_for_reply(session, chat_id, reply.message_id, reply.text or reply.caption)
     return None
 
 
@@ -76,7 +78,7 @@ def _person_state(storage: BaseStorage, bot: Bot, person: Person) -> FSMContext 
 
 
 async def _tell_staff(services: Services, desk: StaffDesk, handoff: Handoff, message: Message,
-                      delivery: service.Delivery) -> None:
+                      delivery: Delivery) -> None:
     if delivery.person_gone:
         await _note(desk, handoff, message, staff_texts.note(services, "person_gone"))
     elif not delivery.delivered:
@@ -93,7 +95,7 @@ async def relay(message: Message, bot: Bot, services: Services, staff_desk: Staf
             raise SkipHandler()
         person = await session.get(Person, handoff.person_id)
         if person is None:
-            await _tell_staff(services, staff_desk, handoff, message, service.Delivery(False, person_gone=True))
+            await _tell_staff(services, staff_desk, handoff, message, Delivery(False, person_gone=True))
             return
         state = _person_state(fsm_storage, bot, person)
         text = message.text if message.content_type == "text" else message.caption
@@ -101,14 +103,14 @@ async def relay(message: Message, bot: Bot, services: Services, staff_desk: Staf
         if message.content_type != "text":
             copied = await _copy_to_person(bot, message, person, handoff)
         if text and text.strip():
-            delivery = await service.staff_wrote(
+            delivery = await dialogue.staff_wrote(
                 services, session, handoff, text, staff_name=message.from_user.first_name if message.from_user else None,
                 staff_message_id=message.message_id, person_state=state, caption=message.content_type != "text")
         else:
-            await service.expect_answer(person, state)
-            delivery = service.Delivery(copied)
+            await dialogue.expect_answer(person, state)
+            delivery = Delivery(copied)
         if not copied:
-            delivery = service.Delivery(False)
+            delivery = Delivery(False)
     await _tell_staff(services, staff_desk, handoff, message, delivery)
 
 
@@ -138,7 +140,7 @@ async def close(message: Message, bot: Bot, services: Services, staff_desk: Staf
             return
         # Staff hear back first: once the topic is closed, only admins could post in it.
         await _note(staff_desk, handoff, message, staff_texts.note(services, "closed", id=handoff.id))
-        delivery = await service.close(services, session, handoff, staff_desk)
+        delivery = await dialogue.close(services, session, handoff, staff_desk)
     if not delivery.delivered:
         await _tell_staff(services, staff_desk, handoff, message, delivery)
 
@@ -148,7 +150,7 @@ async def book(message: Message, bot: Bot, services: Services, staff_desk: Staff
         handoff = await _handoff_for(session, message, bot)
         if handoff is None:
             raise SkipHandler()
-        delivery = await service.offer_booking(services, session, handoff)
+        delivery = await dialogue.offer_booking(services, session, handoff)
     if delivery.delivered:
         await _note(staff_desk, handoff, message, staff_texts.note(services, "book_sent"))
     else:
