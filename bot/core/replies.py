@@ -5,6 +5,7 @@ Arguments are escaped for Telegram HTML at render time, so user text can never i
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -117,3 +118,8 @@ def rows(*rows_: list[Choice | Link] | tuple[Choice | Link, ...]) -> tuple[tuple
 def column(buttons: list[Choice | Link]) -> tuple[tuple[Choice | Link, ...], ...]:
     """One button per row."""
     return tuple((b,) for b in buttons)
+
+
+def grid(buttons: Sequence[Choice | Link], per_row: int) -> tuple[tuple[Choice | Link, ...], ...]:
+    """The buttons in rows of `per_row` (the last row may be shorter)."""
+    return tuple(tuple(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row))

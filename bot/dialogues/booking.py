@@ -1,8 +1,8 @@
 """Booking a consultation: /book, /mybookings, cancel and reschedule.
 
-The booking in progress (the "draft") lives in the conversation state, so it survives a restart:
-step "booking:<what we wait for>", data {office, topic, day, start, interpreter, note, reschedule}.
-Every handler updates the draft and calls `advance`, which asks for the first thing still missing:
+The booking in progress is a `Draft`, kept in the conversation state (so it survives a restart):
+step "booking:<what we wait for>", data `Draft.to_state()`. Every handler changes the draft and
+calls `advance`, which asks for the first thing still missing (one `ask_*` function per step):
 
     office -> topic -> day -> time -> interpreter -> note -> confirm
 
@@ -13,8 +13,11 @@ The database side (no double booking, at most two upcoming bookings) is bot.book
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_day_names
@@ -43,7 +46,8 @@ from bot.core.actions import (
     TalkToStaff,
 )
 from bot.core.dispatch import Dialogue, Question
-from bot.core.replies import Choice, Document, Lines, Msg, Plain, Reply, Text, column, rows
+from bot.core.actions import Action
+from bot.core.replies import Choice, Document, Lines, Link, Msg, Plain, Reply, Text, column, grid, rows
 from bot.core.turn import Replies, Turn
 from bot.dialogues import staff_notes
 from bot.places.calendar import to_local
@@ -53,6 +57,10 @@ from bot.storage.models import Booking
 
 log = logging.getLogger(__name__)
 dialogue = Dialogue("booking")
+
+A = TypeVar("A", bound=Action)
+DraftHandler = Callable[["Turn", A, "Draft"], Awaitable["Replies"]]
+BookingResult = service.BookResult | service.Moved | service.Refused
 
 PREFIX = "booking:"
 STEP_OFFICE = "booking:office"
@@ -70,9 +78,91 @@ DAYS_SHOWN = 8
 DAYS_PER_ROW = 2
 TIMES_PER_ROW = 4
 LANGUAGES_PER_ROW = 3
+TOPICS_PER_ROW = 2
 NOTE_MAX = service.NOTE_MAX
 # Interpreters are offered for the bot's curated languages (German needs none).
 INTERPRETER_LANGUAGES = tuple(code for code in CURATED_LANGUAGES if code != "de")
+
+
+# --- the draft ----------------------------------------------------------------------------------
+
+@dataclass
+class Draft:
+    """The booking in progress. Kept in the conversation state as a plain dict (`to_state`), so it
+    survives a restart; `interpreter` and `note` may be chosen as "none", hence their flags."""
+
+    office: str | None = None
+    topic: str | None = None
+    day: date | None = None
+    start: int | None = None  # the slot, as BookSlot carries it (slots.from_minutes)
+    interpreter: str | None = None
+    interpreter_chosen: bool = False
+    note: str | None = None
+    note_given: bool = False
+    reschedule: int | None = None  # the booking being moved
+
+    @classmethod
+    def from_state(cls, data: Mapping[str, Any]) -> "Draft":
+        start, reschedule = data.get("start"), data.get("reschedule")
+        return cls(office=data.get("office") or None, topic=data.get("topic") or None, day=_parse_day(data.get("day")),
+                   start=int(start) if start is not None else None, interpreter=data.get("interpreter"),
+                   interpreter_chosen="interpreter" in data, note=data.get("note"), note_given="note" in data,
+                   reschedule=int(reschedule) if reschedule else None)
+
+    def to_state(self) -> dict[str, Any]:
+        state: dict[str, Any] = {"office": self.office, "topic": self.topic,
+                                 "day": self.day.isoformat() if self.day else None, "start": self.start,
+                                 "reschedule": self.reschedule}
+        state = {key: value for key, value in state.items() if value is not None}
+        if self.interpreter_chosen:
+            state["interpreter"] = self.interpreter
+        if self.note_given:
+            state["note"] = self.note
+        return state
+
+    def at(self, office: str) -> "Draft":
+        """At another office: its own days and times."""
+        if office == self.office:
+            return self
+        return replace(self, office=office, day=None, start=None)
+
+    def without_time(self) -> "Draft":
+        return replace(self, start=None)
+
+    def without_day(self) -> "Draft":
+        return replace(self, day=None, start=None)
+
+
+async def draft_of(turn: Turn) -> Draft | None:
+    """The booking in progress, or None when the conversation is not in the booking dialogue."""
+    step = await turn.step()
+    if step is None or not step.startswith(PREFIX):
+        return None
+    data = await turn.data()
+    return Draft.from_state(data) if data else None
+
+
+def on_a_draft(*, new: bool) -> Callable[[DraftHandler[A]], Callable[[Turn, A], Awaitable[Replies]]]:
+    """A button of the booking dialogue, handled with the draft. Outside a booking (an old
+    message): `new` starts a draft (after the limit check), else the booking has expired."""
+
+    def wrap(handler: DraftHandler[A]) -> Callable[[Turn, A], Awaitable[Replies]]:
+        @wraps(handler)
+        async def pressed(turn: Turn, action: A) -> Replies:
+            draft = await draft_of(turn)
+            if draft is None:
+                if not new:
+                    return await start(turn, topic=None, notice=Msg("booking.expired"))
+                upcoming = await service.upcoming_for(turn.session, turn.person.id, turn.now)
+                if len(upcoming) >= service.MAX_UPCOMING:
+                    await turn.leave()
+                    return limit_reached(turn, upcoming)
+                draft = Draft()
+            return await handler(turn, action, draft)
+
+        return pressed
+
+    return wrap
 
 
 # --- entry points ------------------------------------------------------------------------------
@@ -96,83 +186,52 @@ async def start(turn: Turn, topic: str | None, *, notice: Msg | None = None) -> 
     """A fresh booking: the person's own office if we know it, the topic if the button said."""
     upcoming = await service.upcoming_for(turn.session, turn.person.id, turn.now)
     if len(upcoming) >= service.MAX_UPCOMING:
-        await _leave(turn)
+        await turn.leave()
         return limit_reached(turn, upcoming)
-    draft: dict[str, Any] = {}
-    if topic is not None and _valid_topic(turn, topic):
-        draft["topic"] = topic
+    draft = Draft(topic=topic if topic is not None and _valid_topic(turn, topic) else None)
     if load_offices().get(turn.person.office or "") is not None:
-        draft["office"] = turn.person.office
+        draft.office = turn.person.office
     return await advance(turn, draft, notice=notice)
 
 
-async def draft_of(turn: Turn) -> dict[str, Any]:
-    """The booking in progress, or {} when the conversation is not in the booking dialogue."""
-    step = await turn.step()
-    if step is None or not step.startswith(PREFIX):
-        return {}
-    return dict(await turn.data())
+# --- the form: ask for the first thing still missing -------------------------------------------
 
-
-async def draft_or_new(turn: Turn) -> dict[str, Any] | Replies:
-    """The draft; for a button pressed outside a booking, a new draft (after the limit check)."""
-    draft = await draft_of(turn)
-    if draft:
-        return draft
-    upcoming = await service.upcoming_for(turn.session, turn.person.id, turn.now)
-    if len(upcoming) >= service.MAX_UPCOMING:
-        await _leave(turn)
-        return limit_reached(turn, upcoming)
-    return {}
-
-
-# --- the steps ---------------------------------------------------------------------------------
-
-async def advance(turn: Turn, draft: dict[str, Any], *, notice: Msg | None = None) -> Replies:
+async def advance(turn: Turn, draft: Draft, *, notice: Msg | None = None) -> Replies:
     """Ask for the first missing part of the draft (and save it in the conversation state)."""
-    office = load_offices().get(draft.get("office") or "")
+    office = load_offices().get(draft.office or "")
     if office is None:
-        draft.pop("office", None)
-        await _goto(turn, STEP_OFFICE, draft)
-        return [ask_office(turn, notice)]
-    if not draft.get("topic"):
-        await _goto(turn, STEP_TOPIC, draft)
-        return [ask_topic(turn, notice)]
-    if draft.get("start") is None:
-        day = _parse_day(draft.get("day"))
-        if day is not None:
-            return await ask_time(turn, office, draft, day, notice=notice)
+        return await ask_office(turn, replace(draft, office=None), notice)
+    if not draft.topic:
+        return await ask_topic(turn, draft, notice)
+    if draft.start is None:
+        if draft.day is not None:
+            return await ask_time(turn, office, draft, draft.day, notice=notice)
         return await ask_day(turn, office, draft, notice=notice)
-    if "interpreter" not in draft:
-        await _goto(turn, STEP_INTERPRETER, draft)
-        return [ask_interpreter(turn, notice)]
-    if "note" not in draft:
-        await _goto(turn, STEP_NOTE, draft)
-        return [_with_notice(notice, Reply(Msg("booking.note_question", max=NOTE_MAX),
-                                           choices=rows([Choice(Msg("booking.skip_note"), BookSkipNote())])))]
-    await _goto(turn, STEP_CONFIRM, draft)
-    return [await summary(turn, office, draft, notice)]
+    if not draft.interpreter_chosen:
+        return await ask_interpreter(turn, draft, notice)
+    if not draft.note_given:
+        return await ask_note(turn, draft, notice)
+    return await ask_confirmation(turn, office, draft, notice)
 
 
-def ask_office(turn: Turn, notice: Msg | None = None) -> Reply:
+async def ask_office(turn: Turn, draft: Draft, notice: Msg | None = None) -> Replies:
+    await _goto(turn, STEP_OFFICE, draft)
     buttons = [Choice(Plain(o.name), BookOffice(o.id)) for o in load_offices().all]
     buttons.append(Choice(Msg("booking.find_my_office"), FindMyOffice()))
-    return _with_notice(notice, Reply(Msg("booking.which_office"), choices=column(buttons)))
+    return [_with_notice(notice, Reply(Msg("booking.which_office"), choices=column(buttons)))]
 
 
-def ask_topic(turn: Turn, notice: Msg | None = None) -> Reply:
+async def ask_topic(turn: Turn, draft: Draft, notice: Msg | None = None) -> Replies:
+    await _goto(turn, STEP_TOPIC, draft)
     library = turn.services.flows
     buttons = [Choice(Msg(library.get(t).title), BookTopic(t)) for t in _topics(turn)]
     buttons.append(Choice(Msg("booking.topic_other"), BookTopic(TOPIC_OTHER)))
-    grid = tuple(tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2))
-    return _with_notice(notice, Reply(Msg("booking.which_topic"), choices=grid))
+    return [_with_notice(notice, Reply(Msg("booking.which_topic"), choices=grid(buttons, TOPICS_PER_ROW)))]
 
 
-async def ask_day(turn: Turn, office: Office, draft: dict[str, Any], *, after: date | None = None,
+async def ask_day(turn: Turn, office: Office, draft: Draft, *, after: date | None = None,
                   notice: Msg | None = None) -> Replies:
-    draft.pop("day", None)
-    draft.pop("start", None)
-    await _goto(turn, STEP_DAY, draft)
+    await _goto(turn, STEP_DAY, draft.without_day())
     taken = await service.taken_in_horizon(turn.session, office, turn.now)
     days = slots.days_with_free_slots(office, now=turn.now, taken=taken, after=after, limit=DAYS_SHOWN + 1)
     footer = [Choice(Msg("booking.other_office"), BookPickOffice()), Choice(Msg("common.menu"), OpenMenu())]
@@ -184,102 +243,93 @@ async def ask_day(turn: Turn, office: Office, draft: dict[str, Any], *, after: d
         ))]
     shown = days[:DAYS_SHOWN]
     buttons = [Choice(Plain(day_label(d, turn.lang)), BookDay(d.isoformat())) for d in shown]
-    grid = [tuple(buttons[i:i + DAYS_PER_ROW]) for i in range(0, len(buttons), DAYS_PER_ROW)]
     paging = []
     if after is not None:
         paging.append(Choice(Msg("booking.earlier_days"), BookDays(None)))
     if len(days) > DAYS_SHOWN:
         paging.append(Choice(Msg("booking.later_days"), BookDays(shown[-1].isoformat())))
     question = Msg("booking.which_day_later" if after is not None else "booking.which_day", office=office.name)
-    return [_with_notice(notice, Reply(question, choices=rows(*grid, paging, footer)))]
+    return [_with_notice(notice, Reply(question, choices=rows(*grid(buttons, DAYS_PER_ROW), paging, footer)))]
 
 
-async def ask_time(turn: Turn, office: Office, draft: dict[str, Any], day: date, *,
+async def ask_time(turn: Turn, office: Office, draft: Draft, day: date, *,
                    notice: Msg | None = None) -> Replies:
     taken = await service.taken_in_horizon(turn.session, office, turn.now)
     free = slots.free_slots_on(office, day, now=turn.now, taken=taken)
     if not free:
         return await ask_day(turn, office, draft, notice=notice or Msg("booking.day_unavailable"))
-    draft["day"] = day.isoformat()
-    draft.pop("start", None)
-    await _goto(turn, STEP_TIME, draft)
+    await _goto(turn, STEP_TIME, replace(draft, day=day, start=None))
     buttons = [Choice(Plain(format_time(s.start, turn.lang)), BookSlot(office.id, s.minutes)) for s in free]
-    grid = [tuple(buttons[i:i + TIMES_PER_ROW]) for i in range(0, len(buttons), TIMES_PER_ROW)]
     question = Msg("booking.which_time", date=format_date(day, turn.lang, capitalize=True))
     footer = [Choice(Msg("booking.other_day"), BookDays(None)), Choice(Msg("common.menu"), OpenMenu())]
-    return [_with_notice(notice, Reply(question, choices=rows(*grid, footer)))]
+    return [_with_notice(notice, Reply(question, choices=rows(*grid(buttons, TIMES_PER_ROW), footer)))]
 
 
-def ask_interpreter(turn: Turn, notice: Msg | None = None) -> Reply:
-    first: list[Choice] = []
+async def ask_interpreter(turn: Turn, draft: Draft, notice: Msg | None = None) -> Replies:
+    await _goto(turn, STEP_INTERPRETER, draft)
+    first: list[Choice | Link] = []
     if turn.lang in INTERPRETER_LANGUAGES:
         first.append(Choice(Plain(language_name(turn, turn.lang)), BookInterpreter(turn.lang)))
     first.append(Choice(Msg("booking.interpreter_no"), BookInterpreter(NO_INTERPRETER)))
     others = [Choice(Plain(language_name(turn, code)), BookInterpreter(code))
               for code in INTERPRETER_LANGUAGES if code != turn.lang]
-    grid = [tuple(others[i:i + LANGUAGES_PER_ROW]) for i in range(0, len(others), LANGUAGES_PER_ROW)]
-    return _with_notice(notice, Reply(Msg("booking.interpreter_question"), choices=rows(first, *grid)))
+    return [_with_notice(notice, Reply(Msg("booking.interpreter_question"),
+                                       choices=rows(first, *grid(others, LANGUAGES_PER_ROW))))]
 
 
-async def summary(turn: Turn, office: Office, draft: dict[str, Any], notice: Msg | None) -> Reply:
-    start = slots.from_minutes(int(draft["start"]))
-    lines: list[Text] = [Msg("booking.check_move_title" if draft.get("reschedule") else "booking.check_title")]
-    lines += appointment_lines(turn, office, start, topic=draft.get("topic"), interpreter=draft.get("interpreter"),
-                               note=draft.get("note"))
+async def ask_note(turn: Turn, draft: Draft, notice: Msg | None = None) -> Replies:
+    await _goto(turn, STEP_NOTE, draft)
+    return [_with_notice(notice, Reply(Msg("booking.note_question", max=NOTE_MAX),
+                                       choices=rows([Choice(Msg("booking.skip_note"), BookSkipNote())])))]
+
+
+async def ask_confirmation(turn: Turn, office: Office, draft: Draft, notice: Msg | None) -> Replies:
+    await _goto(turn, STEP_CONFIRM, draft)
+    assert draft.start is not None
+    start_at = slots.from_minutes(draft.start)
+    lines: list[Text] = [Msg("booking.check_move_title" if draft.reschedule else "booking.check_title")]
+    lines += appointment_lines(turn, office, start_at, topic=draft.topic, interpreter=draft.interpreter,
+                               note=draft.note)
     confirm_label = "booking.confirm_yes"
-    if draft.get("reschedule"):
+    if draft.reschedule:
         confirm_label = "booking.confirm_move"
-        old = await service.own_upcoming(turn.session, turn.person.id, int(draft["reschedule"]), turn.now)
+        old = await service.own_upcoming(turn.session, turn.person.id, draft.reschedule, turn.now)
         if isinstance(old, Booking):
             lines.append(Msg("booking.line_instead_of", when=when(turn, old.starts_at)))
     choices = rows([Choice(Msg(confirm_label), BookConfirm(True))],
                    [Choice(Msg("booking.confirm_no"), BookConfirm(False))])
-    return _with_notice(notice, Reply(Lines(*lines), choices=choices))
+    return [_with_notice(notice, Reply(Lines(*lines), choices=choices))]
 
 
 # --- button presses and typed text during the booking --------------------------------------------
 
 @dialogue.action(BookPickOffice)
-async def pick_office_pressed(turn: Turn, action: BookPickOffice) -> Replies:
-    draft = await draft_or_new(turn)
-    if isinstance(draft, list):
-        return draft
-    draft.pop("office", None)
-    return await advance(turn, draft)
+@on_a_draft(new=True)
+async def pick_office_pressed(turn: Turn, action: BookPickOffice, draft: Draft) -> Replies:
+    return await advance(turn, replace(draft, office=None))
 
 
 @dialogue.action(BookOffice)
-async def office_pressed(turn: Turn, action: BookOffice) -> Replies:
-    draft = await draft_or_new(turn)
-    if isinstance(draft, list):
-        return draft
+@on_a_draft(new=True)
+async def office_pressed(turn: Turn, action: BookOffice, draft: Draft) -> Replies:
     if load_offices().get(action.office) is None:
-        draft.pop("office", None)
-        return await advance(turn, draft, notice=Msg("booking.office_unknown"))
-    if draft.get("office") != action.office:
-        draft.pop("day", None)
-        draft.pop("start", None)
-    draft["office"] = action.office
-    return await advance(turn, draft)
+        return await advance(turn, replace(draft, office=None), notice=Msg("booking.office_unknown"))
+    return await advance(turn, draft.at(action.office))
 
 
 @dialogue.action(BookTopic)
-async def topic_pressed(turn: Turn, action: BookTopic) -> Replies:
-    draft = await draft_or_new(turn)
-    if isinstance(draft, list):
-        return draft
+@on_a_draft(new=True)
+async def topic_pressed(turn: Turn, action: BookTopic, draft: Draft) -> Replies:
     if not _valid_topic(turn, action.topic):
-        draft.pop("topic", None)
-        return await advance(turn, draft, notice=Msg("booking.topic_unknown"))
-    draft["topic"] = action.topic
-    return await advance(turn, draft)
+        return await advance(turn, replace(draft, topic=None), notice=Msg("booking.topic_unknown"))
+    return await advance(turn, replace(draft, topic=action.topic))
 
 
 @dialogue.action(BookDays)
-async def days_pressed(turn: Turn, action: BookDays) -> Replies:
-    draft = await draft_of(turn)
-    office = load_offices().get(draft.get("office") or "")
-    if not draft or office is None:
+@on_a_draft(new=False)
+async def days_pressed(turn: Turn, action: BookDays, draft: Draft) -> Replies:
+    office = load_offices().get(draft.office or "")
+    if office is None:
         return await start(turn, topic=None, notice=Msg("booking.expired"))
     after = _parse_day(action.after)
     if after is not None and slots.check_day(office, after, now=turn.now) is not None:
@@ -288,144 +338,126 @@ async def days_pressed(turn: Turn, action: BookDays) -> Replies:
 
 
 @dialogue.action(BookDay)
-async def day_pressed(turn: Turn, action: BookDay) -> Replies:
-    draft = await draft_of(turn)
-    office = load_offices().get(draft.get("office") or "")
-    if not draft or office is None:
+@on_a_draft(new=False)
+async def day_pressed(turn: Turn, action: BookDay, draft: Draft) -> Replies:
+    office = load_offices().get(draft.office or "")
+    if office is None:
         return await start(turn, topic=None, notice=Msg("booking.expired"))
     day = _parse_day(action.day)
     if day is None or slots.check_day(office, day, now=turn.now) is not None:
         return await ask_day(turn, office, draft, notice=Msg("booking.day_unavailable"))
-    draft["day"] = day.isoformat()
-    draft.pop("start", None)
-    return await advance(turn, draft)
+    return await advance(turn, replace(draft, day=day, start=None))
 
 
 @dialogue.action(BookSlot)
-async def slot_pressed(turn: Turn, action: BookSlot) -> Replies:
-    draft = await draft_or_new(turn)
-    if isinstance(draft, list):
-        return draft
+@on_a_draft(new=True)
+async def slot_pressed(turn: Turn, action: BookSlot, draft: Draft) -> Replies:
     office = load_offices().get(action.office)
     if office is None:
-        return await advance(turn, _without(draft, "start"), notice=Msg("booking.slot_unavailable"))
-    if draft.get("office") != office.id:
-        draft = _without(draft, "day", "start")
-        draft["office"] = office.id
+        return await advance(turn, draft.without_time(), notice=Msg("booking.slot_unavailable"))
+    draft = draft.at(office.id)
     try:
         start_at = slots.from_minutes(action.start)
     except (OverflowError, OSError, ValueError):
-        return await advance(turn, _without(draft, "start"), notice=Msg("booking.slot_unavailable"))
+        return await advance(turn, draft.without_time(), notice=Msg("booking.slot_unavailable"))
     taken = await service.taken_in_horizon(turn.session, office, turn.now)
     problem = slots.check_slot(office, start_at, now=turn.now, taken=taken)
     if problem is not None:
         log.info("person %s pressed an unavailable slot (%s)", turn.person.id, problem.value)
-        draft = _without(draft, "start")
-        if problem in (SlotProblem.FULL, SlotProblem.TOO_SOON):
-            draft["day"] = to_local(start_at).date().isoformat()  # other times that day, if any
-        else:
-            draft.pop("day", None)
+        # Other times that day, if any, for a full or too early slot; other days otherwise.
+        same_day = problem in (SlotProblem.FULL, SlotProblem.TOO_SOON)
         key = "booking.slot_taken" if problem is SlotProblem.FULL else "booking.slot_unavailable"
-        return await advance(turn, draft, notice=Msg(key))
-    draft["start"] = action.start
-    draft["day"] = to_local(start_at).date().isoformat()
-    return await advance(turn, draft)
+        return await advance(turn, replace(draft, start=None, day=to_local(start_at).date() if same_day else None),
+                             notice=Msg(key))
+    return await advance(turn, replace(draft, start=action.start, day=to_local(start_at).date()))
 
 
 @dialogue.action(BookInterpreter)
-async def interpreter_pressed(turn: Turn, action: BookInterpreter) -> Replies:
-    draft = await draft_of(turn)
-    if not draft:
-        return await start(turn, topic=None, notice=Msg("booking.expired"))
+@on_a_draft(new=False)
+async def interpreter_pressed(turn: Turn, action: BookInterpreter, draft: Draft) -> Replies:
     language = action.language
     if language != NO_INTERPRETER and language not in INTERPRETER_LANGUAGES:
-        draft.pop("interpreter", None)
-        return await advance(turn, draft, notice=Msg("booking.interpreter_unknown"))
-    draft["interpreter"] = None if language == NO_INTERPRETER else language
-    return await advance(turn, draft)
+        return await advance(turn, replace(draft, interpreter=None, interpreter_chosen=False),
+                             notice=Msg("booking.interpreter_unknown"))
+    return await advance(turn, replace(draft, interpreter=None if language == NO_INTERPRETER else language,
+                                       interpreter_chosen=True))
 
 
 @dialogue.text_in_step(STEP_NOTE)
 async def note_typed(turn: Turn, text: str) -> Replies:
-    draft = await draft_of(turn)
     if len(text) > NOTE_MAX:
         return [Reply(Msg("booking.note_too_long", length=len(text), max=NOTE_MAX),
                       choices=rows([Choice(Msg("booking.skip_note"), BookSkipNote())]))]
-    draft["note"] = text
-    return await advance(turn, draft)
+    draft = await draft_of(turn) or Draft()
+    return await advance(turn, replace(draft, note=text, note_given=True))
 
 
 @dialogue.action(BookSkipNote)
-async def skip_note_pressed(turn: Turn, action: BookSkipNote) -> Replies:
-    draft = await draft_of(turn)
-    if not draft:
-        return await start(turn, topic=None, notice=Msg("booking.expired"))
-    draft["note"] = None
-    return await advance(turn, draft)
+@on_a_draft(new=False)
+async def skip_note_pressed(turn: Turn, action: BookSkipNote, draft: Draft) -> Replies:
+    return await advance(turn, replace(draft, note=None, note_given=True))
 
 
 @dialogue.action(ResumeBooking)
-async def resume_pressed(turn: Turn, action: ResumeBooking) -> Replies:
+@on_a_draft(new=False)
+async def resume_pressed(turn: Turn, action: ResumeBooking, draft: Draft) -> Replies:
     """After an emergency answer: the booking asks again for what it was waiting for."""
-    draft = await draft_of(turn)
-    if not draft:
-        return await start(turn, topic=None, notice=Msg("booking.expired"))
     return await advance(turn, draft)
 
 
 @dialogue.action(BookConfirm)
 async def confirm_pressed(turn: Turn, action: BookConfirm) -> Replies:
-    draft = await draft_of(turn)
-    office = load_offices().get(draft.get("office") or "")
-    complete = office is not None and draft.get("start") is not None and draft.get("topic") \
-        and "interpreter" in draft and "note" in draft
     if not action.confirm:
-        await _leave(turn)
+        await turn.leave()
         return [Reply(Msg("booking.abandoned"), choices=rows([Choice(Msg("common.menu"), OpenMenu())]))]
-    if not draft:  # e.g. a second tap after the booking went through: show what they have
+    draft = await draft_of(turn)
+    if draft is None:  # e.g. a second tap after the booking went through: show what they have
         return await my_bookings(turn, notice=Msg("booking.nothing_to_confirm"))
-    if not complete or office is None:
+    office = load_offices().get(draft.office or "")
+    if office is None or draft.start is None or not draft.topic or not draft.interpreter_chosen \
+            or not draft.note_given:
         return await advance(turn, draft)
-    start_at = slots.from_minutes(int(draft["start"]))
-    if draft.get("reschedule"):
-        result = await service.reschedule(turn.session, person_id=turn.person.id, booking_id=int(draft["reschedule"]),
+    start_at = slots.from_minutes(draft.start)
+    result: BookingResult
+    if draft.reschedule:
+        result = await service.reschedule(turn.session, person_id=turn.person.id, booking_id=draft.reschedule,
                                           start=start_at, now=turn.now, office=office)
     else:
         result = await service.book(turn.session, person_id=turn.person.id, office=office, start=start_at,
-                                    now=turn.now, topic=draft["topic"], language=turn.lang,
-                                    interpreter=draft.get("interpreter"), note=draft.get("note"))
+                                    now=turn.now, topic=draft.topic, language=turn.lang,
+                                    interpreter=draft.interpreter, note=draft.note)
     return await _after_booking(turn, office, draft, result)
 
 
-async def _after_booking(turn: Turn, office: Office, draft: dict[str, Any], result: Any) -> Replies:
+async def _after_booking(turn: Turn, office: Office, draft: Draft, result: BookingResult) -> Replies:
     outbox = turn.services.outbox
     if isinstance(result, service.Moved):
         await service.on_booking_changed(turn, result.old)
         await service.on_booking_changed(turn, result.new)
-        await _leave(turn)
+        await turn.leave()
         await outbox.to_staff(staff_notes.booking_moved(turn.services, result.old, result.new))
         return [confirmation(turn, result.new, title=Msg("booking.moved"))]
     if isinstance(result, service.Booked):
         if not result.already:
             await service.on_booking_changed(turn, result.booking)
-        await _leave(turn)
+        await turn.leave()
         if result.already:
             return [confirmation(turn, result.booking, title=Msg("booking.already_yours"))]
         await outbox.to_staff(staff_notes.booking_created(turn.services, result.booking))
         return [confirmation(turn, result.booking, title=Msg("booking.booked"))]
     if isinstance(result, service.SlotTaken):
-        draft = _without(draft, "start")
+        draft = draft.without_time()
         if not result.next_free:
             return await ask_day(turn, office, draft, notice=Msg("booking.slot_unavailable"))
         await _goto(turn, STEP_TIME, draft)
         return [alternatives(turn, office, result.next_free)]
     if isinstance(result, service.LimitReached):
-        await _leave(turn)
+        await turn.leave()
         return limit_reached(turn, list(result.upcoming))
     if isinstance(result, service.NotBookable):
-        return await advance(turn, _without(draft, "start", "day"), notice=Msg("booking.slot_unavailable"))
+        return await advance(turn, draft.without_day(), notice=Msg("booking.slot_unavailable"))
     # Refused: the booking being moved is gone (cancelled meanwhile, by staff perhaps)
-    await _leave(turn)
+    await turn.leave()
     return await my_bookings(turn, notice=Msg("booking.not_found"))
 
 
@@ -524,8 +556,9 @@ async def cancel_pressed(turn: Turn, action: CancelBooking) -> Replies:
     if isinstance(cancelled, service.Refused):
         return await my_bookings(turn, notice=Msg("booking.not_found"))
     await service.on_booking_changed(turn, cancelled)
-    if (await draft_of(turn)).get("reschedule") == booking.id:
-        await _leave(turn)
+    draft = await draft_of(turn)
+    if draft is not None and draft.reschedule == booking.id:
+        await turn.leave()
     await turn.services.outbox.to_staff(staff_notes.booking_cancelled_by_person(turn.services, cancelled))
     return await my_bookings(turn, notice=Msg("booking.cancelled", when=when(turn, cancelled.starts_at)))
 
@@ -535,9 +568,9 @@ async def reschedule_pressed(turn: Turn, action: RescheduleBooking) -> Replies:
     booking = await service.own_upcoming(turn.session, turn.person.id, action.booking, turn.now)
     if isinstance(booking, service.Refused):
         return await my_bookings(turn, notice=Msg("booking.not_found"))
-    draft = {"office": booking.office, "topic": booking.topic or TOPIC_OTHER, "interpreter": booking.interpreter,
-             "note": booking.note, "reschedule": booking.id}
-    return await advance(turn, draft)
+    return await advance(turn, Draft(office=booking.office, topic=booking.topic or TOPIC_OTHER,
+                                     interpreter=booking.interpreter, interpreter_chosen=True, note=booking.note,
+                                     note_given=True, reschedule=booking.id))
 
 
 def cancelled_by_staff(booking: Booking, lang: str) -> list[Reply]:
@@ -631,16 +664,8 @@ def _parse_day(value: Any) -> date | None:
         return None
 
 
-async def _goto(turn: Turn, step: str, draft: dict[str, Any]) -> None:
-    await turn.goto(step, **draft)
-
-
-async def _leave(turn: Turn) -> None:
-    await turn.leave()
-
-
-def _without(draft: dict[str, Any], *keys: str) -> dict[str, Any]:
-    return {k: v for k, v in draft.items() if k not in keys}
+async def _goto(turn: Turn, step: str, draft: Draft) -> None:
+    await turn.goto(step, **draft.to_state())
 
 
 def _with_notice(notice: Msg | None, reply: Reply) -> Reply:

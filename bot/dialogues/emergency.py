@@ -164,7 +164,7 @@ def _office_line(turn: Turn) -> Text:
 async def _alert_booking_staff(turn: Turn, category: str, language: str | None) -> None:
     """A note in the staff chat without the text: it was typed into a booking, not sent to staff."""
     draft = await booking.draft_of(turn)
-    office = draft.get("office")
+    office = draft.office if draft is not None else None
     html = turn.services.catalog.render(Msg(
         "safety.staff.alert_booking", category=Msg(f"safety.staff.category.{category}"),
         language=staff_notes.language_name_de(turn.person.language or language),
