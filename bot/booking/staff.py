@@ -18,7 +18,6 @@ from bot.core.replies import Msg, Text
 from bot.core.services import Services
 from bot.dialogues import staff_notes
 from bot.places.calendar import local_datetime, to_local
-from bot.places.offices import load_offices
 from bot.storage.models import Booking, Person
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ def render_list(services: Services, bookings: list[Booking], *, title: Msg, with
                 with_notes: bool) -> str:
     """Bookings grouped per office (in the offices' order), each line with number, time, topic,
     chat language and interpreter; notes only when `with_notes` (see staff_notes for why)."""
-    offices = load_offices()
+    offices = services.places.offices()
     order = {office.id: index for index, office in enumerate(offices.all)}
     grouped: dict[str, list[Booking]] = defaultdict(list)
     for booking in bookings:
@@ -116,7 +115,7 @@ async def cancel_from_staff(services: Services, args: str | None) -> str:
         person = await session.get(Person, result.person_id) if result.person_id is not None else None
         told = False
         if person is not None:
-            told = await services.outbox.to_person(person, cancelled_by_staff(result, person.language or "de"))
+            told = await services.outbox.to_person(person, cancelled_by_staff(services, result, person.language or "de"))
             await session.commit()  # the outbox marks a person who blocked the bot as inactive
         log.info("booking #%s cancelled by staff; person told: %s", booking_id, told)
         return catalog.render(Msg("staff.booking.cancel_done", id=result.id,

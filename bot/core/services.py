@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content.flows import FlowLibrary
 from bot.content.locales import Catalog
+from bot.places.data import Places
 from bot.core.replies import Reply
 from bot.translation import Translator
 
@@ -57,6 +58,8 @@ class Services:
     flows: FlowLibrary
     translator: Translator
     outbox: Outbox
+    # Offices, districts and the school calendar (data/), re-read when a file changes.
+    places: Places = field(default_factory=Places)
     # Texts answered before, and without, the model (the composition root gives the safety
     # lexicon's check): open_turn does not make them wait for it.
     answered_without_model: Callable[[str], bool] = field(default=lambda text: False)

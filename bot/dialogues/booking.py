@@ -48,11 +48,12 @@ from bot.core.actions import (
 from bot.core.dispatch import Dialogue, Question
 from bot.core.actions import Action
 from bot.core.replies import Choice, Document, Lines, Link, Msg, Plain, Reply, Text, column, grid, rows
+from bot.core.services import Services
 from bot.core.turn import Replies, Turn
 from bot.dialogues import staff_notes
 from bot.places.calendar import to_local
 from bot.places.formatting import format_date, format_time
-from bot.places.offices import Office, load_offices
+from bot.places.offices import Office
 from bot.storage.models import Booking
 
 log = logging.getLogger(__name__)
@@ -189,7 +190,7 @@ async def start(turn: Turn, topic: str | None, *, notice: Msg | None = None) -> 
         await turn.leave()
         return limit_reached(turn, upcoming)
     draft = Draft(topic=topic if topic is not None and _valid_topic(turn, topic) else None)
-    if load_offices().get(turn.person.office or "") is not None:
+    if turn.services.places.offices().get(turn.person.office or "") is not None:
         draft.office = turn.person.office
     return await advance(turn, draft, notice=notice)
 
@@ -198,7 +199,7 @@ async def start(turn: Turn, topic: str | None, *, notice: Msg | None = None) -> 
 
 async def advance(turn: Turn, draft: Draft, *, notice: Msg | None = None) -> Replies:
     """Ask for the first missing part of the draft (and save it in the conversation state)."""
-    office = load_offices().get(draft.office or "")
+    office = turn.services.places.offices().get(draft.office or "")
     if office is None:
         return await ask_office(turn, replace(draft, office=None), notice)
     if not draft.topic:
@@ -216,7 +217,7 @@ async def advance(turn: Turn, draft: Draft, *, notice: Msg | None = None) -> Rep
 
 async def ask_office(turn: Turn, draft: Draft, notice: Msg | None = None) -> Replies:
     await _goto(turn, STEP_OFFICE, draft)
-    buttons = [Choice(Plain(o.name), BookOffice(o.id)) for o in load_offices().all]
+    buttons = [Choice(Plain(o.name), BookOffice(o.id)) for o in turn.services.places.offices().all]
     buttons.append(Choice(Msg("booking.find_my_office"), FindMyOffice()))
     return [_with_notice(notice, Reply(Msg("booking.which_office"), choices=column(buttons)))]
 
@@ -312,7 +313,7 @@ async def pick_office_pressed(turn: Turn, action: BookPickOffice, draft: Draft) 
 @dialogue.action(BookOffice)
 @on_a_draft(new=True)
 async def office_pressed(turn: Turn, action: BookOffice, draft: Draft) -> Replies:
-    if load_offices().get(action.office) is None:
+    if turn.services.places.offices().get(action.office) is None:
         return await advance(turn, replace(draft, office=None), notice=Msg("booking.office_unknown"))
     return await advance(turn, draft.at(action.office))
 
@@ -328,7 +329,7 @@ async def topic_pressed(turn: Turn, action: BookTopic, draft: Draft) -> Replies:
 @dialogue.action(BookDays)
 @on_a_draft(new=False)
 async def days_pressed(turn: Turn, action: BookDays, draft: Draft) -> Replies:
-    office = load_offices().get(draft.office or "")
+    office = turn.services.places.offices().get(draft.office or "")
     if office is None:
         return await start(turn, topic=None, notice=Msg("booking.expired"))
     after = _parse_day(action.after)
@@ -340,7 +341,7 @@ async def days_pressed(turn: Turn, action: BookDays, draft: Draft) -> Replies:
 @dialogue.action(BookDay)
 @on_a_draft(new=False)
 async def day_pressed(turn: Turn, action: BookDay, draft: Draft) -> Replies:
-    office = load_offices().get(draft.office or "")
+    office = turn.services.places.offices().get(draft.office or "")
     if office is None:
         return await start(turn, topic=None, notice=Msg("booking.expired"))
     day = _parse_day(action.day)
@@ -352,7 +353,7 @@ async def day_pressed(turn: Turn, action: BookDay, draft: Draft) -> Replies:
 @dialogue.action(BookSlot)
 @on_a_draft(new=True)
 async def slot_pressed(turn: Turn, action: BookSlot, draft: Draft) -> Replies:
-    office = load_offices().get(action.office)
+    office = turn.services.places.offices().get(action.office)
     if office is None:
         return await advance(turn, draft.without_time(), notice=Msg("booking.slot_unavailable"))
     draft = draft.at(office.id)
@@ -413,7 +414,7 @@ async def confirm_pressed(turn: Turn, action: BookConfirm) -> Replies:
     draft = await draft_of(turn)
     if draft is None:  # e.g. a second tap after the booking went through: show what they have
         return await my_bookings(turn, notice=Msg("booking.nothing_to_confirm"))
-    office = load_offices().get(draft.office or "")
+    office = turn.services.places.offices().get(draft.office or "")
     if office is None or draft.start is None or not draft.topic or not draft.interpreter_chosen \
             or not draft.note_given:
         return await advance(turn, draft)
@@ -469,7 +470,7 @@ def alternatives(turn: Turn, office: Office, free: tuple[Slot, ...]) -> Reply:
 
 
 def confirmation(turn: Turn, booking: Booking, *, title: Msg) -> Reply:
-    office = load_offices().get(booking.office)
+    office = turn.services.places.offices().get(booking.office)
     lines: list[Text] = [title]
     if office is not None:
         lines += appointment_lines(turn, office, booking.starts_at, topic=booking.topic,
@@ -528,7 +529,7 @@ def bookings_list(turn: Turn, upcoming: list[Booking], *, title: Msg) -> Reply:
     lines: list[Text] = [title]
     buttons: list[tuple[Choice, ...]] = []
     for booking in upcoming:
-        office = load_offices().get(booking.office)
+        office = turn.services.places.offices().get(booking.office)
         lines.append(Msg("booking.my_line", when=when(turn, booking.starts_at),
                          office=office.name if office else booking.office,
                          address=office.address.one_line() if office else ""))
@@ -546,7 +547,7 @@ async def cancel_pressed(turn: Turn, action: CancelBooking) -> Replies:
     booking = await service.own_upcoming(turn.session, turn.person.id, action.booking, turn.now)
     if isinstance(booking, service.Refused):
         return await my_bookings(turn, notice=Msg("booking.not_found"))
-    office = load_offices().get(booking.office)
+    office = turn.services.places.offices().get(booking.office)
     if not action.confirmed:
         return [Reply(Msg("booking.cancel_question", when=when(turn, booking.starts_at),
                           office=office.name if office else booking.office),
@@ -573,9 +574,9 @@ async def reschedule_pressed(turn: Turn, action: RescheduleBooking) -> Replies:
                                      note_given=True, reschedule=booking.id))
 
 
-def cancelled_by_staff(booking: Booking, lang: str) -> list[Reply]:
+def cancelled_by_staff(services: Services, booking: Booking, lang: str) -> list[Reply]:
     """What the person is told when staff cancelled their booking (sent via the outbox)."""
-    office = load_offices().get(booking.office)
+    office = services.places.offices().get(booking.office)
     text = Msg("booking.cancelled_by_staff", when=_when_in(lang, booking.starts_at),
                office=office.name if office else booking.office)
     return [Reply(text, choices=rows([Choice(Msg("booking.book_new"), StartBooking())],

@@ -34,7 +34,6 @@ from bot.handoff.relay import Delivery, Sent
 from bot.handoff.translate import service_name
 from bot.places import opening_hours
 from bot.places.calendar import to_local
-from bot.places.offices import load_offices
 from bot.storage.models import Handoff, Person
 from bot.text.telegram_html import strip_control_characters
 
@@ -176,7 +175,7 @@ async def _after_relay(turn: Turn, sent: Sent) -> Replies:
 
 def office_closed(turn: Turn) -> tuple[bool, datetime | None]:
     """Is the person's office (or, not knowing it, every office) closed now? And when does it open?"""
-    offices = load_offices()
+    offices = turn.services.places.offices()
     office = offices.get(turn.person.office or "")
     candidates = [office] if office is not None else list(offices.all)
     statuses = [opening_hours.status(o, turn.now) for o in candidates]

@@ -27,7 +27,6 @@ from bot.places.districts import (
     District,
     districts_for_postal_code,
     find_district,
-    load_districts,
 )
 from bot.places.finder import OfficeFinding, office_for_location
 from bot.places.formatting import (
@@ -39,7 +38,7 @@ from bot.places.formatting import (
     hours_lines,
     weekday_name,
 )
-from bot.places.offices import Office, Place, load_offices
+from bot.places.offices import Office, Place
 from bot.places.timetable import WEEKDAY_KEYS
 
 dialogue = Dialogue("places")
@@ -92,7 +91,7 @@ async def ask_pressed(turn: Turn, action: AskPlace) -> Replies:
 
 
 async def my_office(turn: Turn) -> Replies:
-    office = load_offices().get(turn.person.office or "")
+    office = turn.services.places.offices().get(turn.person.office or "")
     if office is None:
         return await ask_place(turn)
     return office_card(turn, office, note=None)
@@ -115,7 +114,7 @@ async def location_shared(turn: Turn, latitude: float, longitude: float) -> Repl
 
 @dialogue.text_in_step(AWAIT_PLACE)
 async def place_typed(turn: Turn, text: str) -> Replies:
-    districts = load_districts()
+    districts = turn.services.places.districts()
     codes = [token for token in text.replace(",", " ").split() if token.isdigit() and len(token) == 5]
     if codes:
         found = districts_for_postal_code(codes[0], districts)
@@ -142,8 +141,8 @@ async def district_pressed(turn: Turn, action: PickDistrict) -> Replies:
 
 
 async def district_chosen(turn: Turn, district_id: str) -> Replies:
-    district = load_districts().get(district_id)
-    office = load_offices().for_district(district_id)
+    district = turn.services.places.districts().get(district_id)
+    office = turn.services.places.offices().for_district(district_id)
     if district is None or office is None:
         return await ask_place(turn)
     await turn.leave()
@@ -153,7 +152,7 @@ async def district_chosen(turn: Turn, district_id: str) -> Replies:
 
 @dialogue.action(ShowOffice)
 async def office_pressed(turn: Turn, action: ShowOffice) -> Replies:
-    office = load_offices().get(action.office)
+    office = turn.services.places.offices().get(action.office)
     if office is None:
         return await my_office(turn)
     return office_card(turn, office, note=None)
@@ -163,7 +162,7 @@ async def office_pressed(turn: Turn, action: ShowOffice) -> Replies:
 async def hours_command(turn: Turn, args: str = "") -> Replies:
     mentioned = district_mentioned(args) if args.strip() else None
     if mentioned is not None:
-        office = load_offices().for_district(mentioned.id)
+        office = turn.services.places.offices().for_district(mentioned.id)
         return hours_for(turn, office.id if office else turn.person.office)
     return hours_for(turn, turn.person.office)
 
@@ -191,8 +190,8 @@ def pick_district(turn: Turn, districts: list[District], question: Msg) -> Reply
 
 
 def outside_dortmund(turn: Turn) -> Replies:
-    names = ", ".join(o.name for o in load_offices().all)
-    buttons = [Choice(Plain(o.name), ShowOffice(o.id)) for o in load_offices().all]
+    names = ", ".join(o.name for o in turn.services.places.offices().all)
+    buttons = [Choice(Plain(o.name), ShowOffice(o.id)) for o in turn.services.places.offices().all]
     return [Reply(Msg("places.outside_dortmund", offices=names), remove_keyboard=True,
                   choices=tuple((b,) for b in buttons))]
 
@@ -240,7 +239,7 @@ def office_card(turn: Turn, office: Office, *, note: Msg | Lines | None, remove_
 
 
 def hours_for(turn: Turn, office_id: str | None) -> Replies:
-    offices = load_offices()
+    offices = turn.services.places.offices()
     office = offices.get(office_id or "")
     if office is None:
         buttons = [Choice(Plain(o.name), ShowHours(o.id)) for o in offices.all]

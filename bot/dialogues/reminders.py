@@ -12,7 +12,6 @@ from bot.core.actions import MyBookings, OpenMenu, ShowOffice, WillAttend
 from bot.core.dispatch import Dialogue
 from bot.core.replies import Choice, Lines, Msg, Reply, rows
 from bot.core.turn import Replies, Turn
-from bot.places.offices import load_offices
 from bot.reminders.message import appointment_lines
 from bot.storage.models import Booking
 
@@ -29,7 +28,7 @@ async def will_attend(turn: Turn, action: WillAttend) -> Replies:
                       choices=rows([Choice(Msg("reminders.my_bookings"), MyBookings()),
                                     Choice(Msg("common.menu"), OpenMenu())]))]
     log.info("person %s will attend booking %s", turn.person.id, booking.id)
-    office = load_offices().get(booking.office)
+    office = turn.services.places.offices().get(booking.office)
     lines = appointment_lines(starts_at=booking.starts_at, office_id=booking.office, office=office,
                               lang=turn.lang)
     buttons = [Choice(Msg("reminders.show_way"), ShowOffice(office.id))] if office is not None else []

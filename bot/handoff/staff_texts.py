@@ -16,9 +16,7 @@ from bot.content.locales import html_to_plain
 from bot.core.replies import Msg, Raw
 from bot.core.services import Services
 from bot.handoff.translate import Relayed, service_name
-from bot.places.districts import load_districts
 from bot.places.formatting import format_date, format_time
-from bot.places.offices import load_offices
 from bot.storage.models import Handoff, Person
 from bot.text.telegram_html import MESSAGE_LIMIT, strip_control_characters, split_message, visible_length
 
@@ -86,8 +84,8 @@ def thread_title(services: Services, handoff: Handoff, person: Person, *, state:
 
 
 def _place(services: Services, person: Person) -> Msg:
-    district = load_districts().get(person.district or "") if person.district else None
-    office = load_offices().get(person.office or "") if person.office else None
+    district = services.places.districts().get(person.district or "") if person.district else None
+    office = services.places.offices().get(person.office or "") if person.office else None
     if district is not None and office is not None:
         return Msg("staff.handoff.place", district=district.name, office=office.name)
     if office is not None:

@@ -21,6 +21,7 @@ from bot.core.actions import (
     StartBooking,
 )
 from bot.places.calendar import TZ
+from bot.places.data import Places
 from bot.places.offices import Closure, OfficeDirectory, load_offices
 from bot.storage.models import Booking, Person, Reminder
 from tests.booking.chat import Chat, RecordingOutbox, make_services
@@ -413,7 +414,12 @@ async def test_an_office_without_free_days(services, monkeypatch):
     closed = tuple(replace(o, closures=(Closure(now.date(), now.date() + timedelta(days=60), "Umbau"),))
                    for o in load_offices().all)
     directory = OfficeDirectory(closed)
-    monkeypatch.setattr("bot.dialogues.booking.load_offices", lambda: directory)
+
+    class ClosedOffices(Places):
+        def offices(self) -> OfficeDirectory:
+            return directory
+
+    monkeypatch.setattr(services, "places", ClosedOffices())
     c = chat(services, office="mh")
     await c.act(StartBooking(topic="school"))
     assert "in den nächsten 28 Tagen leider kein Termin mehr frei" in c.text
