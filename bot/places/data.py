@@ -8,16 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.places.calendar import CALENDAR_FILE, SchoolCalendar, load_school_calendar
-from bot.places.districts import DISTRICTS_FILE, DistrictDirectory, load_districts
-from bot.places.offices import OFFICES_FILE, OfficeDirectory, load_offices
+from bot.places.calendar import SchoolCalendar, load_school_calendar
+from bot.places.districts import DistrictDirectory, load_districts
+from bot.places.offices import OfficeDirectory, load_offices
 
 
 @dataclass(frozen=True)
 class Places:
-    offices_file: Path = OFFICES_FILE
-    districts_file: Path = DISTRICTS_FILE
-    calendar_file: Path = CALENDAR_FILE
+    """None: the file in data/ (the loaders' default, looked up at each call)."""
+
+    offices_file: Path | None = None
+    districts_file: Path | None = None
+    calendar_file: Path | None = None
 
     def offices(self) -> OfficeDirectory:
         return load_offices(self.offices_file)
