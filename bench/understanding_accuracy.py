@@ -1,6 +1,6 @@
 """Accuracy and speed of free-text understanding (language + intent), fully offline.
 
-Run: /work/main/.venv/bin/python bench/understanding_accuracy.py [--cold] [--quiet] [--set PATH]
+Run: .venv/bin/python bench/understanding_accuracy.py [--cold] [--quiet] [--set PATH]
 
   --cold   measure a start without the embedding cache (embeds every example; slow by design)
   --quiet  do not list the misses
