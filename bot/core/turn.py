@@ -112,7 +112,8 @@ Replies = list[Reply]
 
 @asynccontextmanager
 async def open_turn(services: Services, channel: str, external_id: str, state: StateStore, *,
-                    display_name: str | None = None, typed: str | None = None) -> AsyncIterator[Turn]:
+                    display_name: str | None = None, typed: str | None = None,
+                    understood: dict[str, "Understanding"] | None = None) -> AsyncIterator[Turn]:
     """One turn's unit of work, the same for every adapter: the person (created on first contact),
     a database session whose transaction the conversation state joins, committed when the turn
     ends, rolled back when it fails. The state is read and written through a TurnState: once each
@@ -120,14 +121,13 @@ async def open_turn(services: Services, channel: str, external_id: str, state: S
 
     `typed`, the text of a typed message, is understood first, before the transaction begins:
     on SQLite a transaction holds the one write lock (bot.storage.database), and nobody should
-    wait while the model reads somebody else's message."""
+    wait while the model reads somebody else's message. An adapter that waits for a turn slot
+    understands it before that wait instead (`understand_first`) and passes `understood`."""
     from bot.core import people
-    from bot.core.events import typed_text
     from bot.storage.database import turn_session
 
-    understood = {}
-    if typed is not None and (text := typed_text(typed)):
-        understood = await _understood_first(services, text)
+    if understood is None:
+        understood = await understand_first(services, typed)
     async with services.sessions() as session:
         person, _ = await people.get_or_create(session, channel, external_id)
         turn = Turn(services=services, session=session, person=person, state=TurnState(state),
@@ -146,11 +146,14 @@ async def open_turn(services: Services, channel: str, external_id: str, state: S
             turn_session.reset(token)
 
 
-async def _understood_first(services: Services, text: str) -> dict[str, "Understanding"]:
-    """The typed text understood before the turn, unless it is answered without the model
+async def understand_first(services: Services, typed: str | None) -> dict[str, "Understanding"]:
+    """A typed message understood before its turn, unless it is answered without the model
     (`Services.answered_without_model`: the safety lexicon knows an emergency, and that answer
     never waits for the model) or the model is unavailable (the turn then answers without it)."""
-    if services.answered_without_model(text):
+    from bot.core.events import typed_text
+
+    text = typed_text(typed) if typed is not None else ""
+    if not text or services.answered_without_model(text):
         return {}
     try:
         understander = await services.understander()

@@ -34,7 +34,7 @@ from bot.telegram.middlewares.errors import ApologizeOnError
 from bot.telegram.middlewares.flood import FloodCounter, MemoryFloodCounter, RedisFloodCounter, SlowDownFloods
 from bot.telegram.middlewares.outages import AnswerDuringOutages
 from bot.telegram.middlewares.state import ConversationStateMiddleware
-from bot.telegram.middlewares.turn import MAX_CONCURRENT_TURNS, TurnMiddleware
+from bot.telegram.middlewares.turn import TurnMiddleware, shared_turn_slots
 from bot.telegram.metrics import CountBotApiCalls, CountUpdates
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.ratelimit import OutboundLimits, OutboundRateLimiter
@@ -131,7 +131,7 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
     dp.callback_query.outer_middleware(flood_gate)
 
     private_routers = (commands.build_router(), buttons.build_router(), messages.build_router())
-    turn_slots = asyncio.Semaphore(MAX_CONCURRENT_TURNS)  # shared: see bot.telegram.middlewares.turn
+    turn_slots = shared_turn_slots(services.settings.database_url)  # shared: see bot.telegram.middlewares.turn
     for router in private_routers:
         for observer in (router.message, router.callback_query):
             # Order matters: apologize around everything, then session + person (the turn).

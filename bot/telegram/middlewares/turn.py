@@ -16,13 +16,20 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.core.services import Services
-from bot.core.turn import open_turn
+from bot.core.turn import open_turn, understand_first
 
 CHANNEL = "telegram"
-# Below the smallest pool (15 connections on SQLite), leaving room for the jobs and the update
-# log. At capacity 12 was within the noise of 8 (bench/README.md, item 10); on SQLite the turns'
-# transactions take the write lock one at a time anyway (bot.storage.database).
+# Below the smallest pool (15 connections on PostgreSQL's 10 + 10), leaving room for the jobs and
+# the update log. At capacity 12 was within the noise of 8 (bench/README.md, item 10).
 MAX_CONCURRENT_TURNS = 12
+
+
+def shared_turn_slots(database_url: str) -> asyncio.Semaphore:
+    """The slots one process's turns share. On SQLite one: its transactions take the one write
+    lock one at a time anyway (bot.storage.database), and a turn waiting here is woken the moment
+    the one before commits, where a turn waiting in SQLite's busy handler sleeps in steps of up to
+    100 ms."""
+    return asyncio.Semaphore(1 if database_url.startswith("sqlite") else MAX_CONCURRENT_TURNS)
 
 
 class TurnMiddleware(BaseMiddleware):
@@ -37,9 +44,10 @@ class TurnMiddleware(BaseMiddleware):
         if chat_id is None or user is None:
             return await handler(event, data)
         typed = event.text if isinstance(event, Message) and event.text and event.text[0] != "/" else None
+        understood = await understand_first(self.services, typed)  # before the wait for a slot
         async with TurnSlot(self.slots) as slot, open_turn(
                 self.services, CHANNEL, str(chat_id), data["state"], display_name=user.first_name,
-                typed=typed) as turn:
+                understood=understood) as turn:
             turn.after_commit.append(slot.release)
             data["turn"] = turn
             data["language_hint"] = user.language_code
