@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -57,6 +58,8 @@ class Foundation:
     async def close(self) -> None:
         if self._watching is not None:
             self._watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watching  # before the engine goes: see bot.web.server RunningWebChat.close
             self._watching = None
         for listener in self._listeners:
             broken_edit_listeners.remove(listener)

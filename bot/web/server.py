@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -456,7 +457,11 @@ class RunningWebChat:
     expiry: asyncio.Task[None]
 
     async def close(self) -> None:
+        # Awaited, not only cancelled: a task still in a query when the engine is disposed would
+        # wait for a database thread that is gone, and nothing could end it.
         self.expiry.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.expiry
         await self.runner.cleanup()
 
 
