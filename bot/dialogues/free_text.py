@@ -40,11 +40,15 @@ def adopt_written_language(turn: Turn, language: str | None) -> Reply | None:
     return None
 
 
+STAFF_INTENT = "human"  # its flow is the way to staff that not_sure always offers
+
+
 def not_sure(turn: Turn, alternatives: tuple[tuple[str, float], ...]) -> Replies:
     library = turn.services.flows
     buttons: list[tuple[Choice, ...]] = []
     for intent, _score in alternatives[:3]:
-        if intent in library:
+        # "Talk to staff" is offered below in any case: not twice.
+        if intent in library and intent != STAFF_INTENT:
             buttons.append((Choice(Msg(library.get(intent).title), OpenTopic(intent)),))
     buttons.append((Choice(Msg("common.talk_to_staff"), TalkToStaff()),))
     buttons.append((Choice(Msg("common.menu"), OpenMenu()),))
