@@ -375,6 +375,20 @@ def _load_facts(path: Path, file: str, problems: list[Problem]) -> dict[str, Fac
     return facts
 
 
+def _as_date(value: object) -> dt.date | None:
+    """A YAML date, a datetime or a YYYY-MM-DD string as a date; None for anything else."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 def _parse_fact(fid: str, entry: Any, file: str, problems: list[Problem]) -> Fact | None:
     def bad(key: str, problem: str) -> None:
         problems.append(Problem(file, f"{fid}.{key}" if key else fid, problem))
@@ -410,35 +424,17 @@ def _parse_fact(fid: str, entry: Any, file: str, problems: list[Problem]) -> Fac
     if not (isinstance(source, str) and source.strip()):
         bad("source", "missing: say where the value comes from")
         source = ""
-    as_of = entry.get("as_of")
-    if as_of is None:
+    raw_as_of = entry.get("as_of")
+    as_of = _as_date(raw_as_of)
+    if raw_as_of is None:
         bad("as_of", "missing: the date the value was last checked (YYYY-MM-DD)")
-    elif isinstance(as_of, dt.datetime):
-        as_of = as_of.date()
-    elif isinstance(as_of, str):
-        try:
-            as_of = dt.date.fromisoformat(as_of)
-        except ValueError:
-            bad("as_of", f"not a date (YYYY-MM-DD): {as_of!r}")
-            as_of = None
-    elif not isinstance(as_of, dt.date):
-        bad("as_of", f"not a date (YYYY-MM-DD): {as_of!r}")
-        as_of = None
-    source_date = entry.get("source_date")
-    source_undated = source_date == UNDATED
-    if source_undated or source_date is None:
-        source_date = None
-    elif isinstance(source_date, dt.datetime):
-        source_date = source_date.date()
-    elif isinstance(source_date, str):
-        try:
-            source_date = dt.date.fromisoformat(source_date)
-        except ValueError:
-            bad("source_date", f"not a date (YYYY-MM-DD) or 'undated': {source_date!r}")
-            source_date = None
-    elif not isinstance(source_date, dt.date):
-        bad("source_date", f"not a date (YYYY-MM-DD) or 'undated': {source_date!r}")
-        source_date = None
+    elif as_of is None:
+        bad("as_of", f"not a date (YYYY-MM-DD): {raw_as_of!r}")
+    raw_source_date = entry.get("source_date")
+    source_undated = raw_source_date == UNDATED
+    source_date = None if source_undated else _as_date(raw_source_date)
+    if raw_source_date is not None and not source_undated and source_date is None:
+        bad("source_date", f"not a date (YYYY-MM-DD) or 'undated': {raw_source_date!r}")
     verified = entry.get("verified", False)
     if not isinstance(verified, bool):
         bad("verified", "must be true or false")

@@ -341,7 +341,7 @@ class Understander:
     def understand(self, text: str) -> Understanding:
         """Language and intent; "not sure" (intent None) when the model is unavailable."""
         text = model_input(text or "")
-        language = self.understand_language(text)
+        language = self._detector.detect(text).code if text else None
         if not any(ch.isalnum() for ch in text):
             return Understanding(language, None, 0.0, False, ())
         try:

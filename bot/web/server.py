@@ -165,6 +165,13 @@ class WebChat:
     async def visitor(self, request: web.Request) -> WebVisitor | None:
         return await self.store.find(request.cookies.get(COOKIE), self.services.clock.now())
 
+    async def known_visitor(self, request: web.Request) -> WebVisitor:
+        """The request's session, or a 401 for the page."""
+        visitor = await self.visitor(request)
+        if visitor is None:
+            raise refused(401, "session")
+        return visitor
+
     def set_cookie(self, request: web.Request, response: web.StreamResponse, token: str) -> None:
         response.set_cookie(COOKIE, token, max_age=self.settings.web_session_idle_days * 86400, path="/",
                             httponly=True, samesite="Lax", secure=self.https(request))
@@ -324,9 +331,7 @@ async def _guarded(request: web.Request) -> tuple[WebChat, WebVisitor, dict[str,
     chat = request.app[CHAT]
     if not chat.origin_allowed(request):
         raise refused(403, "origin")
-    visitor = await chat.visitor(request)
-    if visitor is None:
-        raise refused(401, "session")
+    visitor = await chat.known_visitor(request)
     if not visitor.csrf_ok(request.headers.get("X-CSRF-Token")):
         raise refused(403, "csrf")
     if request.content_type != "application/json":
@@ -390,9 +395,7 @@ async def location(request: web.Request) -> web.StreamResponse:
 
 async def messages(request: web.Request) -> web.StreamResponse:
     chat = request.app[CHAT]
-    visitor = await chat.visitor(request)
-    if visitor is None:
-        raise refused(401, "session")
+    visitor = await chat.known_visitor(request)
     try:
         after = max(0, int(request.query.get("after", "0")))
         wait = min(LONG_POLL, max(0.0, float(request.query.get("wait", LONG_POLL))))
@@ -410,9 +413,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
 
 async def file(request: web.Request) -> web.StreamResponse:
     chat = request.app[CHAT]
-    visitor = await chat.visitor(request)
-    if visitor is None:
-        raise refused(401, "session")
+    visitor = await chat.known_visitor(request)
     try:
         entry_id = int(request.match_info["entry"])
     except ValueError:
