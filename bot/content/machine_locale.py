@@ -26,6 +26,14 @@ CLOSEST_CURATED = {
     "it": "en", "pt": "en", "sq": "en", "pl": "en", "ln": "fr", "wo": "fr", "ff": "fr", "bm": "fr",
     "ber": "fr", "kab": "fr", "he": "en",
 }
+# Their own names, for a button that offers machine translation into one of them.
+NATIVE_NAMES = {
+    "so": "Soomaali", "ti": "ትግርኛ", "am": "አማርኛ", "ps": "پښتو", "ur": "اردو", "ckb": "کوردی",
+    "ku": "Kurdî", "kmr": "Kurdî", "sq": "Shqip", "pl": "Polski", "sr": "Srpski", "es": "Español",
+    "it": "Italiano", "pt": "Português", "sw": "Kiswahili", "hi": "हिन्दी", "be": "Беларуская",
+    "kk": "Қазақша", "az": "Azərbaycanca", "hy": "Հայերեն", "ka": "ქართული", "tg": "Тоҷикӣ",
+    "uz": "Oʻzbekcha", "mk": "Македонски", "he": "עברית",
+}
 MACHINE_NOTE = "🤖 Maschinelle Übersetzung · machine translation"
 # A reply is several texts (message, buttons), each bounded by the provider's TRANSLATOR_TIMEOUT;
 # a provider that answers each just in time must not hold the person up for all of them in a row.
@@ -39,6 +47,12 @@ def closest_curated(language: str, catalog: Catalog) -> str:
         if candidate and catalog.supports(candidate):
             return candidate
     return "en" if catalog.supports("en") else SOURCE_LANGUAGE
+
+
+def machine_locale_name(language: str | None) -> str | None:
+    """The own name of a language beyond the ten that machine translation can serve, else None
+    (one of the ten, a code we know nothing of, or "und")."""
+    return NATIVE_NAMES.get(language) if language else None
 
 
 async def localize(replies: list[Reply], language: str, catalog: Catalog, translator: Translator,

@@ -28,6 +28,7 @@ class Conversation:
 
     async def handle(self, turn: Turn, event: Event, *, language_hint: str | None = None) -> Replies:
         turn.language_hint = language_hint
+        turn.answer_question = lambda text: self.answer(turn, text)
         if isinstance(event, TextIn):
             event = TextIn(typed_text(event.text))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,6 +53,9 @@ class Turn:
     not_understood: set[str] = field(default_factory=set)
     # The language of the person's app, if the channel tells it (set by the conversation).
     language_hint: str | None = None
+    # Answers a typed text as a question, the way the conversation answers one typed outside any
+    # step (set by the conversation): for a question kept until the person picked a language.
+    answer_question: Callable[[str], Awaitable[list[Reply]]] | None = None
     # The person's id as a plain value: still readable once a rollback has expired `person`
     # (the error middleware logs it after a failed turn).
     person_id: int = field(init=False)

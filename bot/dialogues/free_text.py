@@ -11,7 +11,9 @@ from bot.core.actions import OpenMenu, OpenTopic, TalkToStaff
 from bot.core.dispatch import Dialogue, Question
 from bot.core.replies import Choice, Msg, Reply
 from bot.core.turn import Replies, Turn
-from bot.dialogues.basics import offer_switch
+from bot.dialogues.basics import offer_switch, written_language
+from bot.understanding import DetectedLanguage
+from bot.understanding.language_choice import switched_language
 
 dialogue = Dialogue("free_text")
 
@@ -19,9 +21,12 @@ dialogue = Dialogue("free_text")
 @dialogue.around_question(0)
 async def in_the_written_language(turn: Turn, question: Question,
                                   answer: Callable[[], Awaitable[Replies]]) -> Replies:
-    """The answer in the language the question was written in, and an offer to keep it."""
+    """The answer in the language the question was written in, and an offer to keep it; only for
+    a sentence confidently in another of our languages (bot.understanding.language_choice)."""
     understanding = question.understanding
-    switch = adopt_written_language(turn, understanding.language) if understanding is not None else None
+    switch = None
+    if understanding is not None and understanding.language not in (None, turn.lang):
+        switch = adopt_written_language(turn, await written_language(question.text))
     replies = await answer()
     return replies + ([switch] if switch else [])
 
@@ -31,13 +36,13 @@ async def unsure(turn: Turn, question: Question) -> Replies:
     return not_sure(turn, question.alternatives)
 
 
-def adopt_written_language(turn: Turn, language: str | None) -> Reply | None:
-    """Answer in the language the person wrote in; offer to make it their language."""
-    catalog = turn.services.catalog
-    if language and language != turn.lang and catalog.supports(language):
-        turn.lang = language
-        return offer_switch(turn, language)
-    return None
+def adopt_written_language(turn: Turn, detected: DetectedLanguage) -> Reply | None:
+    """Answer in the language the person wrote a sentence in; offer to make it their language."""
+    language = switched_language(turn.lang, detected, turn.services.catalog.languages)
+    if language is None:
+        return None
+    turn.lang = language
+    return offer_switch(turn, language)
 
 
 STAFF_INTENT = "human"  # its flow is the way to staff that not_sure always offers

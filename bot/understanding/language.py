@@ -56,6 +56,9 @@ class DetectedLanguage:
     # A language beyond the ten that the message is in ("so", "ps", "ku", ...; "und" when only
     # its script tells); then `code` is None.
     beyond: str | None = None
+    # Words with letters the decision rests on: markup, links, numbers and German names
+    # ("Jobcenter", "Eving") left out. A switch of language wants a sentence, not a word.
+    words: int = 0
 
 
 # Letters of Arabic script that Arabic and Persian do not use: whoever types them writes another
@@ -351,6 +354,7 @@ class LanguageDetector:
 
         words = _WORD_RE.findall(text)
         content = [w for w in words if not _is_loanword(w)]
+        said = sum(1 for w in content if any(ch.isalpha() for ch in w))
         folded_tokens = {fold(w) for w in content}
         letters = sum(ch.isalpha() for ch in " ".join(content))
 
@@ -388,17 +392,17 @@ class LanguageDetector:
         # or "ok" is noise, so we do not switch languages on it. (Two words stay: "sambata
         # lucrati?" is Romanian, even if "Anna Schmidt" then comes out German.)
         if not decisive and (len(content) < 2 or letters < 6):
-            return DetectedLanguage(None, round(confidence, 3))
+            return DetectedLanguage(None, round(confidence, 3), words=said)
         # Latin and Arabic letters are shared with the languages beyond (Albanian "ë", Urdu "ی"):
         # there the ten keep a message against a sign of another language only with words of
         # their own. Ukrainian "і/ї/є", Russian "ы/э" and Bulgarian "ъ" are theirs alone.
         own = word_hits[best] >= OWN_WORDS_WIN or (
             candidates == CYRILLIC_SCRIPT and letter_evidence[best] >= OWN_CYRILLIC_LETTERS_WIN)
         if not own and self._look_beyond and (beyond := self._beyond(text, content, candidates)):
-            return DetectedLanguage(None, round(confidence, 3), beyond)
+            return DetectedLanguage(None, round(confidence, 3), beyond, said)
         if confidence < MIN_CONFIDENCE:
-            return DetectedLanguage(None, round(confidence, 3))
-        return DetectedLanguage(best, round(confidence, 3))
+            return DetectedLanguage(None, round(confidence, 3), words=said)
+        return DetectedLanguage(best, round(confidence, 3), words=said)
 
     def _beyond(self, text: str, content: list[str], candidates: tuple[str, ...]) -> str | None:
         """The language beyond the ten that the message is in, if there is clear sign of one."""
