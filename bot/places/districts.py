@@ -11,8 +11,15 @@ nearest Stadtteil centre; it returns None outside a coarse outline of the city (
 Essen, Bochum or Lünen are not mistaken for Dortmund. Results are approximate: say "about".
 
 `find_district` tolerates typos, umlauts typed as ae/oe/ue or without dots, ß/ss, case,
-hyphens/spaces, "Dortmund-" prefixes, Cyrillic and (via aliases) Arabic script; see
-`bot.places.names`. It returns every plausible district, best first: with several results, ask.
+hyphens/spaces, "Dortmund-" prefixes, inflections ("в Евінгу", "Eving'de", "بإيفينغ"), Cyrillic and
+(via aliases) Arabic and Persian script; see `bot.places.names`. It returns every plausible
+district, best first: with several results, ask.
+
+`read_place` also says what else the text holds: "ich wohne 44147" or "в Евінгу" is only a place
+(an answer to "where do you live?"); "wann hat eving offen" names a place inside a question, and
+`named_in_sentence` keeps only the names safe to take from a sentence. `says_my_office` finds
+"mein Büro", "مكتبي", "мій офіс": never a place. The words around a place and the "my office"
+phrases are data (data/districts.yaml), so staff can add what people write.
 Every function takes an optional `directory` so tests can pass their own data.
 """
 from __future__ import annotations
@@ -53,6 +60,7 @@ MIN_FUZZY_SCORE = 0.8
 MatchKind = Literal["district", "stadtteil", "postal_code"]
 _KIND_ORDER = {"district": 0, "stadtteil": 1, "postal_code": 2}
 _POSTAL_CODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,26 @@ class _NameEntry:
     stadtteil: Stadtteil | None
 
 
+@dataclass(frozen=True)
+class PlaceReading:
+    """What `read_place` found in a text."""
+
+    matches: tuple[DistrictMatch, ...]   # as find_district: best first, exact ones hide typos
+    postal_codes: tuple[str, ...]        # every five-digit number written, known in Dortmund or not
+    other_words: tuple[str, ...]         # words that are neither part of a place nor words around one
+
+    @property
+    def only_a_place(self) -> bool:
+        """The text is an answer to "where do you live?": a place or postal code and nothing else
+        ("Eving", "44147", "ich wohne in Eving", "в Евінгу", "plz 44147")."""
+        return bool(self.matches or self.postal_codes) and not self.other_words
+
+    @property
+    def unknown_postal_codes(self) -> tuple[str, ...]:
+        known = {m.matched for m in self.matches if m.kind == "postal_code"}
+        return tuple(code for code in self.postal_codes if code not in known)
+
+
 @dataclass(frozen=True, eq=False)
 class DistrictDirectory:
     """Everything in data/districts.yaml."""
@@ -127,6 +155,12 @@ class DistrictDirectory:
     membership_source: Source | None
     centres_source: Source | None
     postal_codes_source: Source | None
+    # Words people write around a place name ("ich wohne in", "я живу в", "plz"), as keys.
+    answer_words: frozenset[str] = frozenset()
+    # "my office" phrases, each as the keys of its words as written.
+    my_office: tuple[tuple[str, ...], ...] = ()
+    # Place names that are also everyday words ("Hafen", "nette"), as keys: never from a sentence.
+    everyday_names: frozenset[str] = frozenset()
 
     @property
     def all(self) -> tuple[District, ...]:
@@ -190,9 +224,15 @@ def districts_for_postal_code(code: str, directory: DistrictDirectory | None = N
 def find_district(text: str, directory: DistrictDirectory | None = None) -> list[DistrictMatch]:
     """Districts named in `text` (a district or Stadtteil name, an alias, or a postal code), best first.
 
-    One entry per district. Exact matches (after normalising) hide typo matches; several exact
-    matches mean the text is ambiguous ("Innenstadt", a postal code on a border): ask which one.
+    One entry per district. Exact matches (after normalising, inflections taken off) hide typo
+    matches; several exact matches mean the text is ambiguous ("Innenstadt", a postal code on a
+    border): ask which one.
     """
+    return list(read_place(text, directory).matches)
+
+
+def read_place(text: str, directory: DistrictDirectory | None = None) -> PlaceReading:
+    """The places named in `text` (see find_district) and the words around them."""
     directory = directory or load_districts()
     text = text[:200]  # a place name, not an essay; bounds the work
     best: dict[str, DistrictMatch] = {}
@@ -202,40 +242,96 @@ def find_district(text: str, directory: DistrictDirectory | None = None) -> list
         if current is None or _rank(match) < _rank(current):
             best[match.district.id] = match
 
-    for code in _POSTAL_CODE.findall(text):
+    codes = tuple(_POSTAL_CODE.findall(text))
+    for code in codes:
         for district in districts_for_postal_code(code, directory):
             offer(DistrictMatch(district, 1.0, code, "postal_code"))
     text = _POSTAL_CODE.sub(" ", text)
 
     by_key = directory._names_by_key
     by_length = directory._typo_candidates
-    compared: set[str] = set()  # spellings of a text share most of their spans
+    # Spellings of a text share most of their spans: each span is compared once.
+    typo_matches: dict[str, list[DistrictMatch]] = {}
+    other_words: tuple[str, ...] | None = None
 
     for words in names.spellings(text):
-        for span_key, fuzzy in _spans(words, by_key):
+        used: set[int] = set()
+        for span_key, fuzzy, start, length in _spans(words, by_key):
             if not fuzzy:
                 for entry in by_key[span_key]:
                     offer(_match(entry, 1.0))
+                used.update(range(start, start + length))
                 continue
-            n = len(span_key)
-            if n < 4 or span_key in compared:
-                continue
-            compared.add(span_key)
-            letters = frozenset(span_key)
-            for length in range(n - names.MAX_TYPOS, n + names.MAX_TYPOS + 1):
-                for entry, limit, entry_letters in by_length.get(length, ()):
-                    if (abs(n - length) > limit or len(letters - entry_letters) > limit
-                            or len(entry_letters - letters) > limit):
-                        continue
-                    distance = names.edit_distance(span_key, entry.key, limit)
-                    score = 1.0 - distance / max(n, length)
-                    if distance <= limit and score >= MIN_FUZZY_SCORE:
-                        offer(_match(entry, score))
+            if span_key not in typo_matches:
+                typo_matches[span_key] = _typo_matches(span_key, by_length)
+            for match in typo_matches[span_key]:
+                offer(match)
+                used.update(range(start, start + length))
+        rest = tuple(w for i, w in enumerate(words) if i not in used and w not in directory.answer_words)
+        # The spelling that explains the most words tells what else was written.
+        if other_words is None or (used and len(rest) < len(other_words)):
+            other_words = rest
 
     matches = sorted(best.values(), key=_rank)
     if any(m.exact for m in matches):
         matches = [m for m in matches if m.exact]
-    return matches
+    return PlaceReading(tuple(matches), codes, other_words or ())
+
+
+def named_in_sentence(reading: PlaceReading, directory: DistrictDirectory | None = None) -> list[DistrictMatch]:
+    """The matches of `reading` safe to take from a question ("wann hat eving offen", "часы
+    работы в Хёрде"): exact names (inflections allowed) and postal codes, and typos only of a
+    district's own long name ("Aplerbek"). Not the names that are also everyday words ("nette
+    Leute", "Hafen"), not typos of Stadtteil names ("holen" is not "Holzen")."""
+    directory = directory or load_districts()
+    kept: list[DistrictMatch] = []
+    for match in reading.matches:
+        if match.kind != "postal_code" and names.name_keys(match.matched) & directory.everyday_names:
+            continue
+        if match.exact or (match.kind == "district" and min(map(len, names.name_keys(match.matched))) >= 6):
+            kept.append(match)
+    return kept
+
+
+def says_my_office(text: str, directory: DistrictDirectory | None = None) -> bool:
+    """True when `text` says "my office" in one of the phrasings of data/districts.yaml ("mein
+    Büro", "mein amt", "مكتبي", "мій офіс", "ofisim"), as written (no transliteration: each
+    language lists its own script), a typo allowed in longer Latin words ("ofisimi", "bureua")."""
+    directory = directory or load_districts()
+    written = names.spellings(text[:200])
+    words = written[0] if written else []
+    for phrase in directory.my_office:
+        for start in range(0, len(words) - len(phrase) + 1):
+            if all(_same_word(words[start + i], part) for i, part in enumerate(phrase)):
+                return True
+    return False
+
+
+def _same_word(written: str, expected: str) -> bool:
+    if written == expected:
+        return True
+    # Arabic-script words differ by one letter in meaning ("مكتب" an office, "مكتبي" mine).
+    return (len(expected) >= 6 and expected.isascii() and written.isascii()
+            and names.edit_distance(written, expected, 1) <= 1)
+
+
+def _typo_matches(span_key: str, by_length: dict[int, tuple[tuple[_NameEntry, int, frozenset[str]], ...]]) \
+        -> list[DistrictMatch]:
+    n = len(span_key)
+    if n < 4:
+        return []
+    found: list[DistrictMatch] = []
+    letters = frozenset(span_key)
+    for length in range(n - names.MAX_TYPOS, n + names.MAX_TYPOS + 1):
+        for entry, limit, entry_letters in by_length.get(length, ()):
+            if (abs(n - length) > limit or len(letters - entry_letters) > limit
+                    or len(entry_letters - letters) > limit):
+                continue
+            distance = names.edit_distance(span_key, entry.key, limit)
+            score = 1.0 - distance / max(n, length)
+            if distance <= limit and score >= MIN_FUZZY_SCORE:
+                found.append(_match(entry, score))
+    return found
 
 
 def district_at(lat: float, lon: float, directory: DistrictDirectory | None = None) -> DistrictHit | None:
@@ -262,23 +358,26 @@ def district_at(lat: float, lon: float, directory: DistrictDirectory | None = No
     return DistrictHit(district, stadtteil, km, runner_up, runner_up_km)
 
 
-def _spans(words: list[str], by_key: dict[str, list[_NameEntry]]) -> list[tuple[str, bool]]:
-    """Word spans to look up, longest first; (key, fuzzy). A span that matched exactly consumes its
-    words, so "Innenstadt Nord" is Innenstadt-Nord and not also "Innenstadt" (all three)."""
+def _spans(words: list[str], by_key: dict[str, list[_NameEntry]]) -> list[tuple[str, bool, int, int]]:
+    """Word spans to look up, longest first; (key, fuzzy, start, length). A span that matched
+    exactly (as written or without an inflection) consumes its words, so "Innenstadt Nord" is
+    Innenstadt-Nord and not also "Innenstadt" (all three)."""
     max_len = min(4, len(words))
     used = [False] * len(words)
-    found: list[tuple[str, bool]] = []
+    found: list[tuple[str, bool, int, int]] = []
     for fuzzy in (False, True):
         for length in range(max_len, 0, -1):
             for start in range(0, len(words) - length + 1):
                 if any(used[start:start + length]):
                     continue
                 key = "".join(words[start:start + length])
-                if not fuzzy and key in by_key:
-                    found.append((key, False))
+                if fuzzy:
+                    found.append((key, True, start, length))
+                    continue
+                known = key if key in by_key else next((s for s in names.stems(key) if s in by_key), None)
+                if known is not None:
+                    found.append((known, False, start, length))
                     used[start:start + length] = [True] * length
-                elif fuzzy:
-                    found.append((key, True))
     return found
 
 
@@ -345,6 +444,13 @@ def parse_districts(document: object, file: str, problems: list[Problem]) -> Dis
             codes.finish()
         block.finish()
 
+    answer_words = frozenset(
+        key for word in _per_language(root, "answer_words") for keys in names.spellings(word) for key in keys)
+    my_office = tuple(dict.fromkeys(
+        tuple(names.spellings(phrase)[0]) for phrase in _per_language(root, "my_office") if names.spellings(phrase)))
+    everyday_names = frozenset(
+        key for name in root.texts("everyday_names", required=False) for key in names.name_keys(name))
+
     outline = CityOutline(points=(), buffer_km=0.0, source=None)
     block = root.child("city_boundary")
     if block:
@@ -363,11 +469,41 @@ def parse_districts(document: object, file: str, problems: list[Problem]) -> Dis
         block.finish()
         outline = CityOutline(tuple(points), buffer_km or 0.0, source)
     root.finish()
-    return DistrictDirectory(
+    directory = DistrictDirectory(
         districts=tuple(districts), postal_codes=postal_codes, outline=outline,
         membership_source=membership_source, centres_source=centres_source,
-        postal_codes_source=postal_source,
+        postal_codes_source=postal_source, answer_words=answer_words, my_office=my_office,
+        everyday_names=everyday_names,
     )
+    _check_my_office(root, directory)
+    return directory
+
+
+def _per_language(root: Fields, name: str) -> list[str]:
+    """The texts of a block `name: {de: [...], en: [...]}` (optional), every language together."""
+    block = root.child(name, required=False)
+    if block is None:
+        return []
+    texts: list[str] = []
+    for language in list(block.data):
+        if not (isinstance(language, str) and _LANGUAGE.match(language)):
+            block.problem(str(language), "should be a language code such as de or ar")
+            block.raw(str(language))
+            continue
+        texts.extend(block.texts(language))
+    block.finish()
+    return texts
+
+
+def _check_my_office(root: Fields, directory: DistrictDirectory) -> None:
+    """A "my office" phrase must never read as a place: it would send people to that district."""
+    block = root.data.get("my_office")
+    if not isinstance(block, dict):
+        return
+    for language, phrases in block.items():
+        for phrase in phrases if isinstance(phrases, list) else ():
+            if isinstance(phrase, str) and read_place(phrase, directory).matches:
+                root.problem(f"my_office.{language}", f"{phrase!r} reads as a place name; reword it")
 
 
 def _parse_stadtteil(sub: Fields, district_id: str) -> Stadtteil | None:

@@ -23,6 +23,9 @@ STOP_TOKENS = frozenset({
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _TOKEN_SPLIT = re.compile(r"[^\w\u0600-\u06FF]+")  # \w keeps letters of any script and digits
+# An apostrophe inside a word joins a suffix to a name ("Eving'de", "Hörde’deki"): one word, whose
+# suffix `stems` takes off again.
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
 
 # --- Latin ---------------------------------------------------------------------------------------
 
@@ -113,6 +116,7 @@ def has_cyrillic(text: str) -> bool:
 
 def tokens(text: str) -> list[str]:
     """Words of `text` (split on spaces, hyphens, punctuation), stop words removed."""
+    text = _INNER_APOSTROPHE.sub("", text)
     return [t for t in _TOKEN_SPLIT.split(text) if t and t.casefold() not in STOP_TOKENS]
 
 
@@ -158,6 +162,33 @@ def name_keys(name: str) -> set[str]:
     if has_arabic(name):
         return {"".join(token_key(t) for t in tokens(unicodedata.normalize("NFC", name)) if token_key(t) not in STOP_TOKENS)}
     return {"".join(keys) for keys in spellings(name)}
+
+
+# Endings that inflect a name without changing it, on Latin keys (Cyrillic already transliterated):
+# Turkish cases ("Eving'de", "Hörde'deki", "Brackel'den", "Eving'e", "Hörde'nin"), Ukrainian and
+# Russian cases ("в Евінгу" -> ewingu, "в Эвинге", "Эвингом", "з Евінга"), the Romanian article
+# ("Evingul"). Shortest first: the least taken off that leaves a known name wins.
+_LATIN_ENDINGS = tuple(sorted({
+    "deki", "daki", "teki", "taki", "nden", "ndan", "den", "dan", "ten", "tan", "de", "da", "te", "ta",
+    "ye", "ya", "yi", "yu", "nin", "nun", "in", "un", "ne", "na", "e", "a", "i", "u",
+    "ja", "om", "em", "owi", "ewi", "ovi", "evi", "oj", "oju", "ach", "am", "ul", "ului",
+}, key=len))
+# Particles Arabic writes onto the next word: و (and), ف, ب (in/at), ل (for), ك (like), ال and
+# their combinations ("بإيفينغ", "والهورده", "لهورده").
+_ARABIC_PREFIXES = tuple(sorted({
+    "و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "بال", "فال", "كال", "وبال", "وب", "فب", "ول", "فل", "وك",
+}, key=len))
+MIN_LATIN_STEM = 4
+MIN_ARABIC_STEM = 3
+
+
+def stems(key: str) -> list[str]:
+    """What a key may be without an inflection, the least taken off first: "evingde" -> "eving"
+    (among others), "بايفينغ" -> "ايفينغ". Only ever compared exactly with the names in the data."""
+    if has_arabic(key):
+        return [key[len(p):] for p in _ARABIC_PREFIXES
+                if key.startswith(p) and len(key) - len(p) >= MIN_ARABIC_STEM]
+    return [key[:-len(e)] for e in _LATIN_ENDINGS if key.endswith(e) and len(key) - len(e) >= MIN_LATIN_STEM]
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
