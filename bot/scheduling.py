@@ -77,20 +77,21 @@ class Scheduling:
             return 0
         return await attendance.ask_staff(self.services.sessions, now=self.services.clock.now(),
                                           post=self.post_staff_reply, catalog=self.services.catalog,
-                                          owner=self.owner)
+                                          places=self.services.places, owner=self.owner)
 
     async def run_digest(self) -> bool:
         if self.post_staff_html is None:
             return False
         return await digest.post_daily_digest(self.services.sessions, now=self.services.clock.now(),
                                               post=self.post_staff_html, catalog=self.services.catalog,
-                                              owner=self.owner)
+                                              places=self.services.places, owner=self.owner)
 
     async def catch_up_digest(self) -> bool:
         if self.post_staff_html is None:
             return False
         return await digest.catch_up(self.services.sessions, now=self.services.clock.now(),
-                                     post=self.post_staff_html, catalog=self.services.catalog, owner=self.owner)
+                                     post=self.post_staff_html, catalog=self.services.catalog,
+                                     places=self.services.places, owner=self.owner)
 
     async def run_purge(self) -> dict[str, int]:
         return await purge.purge_all(self.services.sessions, now=self.services.clock.now(),

@@ -60,7 +60,8 @@ def render_list(services: Services, bookings: list[Booking], *, title: Msg, with
         parts.append(Msg("staff.booking.none"))
     for office_id in sorted(grouped, key=lambda o: (order.get(o, len(order)), o)):
         items = sorted(grouped[office_id], key=lambda b: (b.starts_at, b.seat))
-        parts.append(Msg("staff.booking.office", office=staff_notes.office_name(office_id), count=len(items)))
+        parts.append(Msg("staff.booking.office", office=staff_notes.office_name(services, office_id),
+                         count=len(items)))
         for booking in items:
             local = to_local(booking.starts_at)
             args = dict(time=f"{local:%H:%M}", id=booking.id,
@@ -119,7 +120,7 @@ async def cancel_from_staff(services: Services, args: str | None) -> str:
             await session.commit()  # the outbox marks a person who blocked the bot as inactive
         log.info("booking #%s cancelled by staff; person told: %s", booking_id, told)
         return catalog.render(Msg("staff.booking.cancel_done", id=result.id,
-                                  office=staff_notes.office_name(result.office),
+                                  office=staff_notes.office_name(services, result.office),
                                   when=staff_notes.booking_when(result),
                                   told=Msg("staff.booking.person_told" if told else "staff.booking.person_not_told")),
                               "de")

@@ -1,4 +1,4 @@
-"""Everything a dialogue may use, built once by the composition root (Telegram or terminal)."""
+"""Everything a dialogue may use, built once by the composition root (Telegram, web or terminal)."""
 from __future__ import annotations
 
 import asyncio
@@ -16,6 +16,7 @@ from bot.content.flows import FlowLibrary
 from bot.content.locales import Catalog
 from bot.places.data import Places
 from bot.core.replies import Reply
+from bot.core.staff_desk import NULL_DESK, StaffDesk
 from bot.translation import Translator
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ class Services:
     outbox: Outbox
     # Offices, districts and the school calendar (data/), re-read when a file changes.
     places: Places = field(default_factory=Places)
+    # The staff chat each channel hands over to ("telegram", "web", "terminal"), given by the
+    # adapter that serves the channel when it builds the services (one process may serve two).
+    staff_desks: dict[str, StaffDesk] = field(default_factory=dict)
     # Texts answered before, and without, the model (the composition root gives the safety
     # lexicon's check): open_turn does not make them wait for it.
     answered_without_model: Callable[[str], bool] = field(default=lambda text: False)
@@ -75,6 +79,10 @@ class Services:
                 if self._understander is None:
                     self._understander = await asyncio.to_thread(_shared_understander)
         return self._understander
+
+    def staff_desk(self, channel: str) -> StaffDesk:
+        """The desk of `channel`; NULL_DESK (nothing can be handed over) where none was given."""
+        return self.staff_desks.get(channel, NULL_DESK)
 
     @property
     def machine_translation(self) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.replies import Reply
 from bot.core.services import Services
+from bot.core.staff_desk import SourceMessage, StaffDesk
 from bot.core.turn_state import TurnState
 from bot.log_format import PERSON_ID
 from bot.metrics import timed_understanding
@@ -45,6 +46,9 @@ class Turn:
     lang: str = "de"
     # First name from the channel, used only for the staff topic title of a handoff.
     display_name: str | None = None
+    # The message being handled as its channel names it (to copy a photo to staff; set by the
+    # Telegram adapter), None where a channel has no such ids.
+    source: SourceMessage | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     # Called once, after the next commit (the Telegram adapter gives back its turn slot there).
     after_commit: list[Callable[[], None]] = field(default_factory=list)
@@ -62,6 +66,11 @@ class Turn:
 
     def __post_init__(self) -> None:
         self.person_id = self.person.id
+
+    @property
+    def staff_desk(self) -> StaffDesk:
+        """The staff chat this person's channel hands over to (`Services.staff_desks`)."""
+        return self.services.staff_desk(self.person.channel)
 
     async def understanding(self, text: str) -> "Understanding | None":
         """What `text` is about, or None while the model is unavailable (callers answer without).

@@ -168,6 +168,7 @@ async def _alert_booking_staff(turn: Turn, category: str, language: str | None) 
     html = turn.services.catalog.render(Msg(
         "safety.staff.alert_booking", category=Msg(f"safety.staff.category.{category}"),
         language=staff_notes.language_name_de(turn.person.language or language),
-        office=staff_notes.office_name(office) if office else Msg("safety.staff.category.unknown_office"),
+        office=(staff_notes.office_name(turn.services, office) if office
+                else Msg("safety.staff.category.unknown_office")),
     ), "de")
     await turn.services.outbox.to_staff(html)

@@ -6,8 +6,8 @@ city configured a translation service — that messages are machine-translated b
 While the conversation is open (OPEN_STEP), typed text and media go to staff before any other
 dialogue sees them (after the safety check and the language gate). This module holds every reply
 and step of the handoff; the store and the relay, which answer nobody, are in bot/handoff
-(store.py, relay.py, desk.py). The staff side (bot.telegram.routers.handoff_staff) calls
-`staff_wrote`, `close` and `offer_booking` here.
+(store.py, relay.py; the staff chat is behind bot.core.staff_desk). The staff side
+(bot.telegram.routers.handoff_staff) calls `staff_wrote`, `close` and `offer_booking` here.
 
 It also keeps a small note in the conversation state across step changes: the last topic the bot
 answered (bot.handoff.notes), which the first post in a staff thread names.
@@ -25,11 +25,11 @@ from bot.core.dispatch import Dialogue, Question
 from bot.core.events import Event, MediaIn, TextIn
 from bot.core.replies import Choice, Lines, Msg, Plain, Raw, Reply, rows
 from bot.core.services import Services
+from bot.core.staff_desk import DeskError
 from bot.core.turn import Replies, StateStore, Turn
 from bot.dialogues.menu import main_menu
 from bot.dialogues.places import when_phrase
 from bot.handoff import notes, relay, staff_texts, store
-from bot.handoff.desk import DeskError, StaffDesk, desk_of
 from bot.handoff.relay import Delivery, Sent
 from bot.handoff.translate import service_name
 from bot.places import opening_hours
@@ -66,10 +66,10 @@ async def talk_pressed(turn: Turn, action: TalkToStaff) -> Replies:
 
 
 async def talk_to_staff(turn: Turn, topic: str | None) -> Replies:
-    if not desk_of(turn).available:
+    if not turn.staff_desk.available:
         return [unavailable()]
     current = await store.latest_handoff(turn.services, turn.person.id)
-    if current is not None and current.status == "open" and current.staff_chat_id == desk_of(turn).chat_id:
+    if current is not None and current.status == "open" and current.staff_chat_id == turn.staff_desk.chat_id:
         await goto_open(turn)
         return [Reply(Msg("handoff.still_connected"), choices=rows([Choice(Msg("common.menu"), OpenMenu())]))]
     return await ask_consent(turn, topic)
@@ -124,7 +124,7 @@ async def goto_open(turn: Turn) -> None:
 
 async def connect(turn: Turn, topic: str | None) -> Replies:
     """After consent: open (or reopen) the person's thread and enter the relay step."""
-    if not desk_of(turn).available:
+    if not turn.staff_desk.available:
         return [unavailable()]
     await goto_open(turn)
     current = await store.latest_handoff(turn.services, turn.person.id)
@@ -144,7 +144,7 @@ async def to_staff(turn: Turn, event: Event) -> Replies | None:
     """Typed text and media go to staff while the conversation is open."""
     if not isinstance(event, (TextIn, MediaIn)) or await turn.step() != OPEN_STEP:
         return None
-    if not desk_of(turn).available:
+    if not turn.staff_desk.available:
         await turn.leave()
         return [unavailable()]
     sent = await (relay.relay_text(turn, event.text) if isinstance(event, TextIn) else relay.relay_media(turn, event))
@@ -153,7 +153,7 @@ async def to_staff(turn: Turn, event: Event) -> Replies | None:
 
 async def relay_text(turn: Turn, text: str) -> Replies:
     """A typed message to staff, whatever the step (the emergency answer relays it too)."""
-    if not desk_of(turn).available:
+    if not turn.staff_desk.available:
         await turn.leave()
         return [unavailable()]
     return await _after_relay(turn, await relay.relay_text(turn, text))
@@ -250,9 +250,9 @@ async def expect_answer(person: Person, person_state: StateStore | None) -> None
             await person_state.set_state(OPEN_STEP)
 
 
-async def close(services: Services, session: AsyncSession, handoff: Handoff, desk: StaffDesk) -> Delivery:
+async def close(services: Services, session: AsyncSession, handoff: Handoff) -> Delivery:
     """Staff ended the conversation: the thread is closed, the person told."""
-    person = await relay.close(services, session, handoff, desk)
+    person = await relay.close(services, session, handoff)
     if person is None:
         return Delivery(False, person_gone=True)
     delivered = await services.outbox.to_person(person, [Reply(

@@ -36,10 +36,8 @@ def booking_when(booking: Booking) -> Msg:
                time=f"{local:%H:%M}")
 
 
-def office_name(office_id: str) -> str:
-    from bot.places.offices import load_offices
-
-    office = load_offices().get(office_id)
+def office_name(services: Services, office_id: str) -> str:
+    office = services.places.offices().get(office_id)
     return office.name if office is not None else office_id
 
 
@@ -62,7 +60,7 @@ def topic_title(services: Services, topic: str | None) -> Msg:
 
 def booking_details(services: Services, booking: Booking) -> Msg:
     interpreter = language_name_de(booking.interpreter) if booking.interpreter else Msg("staff.booking.no_interpreter")
-    return Msg("staff.booking.details", office=office_name(booking.office), when=booking_when(booking),
+    return Msg("staff.booking.details", office=office_name(services, booking.office), when=booking_when(booking),
                topic=topic_title(services, booking.topic), language=language_name_de(booking.language),
                interpreter=interpreter, note=Msg("staff.booking.note_flag") if booking.note else "")
 
@@ -80,5 +78,5 @@ def booking_moved(services: Services, old: Booking, new: Booking) -> str:
 
 def booking_cancelled_by_person(services: Services, booking: Booking) -> str:
     return services.catalog.render(
-        Msg("staff.booking.cancelled_by_person", id=booking.id, office=office_name(booking.office),
+        Msg("staff.booking.cancelled_by_person", id=booking.id, office=office_name(services, booking.office),
             when=booking_when(booking)), "de")

@@ -1,7 +1,7 @@
 """Relaying between a newcomer and staff, channel-agnostic, without any reply to the person
 (those are the handoff dialogue's, bot.dialogues.handoff).
 
-One handoff per conversation with staff, with one thread in the staff chat (bot.handoff.desk).
+One handoff per conversation with staff, with one thread in the staff chat (bot.core.staff_desk).
 Newcomer -> staff: the original plus a marked machine translation into German; staff -> newcomer:
 the translation into the person's language (the dialogue marks it and offers the German original).
 Every relayed message is kept in `handoff_messages` (bot.handoff.store), with the staff message id
@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.events import MediaIn
 from bot.core.services import Services
+from bot.core.staff_desk import DeskError, SourceMessage, ThreadGone
 from bot.core.turn import Turn
 from bot.handoff import notes, staff_texts, store
-from bot.handoff.desk import DeskError, SourceMessage, StaffDesk, ThreadGone, desk_of, source_of
 from bot.handoff.translate import Relayed, translate
 from bot.storage.database import unit_of_work
 from bot.storage.models import Handoff, HandoffMessage, Person
@@ -53,7 +53,7 @@ class Delivery:
 async def ensure_open(turn: Turn, current: Handoff | None, *, topic: str | None = None) -> Handoff:
     """The person's open handoff with a live thread: the current one, reopened, or a new one.
     Raises DeskError when the staff chat cannot be reached."""
-    services, person, desk = turn.services, turn.person, desk_of(turn)
+    services, person, desk = turn.services, turn.person, turn.staff_desk
     name = staff_texts.clean_name(turn.display_name)
     if current is not None and current.status == "open" and store.usable(current, desk):
         changes: dict[str, Any] = {}
@@ -84,7 +84,7 @@ async def ensure_open(turn: Turn, current: Handoff | None, *, topic: str | None 
 
 
 async def _create(turn: Turn, *, topic: str | None, name: str | None) -> Handoff:
-    services, person, desk = turn.services, turn.person, desk_of(turn)
+    services, person, desk = turn.services, turn.person, turn.staff_desk
     async with unit_of_work(services.sessions) as session:
         handoff = Handoff(person_id=person.id, status="open",
                           topic=topic if topic and topic not in staff_texts.NOT_TOPICS else None,
@@ -96,7 +96,7 @@ async def _create(turn: Turn, *, topic: str | None, name: str | None) -> Handoff
 
 
 async def _open_thread(turn: Turn, handoff: Handoff) -> None:
-    thread = await desk_of(turn).open_thread(staff_texts.thread_title(turn.services, handoff, turn.person))
+    thread = await turn.staff_desk.open_thread(staff_texts.thread_title(turn.services, handoff, turn.person))
     await store.save(turn.services, handoff, staff_chat_id=thread.chat_id, thread_id=thread.thread_id)
     await _post_summary(turn, handoff, reopened=False)
 
@@ -107,12 +107,12 @@ async def _post_summary(turn: Turn, handoff: Handoff, *, reopened: bool) -> None
         turn.services, handoff, turn.person, threaded=thread.threaded, last_topic=await notes.last_topic(turn),
         bookings=await store.upcoming_bookings(turn.services, turn.person.id, turn.now), reopened=reopened,
     )
-    await desk_of(turn).post(thread, html)
+    await turn.staff_desk.post(thread, html)
 
 
 async def _post_all(turn: Turn, handoff: Handoff, parts: list[str], *, reply_to: int | None = None) -> list[int]:
     """Post the parts; if staff deleted the thread, open a new one and post there."""
-    desk = desk_of(turn)
+    desk = turn.staff_desk
     try:
         return [await desk.post(store.thread_of(handoff), part, reply_to=reply_to) for part in parts]
     except ThreadGone:
@@ -126,7 +126,7 @@ async def _post_all(turn: Turn, handoff: Handoff, parts: list[str], *, reply_to:
 async def relay_text(turn: Turn, text: str) -> Sent:
     """A typed message while the person talks to staff (the desk is available)."""
     services, person = turn.services, turn.person
-    source = source_of(turn)
+    source = turn.source
     try:
         handoff = await ensure_open(turn, await store.latest_handoff(services, person.id))
         first = await store.quiet_for(services, handoff, turn.now)
@@ -148,7 +148,7 @@ async def relay_text(turn: Turn, text: str) -> Sent:
 async def relay_media(turn: Turn, media: MediaIn) -> Sent:
     """A photo, document, voice message... while the person talks to staff: copied, not downloaded."""
     services, person = turn.services, turn.person
-    source = source_of(turn)
+    source = turn.source
     caption = strip_control_characters(media.caption or "").strip() or None
     try:
         handoff = await ensure_open(turn, await store.latest_handoff(services, person.id))
@@ -173,7 +173,7 @@ async def relay_media(turn: Turn, media: MediaIn) -> Sent:
 
 
 async def _copy_in(turn: Turn, handoff: Handoff, source: SourceMessage | None, kind: str) -> int | None:
-    desk = desk_of(turn)
+    desk = turn.staff_desk
     for attempt in (1, 2):
         thread = store.thread_of(handoff)
         try:
@@ -195,7 +195,7 @@ async def note_out_of_hours(turn: Turn, handoff: Handoff, today: str) -> bool:
         return False
     await store.save(turn.services, handoff, last_out_of_hours_notice=today)
     try:
-        await desk_of(turn).post(store.thread_of(handoff), staff_texts.note(turn.services, "out_of_hours", id=handoff.id))
+        await turn.staff_desk.post(store.thread_of(handoff), staff_texts.note(turn.services, "out_of_hours", id=handoff.id))
     except DeskError:
         pass  # the person's message itself reached staff; this note is a courtesy
     return True
@@ -205,7 +205,7 @@ async def alert_staff(turn: Turn, category: str) -> bool:
     """The person's last message may be an emergency (bot.safety): a note right under it in their
     thread. False when there is no open thread to post in or the staff chat is unreachable."""
     handoff = await store.latest_handoff(turn.services, turn.person.id)
-    if handoff is None or handoff.status != "open" or not store.usable(handoff, desk_of(turn)):
+    if handoff is None or handoff.status != "open" or not store.usable(handoff, turn.staff_desk):
         return False
     try:
         await _post_all(turn, handoff, [staff_texts.emergency_alert(turn.services, handoff, category)])
@@ -235,15 +235,17 @@ async def record_from_staff(services: Services, session: AsyncSession, handoff: 
     return message
 
 
-async def close(services: Services, session: AsyncSession, handoff: Handoff, desk: StaffDesk) -> Person | None:
-    """Staff ended the conversation: the thread is closed and loses the first name. The person,
-    or None when they are gone."""
+async def close(services: Services, session: AsyncSession, handoff: Handoff) -> Person | None:
+    """Staff ended the conversation: the thread is closed and loses the first name (through the
+    desk of the person's channel, which keeps a web thread's mark). The person, or None when they
+    are gone."""
     person = await session.get(Person, handoff.person_id)
     handoff.status = "closed"
     handoff.closed_at = services.clock.now()
     handoff.display_name = None
     if handoff.thread_id is not None and person is not None:
         try:
+            desk = services.staff_desk(person.channel)
             await desk.close_thread(store.thread_of(handoff),
                                     staff_texts.thread_title(services, handoff, person, state="closed"))
         except DeskError as exc:
@@ -257,7 +259,7 @@ async def on_erasure(turn: Turn) -> None:
     Called by bot.dialogues.privacy inside its transaction, before the handoffs are deleted; reads
     through the turn's session (which has written already) and never raises."""
     turn.extra[notes.ERASED] = True
-    desk = desk_of(turn)
+    desk = turn.staff_desk
     try:
         handoffs = (await turn.session.scalars(select(Handoff).where(Handoff.person_id == turn.person.id))).all()
     except Exception:  # noqa: BLE001

@@ -12,8 +12,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.services import Services
+from bot.core.staff_desk import StaffDesk, Thread
 from bot.handoff import staff_texts
-from bot.handoff.desk import StaffDesk, Thread
 from bot.storage.database import unit_of_work
 from bot.storage.models import Booking, Handoff, HandoffMessage
 

@@ -23,7 +23,8 @@ from bot.jobs.digest import topic_name
 from bot.jobs.runs import claim_run, release_run
 from bot.metrics import BOOKINGS
 from bot.places.calendar import to_local
-from bot.places.offices import load_offices
+from bot.places.data import Places
+from bot.places.offices import OfficeDirectory
 from bot.storage.models import Booking, JobRun
 
 log = logging.getLogger(__name__)
@@ -51,25 +52,26 @@ def when_text(booking: Booking) -> str:
     return to_local(booking.starts_at).strftime("%d.%m.%Y %H:%M")
 
 
-def office_name(office_id: str) -> str:
-    office = load_offices().get(office_id)
+def office_name(offices: OfficeDirectory, office_id: str) -> str:
+    office = offices.get(office_id)
     return office.name if office else office_id
 
 
-def question(booking: Booking, catalog: Catalog) -> Reply:
+def question(booking: Booking, catalog: Catalog, offices: OfficeDirectory) -> Reply:
     """The staff question with its two buttons (German)."""
     return Reply(
-        Msg("staff.attendance.ask", office=office_name(booking.office), when=when_text(booking),
+        Msg("staff.attendance.ask", office=office_name(offices, booking.office), when=when_text(booking),
             booking=booking.id, topic=topic_name(catalog, booking.topic)),
         choices=rows([Choice(Msg("staff.attendance.attended_button"), MarkAttendance(booking.id, True)),
                       Choice(Msg("staff.attendance.no_show_button"), MarkAttendance(booking.id, False))]),
     )
 
 
-def outcome_text(booking: Booking, catalog: Catalog, *, marked_by: str | None = None) -> str:
+def outcome_text(booking: Booking, catalog: Catalog, offices: OfficeDirectory, *,
+                 marked_by: str | None = None) -> str:
     """What the question becomes once answered (Telegram HTML, German)."""
     key = "staff.attendance.attended" if booking.status == ATTENDED else "staff.attendance.no_show"
-    text = catalog.render(Msg(key, office=office_name(booking.office), when=when_text(booking),
+    text = catalog.render(Msg(key, office=office_name(offices, booking.office), when=when_text(booking),
                               booking=booking.id), "de")
     if marked_by:
         text += catalog.render(Msg("staff.attendance.by", name=marked_by), "de")
@@ -82,7 +84,7 @@ def status_label(status: str) -> Msg:
 
 
 async def ask_staff(sessions: async_sessionmaker[AsyncSession], *, now: datetime, post: PostReply,
-                    catalog: Catalog, owner: str, lookback: timedelta = DEFAULT_LOOKBACK,
+                    catalog: Catalog, places: Places, owner: str, lookback: timedelta = DEFAULT_LOOKBACK,
                     limit: int = 20) -> int:
     """Post the question for every ended booking not asked about yet; returns how many posted."""
     async with sessions() as session:
@@ -93,7 +95,7 @@ async def ask_staff(sessions: async_sessionmaker[AsyncSession], *, now: datetime
         if not await claim_run(sessions, JOB, key, owner=owner, now=now):
             continue
         try:
-            await post(question(booking, catalog))
+            await post(question(booking, catalog, places.offices()))
         except Exception:
             await release_run(sessions, JOB, key, owner=owner)
             log.exception("attendance question for booking %s not posted; retried next run", booking.id)

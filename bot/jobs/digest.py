@@ -18,7 +18,8 @@ from bot.core.replies import Msg
 from bot.jobs.runs import claim_run, release_run
 from bot.places.calendar import TZ, to_local
 from bot.places.formatting import format_date, format_time
-from bot.places.offices import OfficeDirectory, load_offices
+from bot.places.data import Places
+from bot.places.offices import OfficeDirectory
 from bot.reminders.message import language_name
 from bot.storage.models import Booking
 
@@ -54,11 +55,10 @@ def topic_name(catalog: Catalog, topic: str | None) -> Msg | str:
 
 
 def digest_html(bookings: Sequence[Booking], day: date, catalog: Catalog,
-                offices: OfficeDirectory | None = None) -> str | None:
+                offices: OfficeDirectory) -> str | None:
     """The digest text (Telegram HTML, German), or None when there is nothing to post."""
     if not bookings:
         return None
-    offices = offices or load_offices()
     by_office: dict[str, list[Booking]] = {}
     for booking in bookings:
         by_office.setdefault(booking.office, []).append(booking)
@@ -81,7 +81,7 @@ def digest_html(bookings: Sequence[Booking], day: date, catalog: Catalog,
 
 
 async def post_daily_digest(sessions: async_sessionmaker[AsyncSession], *, now: datetime, post: PostHtml,
-                            catalog: Catalog, owner: str, day: date | None = None) -> bool:
+                            catalog: Catalog, places: Places, owner: str, day: date | None = None) -> bool:
     """Post the digest of `day` (default: today in Berlin) unless another process did.
     True when this call claimed the day. A failure to post gives the claim back and re-raises."""
     day = day or to_local(now).date()
@@ -92,7 +92,7 @@ async def post_daily_digest(sessions: async_sessionmaker[AsyncSession], *, now: 
     try:
         async with sessions() as session:
             bookings = await bookings_of_day(session, day)
-        html = digest_html(bookings, day, catalog)
+        html = digest_html(bookings, day, catalog, places.offices())
         if html is not None:
             await post(html)
         log.info("digest %s: %d bookings", run_key, len(bookings))
@@ -103,9 +103,9 @@ async def post_daily_digest(sessions: async_sessionmaker[AsyncSession], *, now: 
 
 
 async def catch_up(sessions: async_sessionmaker[AsyncSession], *, now: datetime, post: PostHtml,
-                   catalog: Catalog, owner: str) -> bool:
+                   catalog: Catalog, places: Places, owner: str) -> bool:
     """At start-up: post today's digest if 7:30 has passed, it is still morning and no one did."""
     local = to_local(now).time()
     if not (DIGEST_AT <= local < CATCH_UP_UNTIL):
         return False
-    return await post_daily_digest(sessions, now=now, post=post, catalog=catalog, owner=owner)
+    return await post_daily_digest(sessions, now=now, post=post, catalog=catalog, places=places, owner=owner)

@@ -34,7 +34,7 @@ from bot.telegram.middlewares.errors import ApologizeOnError
 from bot.telegram.middlewares.flood import FloodCounter, MemoryFloodCounter, RedisFloodCounter, SlowDownFloods
 from bot.telegram.middlewares.outages import AnswerDuringOutages
 from bot.telegram.middlewares.state import ConversationStateMiddleware
-from bot.telegram.middlewares.turn import TurnMiddleware, shared_turn_slots
+from bot.telegram.middlewares.turn import CHANNEL as TELEGRAM, TurnMiddleware, shared_turn_slots
 from bot.telegram.metrics import CountBotApiCalls, CountUpdates
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.ratelimit import OutboundLimits, OutboundRateLimiter
@@ -44,8 +44,9 @@ from bot.telegram.routers import buttons, commands, fallback, membership, messag
 from bot.telegram.routers import staff_attendance
 from bot.telegram.routers import staff as staff_bookings
 from bot.telegram.routers import handoff_staff
-from bot.telegram.staff_desk import HandoffDeskMiddleware, TelegramStaffDesk
+from bot.telegram.staff_desk import SourceOfTurn, TelegramStaffDesk
 from bot.translation import Translator
+from bot.web.desk import hand_web_over_to
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -124,7 +125,9 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
     dp["renderer"] = renderer
     dp["catalog"] = services.catalog
     staff_desk = TelegramStaffDesk(renderer.bot, services.settings.staff_chat_id)
-    dp["staff_desk"] = staff_desk
+    services.staff_desks[TELEGRAM] = staff_desk  # handoffs of Telegram people
+    hand_web_over_to(services, staff_desk)  # and of web people (their threads marked "web")
+    dp["staff_desk"] = staff_desk  # the staff routers' side of a handoff
     dp.update.outer_middleware(DeduplicateUpdates(services.sessions))
     flood_gate = SlowDownFloods(flood_counter, limit=services.settings.flood_limit_per_minute)
     dp.message.outer_middleware(flood_gate)
@@ -138,7 +141,7 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
             observer.middleware(ApologizeOnError(services))
             observer.middleware(AnswerDuringOutages(health, services.catalog))  # "try again", not "a bug"
             observer.middleware(TurnMiddleware(services, turn_slots))
-            observer.middleware(HandoffDeskMiddleware(staff_desk))  # the staff desk for handoffs
+            observer.middleware(SourceOfTurn())  # which message a handoff copies to staff
     if services.settings.staff_chat_id is not None:  # before the fallback, which takes every press
         dp.include_router(staff_attendance.build_router(services.settings.staff_chat_id))
         dp.include_router(staff_bookings.build_router(services.settings.staff_chat_id))

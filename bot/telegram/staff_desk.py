@@ -5,7 +5,8 @@ each relayed message carries a header with the handoff number and staff answer b
 (bot.telegram.routers.handoff_staff maps the reply back). Photos and documents are copied with
 copyMessage, never downloaded. Errors become DeskError without any text in them.
 
-`HandoffDeskMiddleware` hands the desk and the message being handled to the conversation core.
+The composition root gives the desk to `Services.staff_desks["telegram"]`; `SourceOfTurn` tells
+the turn which message it handles (so a photo can be copied to staff).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramNetworkError, TelegramRetryAfter
 from aiogram.types import Message, ReplyParameters, TelegramObject
 
-from bot.handoff.desk import DeskError, SourceMessage, StaffDesk, Thread, ThreadGone, attach
+from bot.core.staff_desk import DeskError, SourceMessage, Thread, ThreadGone
 from bot.text.telegram_html import split_message
 
 log = logging.getLogger(__name__)
@@ -147,17 +148,13 @@ class TelegramStaffDesk:
         return copied.message_id
 
 
-class HandoffDeskMiddleware(BaseMiddleware):
-    """Inner middleware of the private-chat routers, after TurnMiddleware: gives the turn the desk
-    and, for a message, a reference to it (so a photo can be copied to staff)."""
-
-    def __init__(self, desk: StaffDesk) -> None:
-        self.desk = desk
+class SourceOfTurn(BaseMiddleware):
+    """Inner middleware of the private-chat routers, after TurnMiddleware: for a message, the turn
+    learns its chat and message id (a photo is copied to staff by reference, never downloaded)."""
 
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
         turn = data.get("turn")
-        if turn is not None:
-            source = SourceMessage(event.chat.id, event.message_id) if isinstance(event, Message) else None
-            attach(turn.extra, self.desk, source)
+        if turn is not None and isinstance(event, Message):
+            turn.source = SourceMessage(event.chat.id, event.message_id)
         return await handler(event, data)

@@ -25,9 +25,9 @@ from bot.core.replies import Choice, Link, Reply
 from bot.core.turn import open_turn
 from bot.dialogues import registry
 from bot.dialogues.basics import apology
-from bot.handoff.desk import attach as attach_staff_desk
 from bot.storage.conversation_storage import DatabaseConversation, DatabaseStorage
 from bot.storage.models import Person
+from bot.terminal.staff_desk import LocalDesk
 
 log = logging.getLogger(__name__)
 CHANNEL = "terminal"
@@ -109,10 +109,8 @@ async def chat(settings: Settings, *, lang: str | None = None, stdin: TextIO = s
 
     foundation = await build_foundation(settings, TerminalOutbox(write))
     services = foundation.services
+    services.staff_desks[CHANNEL] = LocalDesk(write)  # no staff chat here: prints "[to staff] ..."
     conversation = Conversation(registry())
-    from bot.terminal.staff_desk import LocalDesk
-
-    staff_desk = LocalDesk(write)  # no staff chat here: prints "[to staff] ..."
     storage = DatabaseStorage(services.sessions)
     state = DatabaseConversation(storage, StorageKey(bot_id=0, chat_id=LOCAL_CHAT, user_id=LOCAL_CHAT))
     view = TerminalView(services.catalog, write)
@@ -126,7 +124,6 @@ async def chat(settings: Settings, *, lang: str | None = None, stdin: TextIO = s
             async with open_turn(services, CHANNEL, "local", state, typed=typed) as turn:
                 if lang and turn.person.language is None:
                     turn.person.language = lang
-                attach_staff_desk(turn.extra, staff_desk)
                 replies = await conversation.handle(turn, event, language_hint=lang)
                 shown_in = turn.lang
         except Exception:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from bot.content.locales import html_to_plain
-from bot.handoff.desk import SourceMessage, Thread
+from bot.core.staff_desk import SourceMessage, Thread
 
 LOCAL_STAFF_CHAT = 0
 

@@ -1,12 +1,28 @@
 """Handoffs from the web open in the same staff group as Telegram's, marked "web" so staff know
-the person reads answers in a browser (and cannot send photos)."""
+the person reads answers in a browser (and cannot send photos).
+
+Whoever holds the Telegram desk calls `hand_web_over_to(services, desk)`: `python -m bot run`
+(its staff routers close web threads too) and `python -m bot web` with a bot token."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.handoff.desk import SourceMessage, StaffDesk, Thread
+from bot.content.locales import html_to_plain
+from bot.core.replies import Msg
+from bot.core.staff_desk import SourceMessage, StaffDesk, Thread
 from bot.handoff.staff_texts import TITLE_LIMIT
 from bot.text.telegram_html import escape
+from bot.web.sessions import CHANNEL
+
+if TYPE_CHECKING:
+    from bot.core.services import Services
+
+
+def hand_web_over_to(services: "Services", desk: StaffDesk) -> None:
+    """Web people's handoffs go to `desk` (Telegram's staff group), their threads marked "web"."""
+    marker = html_to_plain(services.catalog.render(Msg("web.staff_marker"), "de"))
+    services.staff_desks[CHANNEL] = WebMarkedDesk(desk, marker) if desk.available else desk
 
 
 @dataclass

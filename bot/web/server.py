@@ -42,14 +42,14 @@ from bot.core.conversation import Conversation
 from bot.core.events import CommandIn, Event, LocationIn, PressIn, TextIn
 from bot.core.replies import Msg
 from bot.core.services import Services
+from bot.core.staff_desk import StaffDesk
 from bot.core.turn import open_turn
 from bot.dialogues import registry
 from bot.dialogues.basics import apology
 from bot.handoff import notes
-from bot.handoff.desk import NULL_DESK, StaffDesk, attach
 from bot.storage.conversation_storage import DatabaseConversation, DatabaseStorage
 from bot.storage.models import WebMessage
-from bot.web.desk import WebMarkedDesk
+from bot.web.desk import hand_web_over_to
 from bot.web.limits import RateLimit, WebLimits
 from bot.web.outbox import Inbox, WebOutbox
 from bot.web.render import direction, for_page, person_text, render_reply
@@ -108,7 +108,6 @@ class WebChat:
     services: Services
     settings: Settings
     inbox: Inbox
-    desk: StaffDesk
     conversation: Conversation = field(default_factory=lambda: Conversation(registry()))
     store: SessionStore = field(init=False)
     limits: WebLimits = field(init=False)
@@ -231,7 +230,6 @@ class WebChat:
         lang = "de"
         try:
             async with open_turn(services, CHANNEL, visitor.external_id, state) as turn:
-                attach(turn.extra, self.desk)
                 replies = await self.conversation.handle(turn, event, language_hint=hint)
                 lang = turn.lang
                 if turn.extra.get(notes.ERASED):
@@ -446,11 +444,6 @@ def build_web_app(chat: WebChat) -> web.Application:
     return app
 
 
-def web_desk(services: Services, desk: StaffDesk) -> StaffDesk:
-    marker = html_to_plain(services.catalog.render(Msg("web.staff_marker"), "de"))
-    return WebMarkedDesk(desk, marker) if desk.available else desk
-
-
 @dataclass
 class RunningWebChat:
     chat: WebChat
@@ -488,7 +481,6 @@ async def start_web_chat(chat: WebChat, host: str, port: int) -> RunningWebChat:
 async def serve_beside_telegram(app: Any, settings: Settings) -> RunningWebChat | None:
     """For `python -m bot run`: web people's reminders and staff answers go to the web outbox
     (always: a web chat of another process may show them); with WEB_PORT, the chat is served too."""
-    from bot.telegram.staff_desk import TelegramStaffDesk
     from bot.web.outbox import ChannelOutbox
 
     services: Services = app.foundation.services
@@ -496,8 +488,7 @@ async def serve_beside_telegram(app: Any, settings: Settings) -> RunningWebChat 
     services.outbox = ChannelOutbox(WebOutbox(inbox, services), services.outbox)
     if not settings.web_port:
         return None
-    desk = web_desk(services, TelegramStaffDesk(app.bot, settings.staff_chat_id))
-    return await start_web_chat(WebChat(services, settings, inbox, desk), settings.web_host, settings.web_port)
+    return await start_web_chat(WebChat(services, settings, inbox), settings.web_host, settings.web_port)
 
 
 async def serve(settings: Settings, host: str, port: int) -> None:
@@ -510,7 +501,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
 
     inbox = Inbox()
     web_outbox = WebOutbox(inbox)
-    desk: StaffDesk = NULL_DESK
+    desk: StaffDesk | None = None
     other = None
     bot = None
     if settings.bot_token and settings.staff_chat_id is not None:
@@ -529,7 +520,9 @@ async def serve(settings: Settings, host: str, port: int) -> None:
 
         other.renderer = TelegramRenderer(bot, services.catalog)
         other.services = services
-    running = await start_web_chat(WebChat(services, settings, inbox, web_desk(services, desk)), host, port)
+    if desk is not None:
+        hand_web_over_to(services, desk)
+    running = await start_web_chat(WebChat(services, settings, inbox), host, port)
     jobs = None if settings.bot_token else Scheduling(services)
     if jobs is not None:
         jobs.start()

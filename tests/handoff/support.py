@@ -17,9 +17,9 @@ from bot.core.conversation import Conversation
 from bot.core.events import CommandIn, Event, MediaIn, PressIn, TextIn
 from bot.core.replies import Choice, Reply
 from bot.core.services import Services
+from bot.core.staff_desk import DeskError, SourceMessage, Thread, ThreadGone
 from bot.core.turn import open_turn
 from bot.dialogues import registry
-from bot.handoff.desk import DeskError, SourceMessage, Thread, ThreadGone, attach
 from bot.storage.conversation_storage import DatabaseConversation, DatabaseStorage
 from bot.storage.models import Person
 from bot.translation import FakeTranslator
@@ -162,6 +162,7 @@ class Chat:
     _message_ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
+        self.services.staff_desks["telegram"] = self.desk
         self.state = DatabaseConversation(DatabaseStorage(self.services.sessions),
                                 StorageKey(bot_id=0, chat_id=self.chat_id, user_id=self.chat_id))
 
@@ -170,7 +171,7 @@ class Chat:
             if turn.person.language is None:  # a new person
                 turn.person.language = self.lang
                 turn.person.office = self.office
-            attach(turn.extra, self.desk, SourceMessage(self.chat_id, next(self._message_ids)))
+            turn.source = SourceMessage(self.chat_id, next(self._message_ids))
             self.last = await Conversation(registry()).handle(turn, event)
             self.person_id = turn.person.id
         return self.last

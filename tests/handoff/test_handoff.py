@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.core.actions import HandoffConsent, OpenTopic, ShowOriginal, StartBooking, TalkToStaff
 from bot.dialogues import handoff as service
 from bot.handoff import staff_texts, store
-from bot.handoff.desk import Thread
+from bot.core.staff_desk import Thread
 from bot.places.calendar import TZ
 from bot.storage.database import unit_of_work
 from bot.storage.models import Booking, Handoff, HandoffMessage, Person
@@ -354,7 +354,7 @@ async def test_close_tells_the_person_and_writing_again_reopens(services, desk, 
     handoff = await connected(chat)
     async with unit_of_work(services.sessions) as session:
         fresh = await session.get(Handoff, handoff.id)
-        delivery = await service.close(services, session, fresh, desk)
+        delivery = await service.close(services, session, fresh)
     assert delivery.delivered
     assert "beendet" in chat.texts(outbox.to_people[-1][1])[0]
     closed = await only_handoff(chat)

@@ -9,11 +9,13 @@ from bot.content.locales import Catalog, html_to_plain
 from bot.core.actions import MarkAttendance, pack, unpack
 from bot.core.replies import Choice, Reply
 from bot.jobs.attendance import ask_staff, mark_attendance, outcome_text
+from bot.places.data import Places
 from bot.storage.database import create_engine, session_factory
 from bot.storage.models import Booking
 from tests.reminders.factories import add_booking, add_person
 
 CATALOG = Catalog.load()
+PLACES = Places()  # the offices of data/ (Services.places in the bot)
 
 
 class Questions:
@@ -51,7 +53,7 @@ async def _bookings(sessions, clock: FakeClock) -> dict[str, int]:
 async def test_ended_bookings_are_asked_about_once_with_two_buttons(sessions, clock: FakeClock) -> None:
     ids = await _bookings(sessions, clock)
     questions = Questions()
-    assert await ask_staff(sessions, now=clock.now(), post=questions, catalog=CATALOG, owner="p") == 2
+    assert await ask_staff(sessions, now=clock.now(), post=questions, catalog=CATALOG, places=PLACES, owner="p") == 2
     assert sorted(questions.bookings()) == sorted([ids["ended"], ids["ended_2"]])
 
     first = questions.items[0]
@@ -64,9 +66,9 @@ async def test_ended_bookings_are_asked_about_once_with_two_buttons(sessions, cl
     assert [unpack(pack(b.action)) for b in buttons] == [MarkAttendance(booking, True),  # type: ignore[union-attr]
                                                         MarkAttendance(booking, False)]
 
-    assert await ask_staff(sessions, now=clock.now(), post=questions, catalog=CATALOG, owner="p") == 0
+    assert await ask_staff(sessions, now=clock.now(), post=questions, catalog=CATALOG, places=PLACES, owner="p") == 0
     clock.advance(timedelta(minutes=30))  # the running one has ended now
-    assert await ask_staff(sessions, now=clock.now(), post=questions, catalog=CATALOG, owner="p") == 1
+    assert await ask_staff(sessions, now=clock.now(), post=questions, catalog=CATALOG, places=PLACES, owner="p") == 1
     assert questions.bookings()[-1] == ids["running"]
 
 
@@ -76,7 +78,8 @@ async def test_two_processes_ask_once(sessions, db_url: str, clock: FakeClock) -
     engines = [create_engine(db_url), create_engine(db_url)]
     try:
         counts = await asyncio.gather(*(ask_staff(session_factory(e), now=clock.now(), post=questions,
-                                                  catalog=CATALOG, owner=f"p{i}") for i, e in enumerate(engines)))
+                                                  catalog=CATALOG, places=PLACES, owner=f"p{i}")
+                                        for i, e in enumerate(engines)))
     finally:
         for engine in engines:
             await engine.dispose()
@@ -86,9 +89,10 @@ async def test_two_processes_ask_once(sessions, db_url: str, clock: FakeClock) -
 
 async def test_a_failed_post_is_asked_again_next_run(sessions, clock: FakeClock) -> None:
     await _bookings(sessions, clock)
-    assert await ask_staff(sessions, now=clock.now(), post=Questions(fail=True), catalog=CATALOG, owner="p") == 0
+    assert await ask_staff(sessions, now=clock.now(), post=Questions(fail=True), catalog=CATALOG, places=PLACES,
+                           owner="p") == 0
     questions = Questions()
-    assert await ask_staff(sessions, now=clock.now(), post=questions, catalog=CATALOG, owner="p") == 2
+    assert await ask_staff(sessions, now=clock.now(), post=questions, catalog=CATALOG, places=PLACES, owner="p") == 2
 
 
 async def test_the_first_answer_counts(sessions, clock: FakeClock) -> None:
@@ -97,7 +101,7 @@ async def test_the_first_answer_counts(sessions, clock: FakeClock) -> None:
         changed, booking = await mark_attendance(session, ids["ended"], attended=True, now=clock.now())
         await session.commit()
     assert changed and booking is not None and booking.status == "attended"
-    assert outcome_text(booking, CATALOG, marked_by="Anna").endswith("– eingetragen von Anna")
+    assert outcome_text(booking, CATALOG, PLACES.offices(), marked_by="Anna").endswith("– eingetragen von Anna")
 
     async with sessions() as session:  # a colleague presses "did not come" a moment later
         changed, booking = await mark_attendance(session, ids["ended"], attended=False, now=clock.now())

@@ -46,7 +46,8 @@ async def test_staff_mark_attendance_with_the_buttons(sessions, clock: FakeClock
         async def post(reply):  # type: ignore[no-untyped-def]
             return await renderer.send(STAFF, [reply], "de")
 
-        assert await ask_staff(sessions, now=clock.now(), post=post, catalog=catalog, owner="t", limit=2) == 2
+        assert await ask_staff(sessions, now=clock.now(), post=post, catalog=catalog,
+                               places=services.places, owner="t", limit=2) == 2
         questions = {m.callback_data[0].split(":")[1]: m for m in staff.messages}
         assert set(questions) == {str(came.id), str(missed.id)}
 

@@ -17,12 +17,13 @@ from typing import Any
 from bot.bootstrap import Foundation, build_foundation
 from bot.clock import FakeClock
 from bot.config import load_settings
-from bot.handoff.desk import NULL_DESK, StaffDesk
+from bot.core.staff_desk import StaffDesk
 from bot.places.calendar import TZ
 from bot.storage.database import migrate
 from bot.translation import FakeTranslator
 from bot.web.outbox import ChannelOutbox, Inbox, WebOutbox
-from bot.web.server import RunningWebChat, WebChat, start_web_chat, web_desk
+from bot.web.desk import hand_web_over_to
+from bot.web.server import RunningWebChat, WebChat, start_web_chat
 
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)  # offices open; bookable days ahead
 
@@ -44,7 +45,7 @@ class ChatUnderTest:
 
 
 @contextlib.asynccontextmanager
-async def running_chat(db_url: str, *, clock: FakeClock | None = None, desk: StaffDesk = NULL_DESK,
+async def running_chat(db_url: str, *, clock: FakeClock | None = None, desk: StaffDesk | None = None,
                        **env: Any) -> AsyncIterator[ChatUnderTest]:
     if db_url.startswith("sqlite"):
         await migrate(db_url)
@@ -57,7 +58,9 @@ async def running_chat(db_url: str, *, clock: FakeClock | None = None, desk: Sta
                                         translator=FakeTranslator(), db_attempts=1)
     outbox.services = foundation.services
     port = free_port()
-    chat = WebChat(foundation.services, settings, inbox, web_desk(foundation.services, desk))
+    if desk is not None:
+        hand_web_over_to(foundation.services, desk)
+    chat = WebChat(foundation.services, settings, inbox)
     running = await start_web_chat(chat, "127.0.0.1", port)
     try:
         yield ChatUnderTest(f"http://127.0.0.1:{port}", chat, clock, outbox, foundation, running)

@@ -28,11 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.core.services import Services
+from bot.core.staff_desk import DeskError, StaffDesk, Thread
 from bot.storage.database import unit_of_work
 from bot.dialogues import handoff as dialogue
 from bot.handoff import staff_texts, store
 from bot.handoff.relay import Delivery
-from bot.handoff.desk import DeskError, StaffDesk, Thread
 from bot.storage.models import Handoff, Person
 from bot.telegram.filters import Matches
 
@@ -140,7 +140,7 @@ async def close(message: Message, bot: Bot, services: Services, staff_desk: Staf
             return
         # Staff hear back first: once the topic is closed, only admins could post in it.
         await _note(staff_desk, handoff, message, staff_texts.note(services, "closed", id=handoff.id))
-        delivery = await dialogue.close(services, session, handoff, staff_desk)
+        delivery = await dialogue.close(services, session, handoff)
     if not delivery.delivered:
         await _tell_staff(services, staff_desk, handoff, message, delivery)
 

@@ -47,7 +47,7 @@ def build_router(staff_chat_id: int) -> Router:
         if booking.status in ("attended", "no_show") and isinstance(message, Message) and (
                 changed or message.reply_markup is not None):
             marked_by = query.from_user.first_name if changed and services.settings.show_staff_names else None
-            text = outcome_text(booking, catalog, marked_by=marked_by)
+            text = outcome_text(booking, catalog, services.places.offices(), marked_by=marked_by)
             try:
                 await message.edit_text(text, reply_markup=None)
             except TelegramBadRequest as exc:

@@ -4,24 +4,16 @@ The relay (bot.handoff.relay) decides *what* staff see — German HTML it has al
 split and labelled — and a desk only *does* it: open a thread per newcomer, post into it, copy the
 newcomer's photo or document in, close it. On Telegram the thread is a forum topic in the staff
 supergroup (or, in a plain group, a reply chain; bot.telegram.staff_desk); in the terminal a local
-desk prints "[to staff] ..." (bot.terminal.staff_desk); tests record the calls.
+desk prints "[to staff] ..." (bot.terminal.staff_desk); the web chat marks Telegram's threads
+"web" (bot.web.desk); tests record the calls.
 
-The adapter attaches its desk (and a reference to the message being handled, for copying media)
-to the turn with `attach`; dialogues get it back with `desk_of`.
+Each adapter gives the desk of its channel to `Services.staff_desks` when it builds the services;
+a turn finds its person's with `turn.staff_desk` (NULL_DESK where a channel has none).
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    from bot.core.turn import Turn
-
-log = logging.getLogger(__name__)
-
-DESK_KEY = "handoff.desk"
-SOURCE_KEY = "handoff.source"
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -107,19 +99,3 @@ class NullDesk:
 
 
 NULL_DESK = NullDesk()
-
-
-def attach(extra: dict[str, Any], desk: StaffDesk, source: SourceMessage | None = None) -> None:
-    """Called by an adapter before the turn is handled (`extra` is Turn.extra)."""
-    extra[DESK_KEY] = desk
-    if source is not None:
-        extra[SOURCE_KEY] = source
-
-
-def desk_of(turn: "Turn") -> StaffDesk:
-    desk = turn.extra.get(DESK_KEY)
-    return desk if desk is not None else NULL_DESK
-
-
-def source_of(turn: "Turn") -> SourceMessage | None:
-    return turn.extra.get(SOURCE_KEY)
