@@ -68,8 +68,13 @@ NEXT_LABELS = {word: f"flow.next.{word}" for word in NEXT_ACTIONS}
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FLOW_KEYS = {"id", "title", "start", "steps"}
-_STEP_KEYS = {"say", "facts", "choices", "links", "next"}
-_CHOICE_KEYS = {"label", "goto", "topic"}
+_STEP_KEYS = {"say", "facts", "choices", "links", "next", "asks"}
+_CHOICE_KEYS = {"label", "goto", "topic", "when"}
+
+# What a question step may declare it `asks:` (kept facts, bot.core.kept_facts), and what its
+# choices' `when:` then holds: an age or an age range ("6-9") for child_age, yes/no for from_eu.
+ASKABLE = ("child_age", "from_eu")
+When = tuple[int, int] | bool
 _LINK_KEYS = {"label", "url", "fact"}
 _FACT_KEYS = {"value", "text", "price", "currency", "source", "source_date", "as_of", "verified", "note"}
 _FACT_KINDS = ("value", "text", "price")
@@ -123,6 +128,29 @@ class ChoiceSpec:
     label: str | None
     goto: str | None = None
     topic: str | None = None
+    when: When | None = None  # for which value of the step's `asks` fact this choice holds
+
+    def holds_for(self, value: object) -> bool:
+        """True when this choice is the answer for a known value of the asked fact."""
+        if self.when is None or value is None:
+            return False
+        if isinstance(self.when, bool):
+            return value is self.when
+        low, high = self.when
+        return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+    def contradicts(self, value: object) -> bool:
+        """True when the known value rules this choice out (a choice without `when` never is)."""
+        return self.when is not None and value is not None and not self.holds_for(value)
+
+    @property
+    def pinned(self) -> object:
+        """The one value this choice means, if it means one (yes, no, or a single age)."""
+        if isinstance(self.when, bool):
+            return self.when
+        if isinstance(self.when, tuple) and self.when[0] == self.when[1]:
+            return self.when[0]
+        return None
 
 
 @dataclass(frozen=True)
@@ -142,6 +170,14 @@ class Step:
     choices: tuple[ChoiceSpec, ...] | None = None  # None: an answer step
     links: tuple[LinkSpec, ...] = ()
     next: tuple[str, ...] = ()
+    asks: str | None = None  # a kept fact this question asks for (ASKABLE); skipped when known
+
+    def choice_for(self, known: Mapping[str, object]) -> ChoiceSpec | None:
+        """The choice that answers this question from what is already known, if any."""
+        if self.asks is None:
+            return None
+        value = known.get(self.asks)
+        return next((c for c in self.choices or () if c.holds_for(value)), None)
 
     @property
     def is_answer(self) -> bool:
@@ -228,9 +264,47 @@ class FlowLibrary:
     def start_reply(self, flow_id: str, lang: str) -> Reply:
         return self.reply_for(flow_id, self.get(flow_id).start, lang)
 
-    def reply_for(self, flow_id: str, step_id: str, language_for_dates: str) -> Reply:
+    def resolve(self, flow_id: str, step_id: str, known: Mapping[str, object]) -> tuple[str, str]:
+        """The step to show: a question whose answer is already known (`asks:` a kept fact) is
+        skipped for the choice that holds ("my son is 8": school.ask_age goes on to primary; a
+        choice that opens another topic goes to its start). Raises UnknownStep."""
+        self.step(flow_id, step_id)
+        seen = {(flow_id, step_id)}
+        while True:
+            choice = self.step(flow_id, step_id).choice_for(known)
+            if choice is None:
+                return flow_id, step_id
+            if choice.topic is not None:
+                if choice.topic not in self.flows:
+                    return flow_id, step_id
+                next_at = (choice.topic, self.flows[choice.topic].start)
+            else:
+                assert choice.goto is not None
+                next_at = (flow_id, choice.goto)
+            if next_at in seen or next_at[1] not in self.flows[next_at[0]].steps:
+                return flow_id, step_id  # a loop or a broken goto: ask instead
+            seen.add(next_at)
+            flow_id, step_id = next_at
+
+    def implied_by(self, flow_id: str, step_id: str) -> dict[str, object]:
+        """What reaching a step says about the person: the kept fact a choice leading here pins
+        (the "yes" of "Are you from an EU country?" leads to the EU answer: from_eu is True)."""
+        flow = self.flows.get(flow_id)
+        if flow is None:
+            return {}
+        implied: dict[str, object] = {}
+        for step in flow.steps.values():
+            for choice in step.choices or ():
+                if step.asks is not None and choice.goto == step_id and choice.pinned is not None:
+                    implied[step.asks] = choice.pinned
+        return implied
+
+    def reply_for(self, flow_id: str, step_id: str, language_for_dates: str,
+                  known: Mapping[str, object] | None = None) -> Reply:
         """The answer for one step: text with fact arguments (+ "Stand:" line), then buttons:
-        choices, links, and the next-step buttons. Raises UnknownStep for a stale flow/step."""
+        choices, links, and the next-step buttons. Raises UnknownStep for a stale flow/step.
+        With `known` facts, a question leaves out the choices they rule out ("I am from an EU
+        country" for someone who said they are not)."""
         lang = language_for_dates
         step = self.step(flow_id, step_id)
         args = {fid: self.facts[fid].arg(lang) for fid in step.facts if fid in self.facts}
@@ -241,7 +315,7 @@ class FlowLibrary:
             text = Msg(KEY_DATED, text=text, checked=Msg(key, source=source_line(dated, lang)))
 
         rows_: list[tuple[Choice | Link, ...]] = []
-        for spec in step.choices or ():
+        for spec in self.choices_shown(step, known or {}):
             rows_.append((self._choice(flow_id, spec),))
         for spec in step.links:
             url = spec.url if spec.url is not None else self.facts[spec.fact].value if spec.fact in self.facts else None
@@ -250,6 +324,16 @@ class FlowLibrary:
         nexts = [Choice(Msg(NEXT_LABELS[w]), NEXT_ACTIONS[w](flow_id)) for w in step.next if w in NEXT_ACTIONS]
         rows_ += [tuple(nexts[i : i + 2]) for i in range(0, len(nexts), 2)]
         return Reply(text=text, choices=tuple(rows_))
+
+    @staticmethod
+    def choices_shown(step: Step, known: Mapping[str, object]) -> tuple[ChoiceSpec, ...]:
+        """The step's choices without those the known facts rule out (all of them if none is left)."""
+        choices = step.choices or ()
+        if step.asks is None:
+            return choices
+        value = known.get(step.asks)
+        kept = tuple(c for c in choices if not c.contradicts(value))
+        return kept or choices
 
     def _choice(self, flow_id: str, spec: ChoiceSpec) -> Choice:
         if spec.topic is not None:
@@ -574,6 +658,21 @@ def _parse_step(sid: str, raw: Any, at: str, bad: Callable[[str, str], None]) ->
             bad(f"{at}.next[{i}]", f"{word!r} listed twice")
         else:
             nexts.append(word)
+    asks = raw.get("asks")
+    if asks is not None and asks not in ASKABLE:
+        bad(f"{at}.asks", f"unknown fact {asks!r} (allowed: {', '.join(ASKABLE)})")
+        asks = None
+    if asks is not None and choices is None:
+        bad(f"{at}.asks", "only a question step (with choices) can ask")
+        asks = None
+    for i, spec in enumerate(choices or ()):
+        if spec.when is None:
+            continue
+        if asks is None:
+            bad(f"{at}.choices[{i}].when", "when: needs the step to say what it asks (asks: child_age or from_eu)")
+        elif (asks == "from_eu") != isinstance(spec.when, bool):
+            expected = "yes or no" if asks == "from_eu" else "an age or a range such as 6-9"
+            bad(f"{at}.choices[{i}].when", f"{asks} is answered with {expected}")
     return Step(
         id=sid,
         say=say,
@@ -581,6 +680,7 @@ def _parse_step(sid: str, raw: Any, at: str, bad: Callable[[str, str], None]) ->
         choices=tuple(choices) if choices is not None else None,
         links=tuple(links),
         next=tuple(nexts),
+        asks=asks if isinstance(asks, str) else None,
     )
 
 
@@ -607,4 +707,22 @@ def _parse_choice(rc: Any, at: str, bad: Callable[[str, str], None]) -> ChoiceSp
     if label is not None and not _is_key(label):
         bad(f"{at}.label", "must be a locale key")
         return None
-    return ChoiceSpec(label=label, goto=goto, topic=topic)
+    when: When | None = None
+    if "when" in rc:
+        when = _parse_when(rc["when"])
+        if when is None:
+            bad(f"{at}.when", f"must be yes, no, an age or an age range such as 6-9: {rc['when']!r}")
+    return ChoiceSpec(label=label, goto=goto, topic=topic, when=when)
+
+
+def _parse_when(raw: Any) -> When | None:
+    """yes/no (YAML booleans), an age (8) or an age range ("6-9")."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int):
+        return (raw, raw) if raw >= 0 else None
+    if isinstance(raw, str):
+        found = re.fullmatch(r"\s*(\d{1,3})\s*-\s*(\d{1,3})\s*", raw)
+        if found and int(found.group(1)) <= int(found.group(2)):
+            return int(found.group(1)), int(found.group(2))
+    return None
