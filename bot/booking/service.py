@@ -33,6 +33,7 @@ from bot.booking import slots
 from bot.booking.slots import Slot, SlotProblem
 from bot.metrics import BOOKINGS
 from bot.places.offices import Office, load_offices
+from bot.staff_tools import counters
 from bot.storage.models import Booking, Person
 
 if TYPE_CHECKING:
@@ -224,6 +225,7 @@ async def book(session: AsyncSession, *, person_id: int, office: Office | str, s
         log.info("person %s booked #%s at %s", person_id, booking.id, office.id)
         if replacing is None:  # a move is counted by reschedule
             BOOKINGS.labels(event="booked").inc()
+            await counters.count(session, counters.BOOKED, now, topic=topic, lang=language)
         return Booked(booking)
     return SlotTaken(office.id, start, await next_free(session, office, now, near=start))
 
@@ -234,6 +236,7 @@ async def cancel(session: AsyncSession, booking_id: int, *, by: Literal["person"
     result = await _cancel(session, booking_id, by=by, now=now, person_id=person_id)
     if not isinstance(result, Refused):
         BOOKINGS.labels(event="cancelled").inc()
+        await counters.count(session, counters.CANCELLED, now, topic=result.topic, lang=result.language)
     return result
 
 

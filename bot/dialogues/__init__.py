@@ -6,10 +6,11 @@ from bot.core.dispatch import Registry
 
 
 def registry() -> Registry:
-    from bot.dialogues import (basics, booking, emergency, free_text, handoff, places, privacy, reminders,
-                               topics)
+    from bot.dialogues import (basics, booking, emergency, free_text, handoff, office_closures, places, privacy,
+                               question_stats, reminders, topics)
 
     built = Registry()
-    built.include(emergency.dialogue, basics.dialogue, places.dialogue, topics.dialogue, privacy.dialogue,
+    built.include(emergency.dialogue, basics.dialogue, office_closures.dialogue, question_stats.dialogue,
+                  places.dialogue, topics.dialogue, privacy.dialogue,
                   reminders.dialogue, booking.dialogue, handoff.dialogue, free_text.dialogue)
     return built

@@ -21,6 +21,7 @@ from bot.core.actions import (
 from bot.core.dispatch import Dialogue, Question
 from bot.core.replies import Choice, Lines, Msg, Plain, Reply, Venue, rows
 from bot.core.turn import Replies, Turn
+from bot.dialogues.office_closures import closure_lines
 from bot.places import opening_hours
 from bot.places.calendar import to_local
 from bot.places.districts import (
@@ -218,6 +219,7 @@ def office_card(turn: Turn, office: Office, *, note: Msg | Lines | None, remove_
     parts.append(Msg("places.address", address=office.address.one_line()))
     parts.append(today_line(turn, office))
     parts.append(status_line(turn, office))
+    parts += closure_lines(turn, office)
     parts += places_status_lines(turn, office)
     if office.contact.phones:
         parts.append(Msg("places.phone", phone=", ".join(office.contact.phones)))
@@ -253,6 +255,7 @@ def hours_for(turn: Turn, office_id: str | None) -> Replies:
     if office.closed_on_public_holidays:
         lines.append(Msg("places.closed_on_holidays"))
     lines.append(status_line(turn, office))
+    lines += closure_lines(turn, office)
     lines += places_status_lines(turn, office)
     for place in office.places:
         name = place_name(turn, place)

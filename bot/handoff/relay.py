@@ -23,6 +23,7 @@ from bot.core.staff_desk import DeskError, SourceMessage, ThreadGone
 from bot.core.turn import Turn
 from bot.handoff import notes, staff_texts, store
 from bot.handoff.translate import Relayed, translate
+from bot.staff_tools import counters
 from bot.storage.database import unit_of_work
 from bot.storage.models import Handoff, HandoffMessage, Person
 from bot.text.telegram_html import strip_control_characters
@@ -75,6 +76,9 @@ async def ensure_open(turn: Turn, current: Handoff | None, *, topic: str | None 
                                          staff_texts.thread_title(services, current, person))
             await store.save(services, current, status="open", closed_at=None, display_name=name,
                              topic=current.topic)
+            async with unit_of_work(services.sessions) as session:
+                await counters.count(session, counters.HANDOFF_OPENED, turn.now, topic=current.topic,
+                                     lang=person.language)
             await _post_summary(turn, current, reopened=True)
             log.info("handoff %s reopened (person %s)", current.id, person.id)
             return current
@@ -90,6 +94,7 @@ async def _create(turn: Turn, *, topic: str | None, name: str | None) -> Handoff
                           topic=topic if topic and topic not in staff_texts.NOT_TOPICS else None,
                           staff_chat_id=desk.chat_id, display_name=name, created_at=turn.now)
         session.add(handoff)
+        await counters.count(session, counters.HANDOFF_OPENED, turn.now, topic=handoff.topic, lang=person.language)
     await _open_thread(turn, handoff)
     log.info("handoff %s opened (person %s)", handoff.id, person.id)
     return handoff
@@ -230,6 +235,7 @@ async def record_from_staff(services: Services, session: AsyncSession, handoff: 
     message = HandoffMessage(handoff_id=handoff.id, direction="out", original=text, translated=relayed.text,
                              staff_chat_id=handoff.staff_chat_id, staff_message_id=staff_message_id,
                              created_at=services.clock.now())
+    await counters.staff_replied(session, handoff.id, opened_at=handoff.created_at, now=message.created_at)
     session.add(message)
     await session.flush()
     return message
@@ -242,6 +248,8 @@ async def close(services: Services, session: AsyncSession, handoff: Handoff) -> 
     person = await session.get(Person, handoff.person_id)
     handoff.status = "closed"
     handoff.closed_at = services.clock.now()
+    await counters.count(session, counters.HANDOFF_CLOSED, handoff.closed_at, topic=handoff.topic,
+                         lang=person.language if person is not None else None)
     handoff.display_name = None
     if handoff.thread_id is not None and person is not None:
         try:

@@ -25,6 +25,7 @@ from bot.metrics import BOOKINGS
 from bot.places.calendar import to_local
 from bot.places.data import Places
 from bot.places.offices import OfficeDirectory
+from bot.staff_tools import counters
 from bot.storage.models import Booking, JobRun
 
 log = logging.getLogger(__name__)
@@ -117,4 +118,6 @@ async def mark_attendance(session: AsyncSession, booking_id: int, *, attended: b
     booking = await session.get(Booking, booking_id, populate_existing=True)
     if result.rowcount:  # type: ignore[attr-defined]
         BOOKINGS.labels(event=ATTENDED if attended else NO_SHOW).inc()
+        if not attended and booking is not None:
+            await counters.count(session, counters.NO_SHOW, now, topic=booking.topic, lang=booking.language)
     return bool(result.rowcount), booking  # type: ignore[attr-defined]

@@ -1,8 +1,10 @@
-"""The 7:30 digest in the staff chat: today's bookings per office (German, no names).
+"""The 7:30 digest in the staff chat: today's bookings per office (German, no names), and a line
+of yesterday's anonymous figures (bot.staff_tools.stats).
 
 Claimed once per day through job_runs ("digest", "2026-11-23"): with two bot processes the
 digest is posted once. `catch_up` posts a missed digest after a start-up in the morning
-(the bot was down at 7:30). A day without bookings is claimed but not posted.
+(the bot was down at 7:30). A day without bookings, after a day without figures, is claimed but
+not posted.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from bot.places.formatting import format_date, format_time
 from bot.places.data import Places
 from bot.places.offices import OfficeDirectory
 from bot.reminders.message import language_name
+from bot.staff_tools import stats
 from bot.storage.models import Booking
 
 log = logging.getLogger(__name__)
@@ -92,7 +95,11 @@ async def post_daily_digest(sessions: async_sessionmaker[AsyncSession], *, now: 
     try:
         async with sessions() as session:
             bookings = await bookings_of_day(session, day)
+            figures = await stats.yesterday_line(session, day, catalog)
         html = digest_html(bookings, day, catalog, places.offices())
+        if figures is not None:  # yesterday's figures, also on a day without bookings
+            html = (html or catalog.render(Msg("staff.stats.digest_no_bookings", date=format_date(day, "de")), "de")) \
+                + "\n\n" + figures
         if html is not None:
             await post(html)
         log.info("digest %s: %d bookings", run_key, len(bookings))

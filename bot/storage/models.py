@@ -5,13 +5,14 @@ no phone numbers, no Telegram usernames; the first name only while a handoff is 
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -251,3 +252,43 @@ class CachedTranslation(Base):
     text_hash: Mapped[str] = mapped_column(String(64))
     translated: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OfficeClosure(Base):
+    """A temporary closure staff entered in the staff chat (/closed), both days included. The
+    reason is the team's own note, in German, shown to newcomers as such."""
+
+    __tablename__ = "office_closures"
+    __table_args__ = (Index("ix_office_closures_office_end", "office", "ends_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    office: Mapped[str] = mapped_column(String(16))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DailyCount(Base):
+    """Anonymous figures for /stats: how often something happened on a Berlin calendar day, by
+    topic and language where they apply (empty string where not). Never a text or a person."""
+
+    __tablename__ = "daily_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(24), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(32), primary_key=True, default="")
+    lang: Mapped[str] = mapped_column(String(16), primary_key=True, default="")
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FirstReplyWait(Base):
+    """How long a handoff waited for the first staff reply, for the median in /stats: the day and
+    the seconds, nothing that points back to the handoff or the person."""
+
+    __tablename__ = "first_reply_waits"
+    __table_args__ = (Index("ix_first_reply_waits_day", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    seconds: Mapped[int] = mapped_column(Integer)

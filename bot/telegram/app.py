@@ -43,6 +43,7 @@ from bot.telegram.response_models import KeepResponseModels
 from bot.telegram.routers import buttons, commands, fallback, membership, messages
 from bot.telegram.routers import staff_attendance
 from bot.telegram.routers import staff as staff_bookings
+from bot.telegram.routers import staff_tools
 from bot.telegram.routers import handoff_staff
 from bot.telegram.staff_desk import SourceOfTurn, TelegramStaffDesk
 from bot.translation import Translator
@@ -145,6 +146,7 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
     if services.settings.staff_chat_id is not None:  # before the fallback, which takes every press
         dp.include_router(staff_attendance.build_router(services.settings.staff_chat_id))
         dp.include_router(staff_bookings.build_router(services.settings.staff_chat_id))
+        dp.include_router(staff_tools.build_router(services.settings.staff_chat_id))
         dp.include_router(handoff_staff.build_router(services.settings))
     dp.include_routers(*private_routers, membership.build_router(), fallback.build_router())
     return dp
