@@ -6,7 +6,7 @@ It knows no feature: the dialogues (bot/dialogues) register what they handle on 
 1. hooks around the whole turn (`around`), outermost first;
 2. the answer language: the person's choice, else their app's language if we support it;
 3. handlers that see every event first (`first`), by priority: the safety check of every typed
-   text in every state, then "pick a language first", then an open conversation with staff;
+   text in every state, then the first message of a person with no language yet, then an open conversation with staff;
 4. a dialogue step that waits for typed text or media;
 5. commands, button presses, locations by the dialogues registered for them;
 6. other typed text is a question: understood, answered by the dialogue registered for its
