@@ -125,6 +125,9 @@ def _check_flow(flow: Flow, library: FlowLibrary, strings: dict[str, str], local
                     bad(f"{cat}.topic", f"unknown flow {choice.topic!r}")
                 packs(f"{cat}.topic", OpenTopic(choice.topic))
 
+        for problem in _overlapping_answers(step):
+            bad(f"{at}.choices", problem)
+
         for i, link in enumerate(step.links):
             lat = f"{at}.links[{i}]"
             label = need_key(f"{lat}.label", link.label)
@@ -172,6 +175,21 @@ def _check_label(at: str, key: str, template: str, bad) -> None:  # type: ignore
         bad(at, f"locale text {key!r}: button labels cannot use placeholders ({', '.join(sorted(names))})")
     if _TAG.search(template) or _ENTITY.search(template):
         bad(at, f"locale text {key!r}: button labels are plain text, no HTML tags or entities")
+
+
+def _overlapping_answers(step: Step) -> list[str]:
+    """Two choices that stand for the same answer: the known answer could only take the first."""
+    problems: list[str] = []
+    whens = [(i, c.when) for i, c in enumerate(step.choices or ()) if c.when is not None]
+    for n, (i, first) in enumerate(whens):
+        for j, second in whens[n + 1:]:
+            if isinstance(first, bool) or isinstance(second, bool):
+                same = first is second
+            else:
+                same = first[0] <= second[1] and second[0] <= first[1]
+            if same:
+                problems.append(f"choices {i} and {j} answer the same {step.asks} (when:): one answer, one choice")
+    return problems
 
 
 def _https(url: str) -> bool:
