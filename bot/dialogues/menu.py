@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.core.actions import FindMyOffice, OpenTopic, SetLanguage, ShowHours, StartBooking, TalkToStaff
-from bot.core.replies import Choice, Msg, Plain, Reply
+from bot.core.replies import Choice, Msg, Plain, Reply, Text
 from bot.core.turn import Turn
 
 TOPICS_PER_ROW = 2
@@ -19,7 +19,7 @@ def main_menu(turn: Turn, *, greeting: Msg | None = None) -> Reply:
     return Reply(text=text, choices=tuple(rows))
 
 
-def language_picker(turn: Turn, *, intro: Msg | None = None) -> Reply:
+def language_picker(turn: Turn, *, intro: Text | None = None) -> Reply:
     catalog = turn.services.catalog
     buttons = [Choice(Plain(catalog.name_of(code)), SetLanguage(code)) for code in catalog.languages]
     rows = tuple(tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.content.locales import html_to_plain
+from bot.core.actions import TalkToStaff
 from bot.core.replies import Msg
 from bot.storage.models import ConversationState, Person
 from tests.e2e.harness import Telegram, buttons, callback_data, running_bot
@@ -136,6 +137,7 @@ async def test_talking_to_staff_works_before_a_language_is_picked(tg: Telegram) 
     person = tg.person(9307, "Hodan", language_code=None)
     await person.send("Waxaan rabaa inaan la hadlo qof xafiiska ka shaqeeya")
     (notice,) = await tg.replies(person)
+    assert TalkToStaff.prefix in "".join(callback_data(notice))
     await person.press(f"{say(tg, 'common.talk_to_staff', 'de')} · {say(tg, 'common.talk_to_staff', 'en')}")
     replies = await tg.replies(person)
     assert replies and not any(set(TEN) <= set(buttons(m)) for m in replies)  # not the picker again
