@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -25,14 +26,34 @@ def postgres_databases() -> Iterator[PostgresDatabases]:
         loop.close()
 
 
+class SqliteTemplate:
+    """One migrated SQLite file per test session; each test gets a copy (a copy takes a
+    millisecond, running the migrations ~0.3 s)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / "template.sqlite3"
+        self.migrated = False
+
+    async def path(self) -> Path:
+        if not self.migrated:
+            await migrate(f"sqlite+aiosqlite:///{self.file}")
+            self.migrated = True
+        return self.file
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def db_url(request: pytest.FixtureRequest, tmp_path: Path,
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: SqliteTemplate,
                  postgres_databases: PostgresDatabases) -> str:
     """A fresh, migrated database; every test using it runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-        await migrate(url)
-        return url
+        database = tmp_path / "bot.sqlite3"
+        shutil.copyfile(await sqlite_template.path(), database)
+        return f"sqlite+aiosqlite:///{database}"
     error = await postgres_reachable()
     if error is not None:
         require_service("PostgreSQL", error)

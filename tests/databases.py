@@ -12,7 +12,9 @@ import pytest
 from bot.storage.database import migrate
 
 POSTGRES_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Tests flush the Redis database they use: each pytest-xdist worker (gw0, gw1, ...) has its own.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER % 15}")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

@@ -23,14 +23,13 @@ from typing import Any, Callable, Iterator, TypeVar
 import yaml
 
 from bot.content.problems import Problem, report_broken_edit
+from bot.content.yaml_files import parse_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-# C parser where PyYAML was built with libyaml: ~10x faster on the data files.
-YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -64,11 +63,13 @@ def read_yaml(path: Path) -> Any:
     """The parsed YAML document; a missing file or a syntax error becomes a PlacesDataError."""
     file = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise PlacesDataError([Problem(file, "(file)", f"cannot be read: {exc.strerror or exc}")]) from exc
     try:
-        return yaml.load(text, Loader=YAML_LOADER)
+        return parse_yaml(raw)
+    except UnicodeDecodeError as exc:
+        raise PlacesDataError([Problem(file, "(file)", f"is not UTF-8 text: {exc.reason}")]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"

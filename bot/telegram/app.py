@@ -16,6 +16,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from aiohttp import ClientSession
 
 from bot.clock import Clock
 from bot.bootstrap import Foundation, build_foundation
@@ -77,10 +78,27 @@ class TelegramApp:
         await self.foundation.close()
 
 
+class PlainHttpSession(AiohttpSession):
+    """For a Bot API server reached over plain HTTP (a local telegram-bot-api, the tests' fake):
+    aiogram's close() waits 250 ms for TLS connections to shut down, and there are none here."""
+
+    client_session: ClientSession | None = None
+
+    async def create_session(self) -> ClientSession:
+        self.client_session = await super().create_session()
+        return self.client_session
+
+    async def close(self) -> None:
+        if self.client_session is not None and not self.client_session.closed:
+            await self.client_session.close()
+
+
 def build_bot(settings: Settings, *, outbound_limits: OutboundLimits | None = None,
               redis: Redis | None = None) -> Bot:
     assert settings.bot_token is not None
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    api = TelegramAPIServer.from_base(settings.telegram_api_url)
+    plain_http = settings.telegram_api_url.startswith("http://")
+    session = PlainHttpSession(api=api) if plain_http else AiohttpSession(api=api)
     bot = Bot(settings.bot_token, session=session,
               default=DefaultBotProperties(parse_mode=ParseMode.HTML,
                                            link_preview=LinkPreviewOptions(is_disabled=True)))
