@@ -32,6 +32,19 @@ class FakeUnderstanding:
     ("incendiu în bloc", "fire", "ro"),
     ("заплашва ме с нож", "weapon", "bg"),
     ("пропал сын", "missing_child", "ru"),
+    # families that a second held-out set found missing (bench/README.md): odd breathing,
+    # Arabic "and not" written as one word, Latin-script Arabic and Farsi, "has not come home",
+    # German separable verbs that are still violence, typos of "umbringen"
+    ("unser baby atmet komisch und wird blau", "medical", "de"),
+    ("ماما وقعت ومش بترد", "medical", "ar"),
+    ("binti ma btitnaffas", "medical", "ar"),
+    ("ma3ndi wein nam el lele", "homeless_tonight", "ar"),
+    ("mardam kotakam zad", "domestic_violence", "fa"),
+    ("mein mann schlägt vor allem die kinder", "domestic_violence", "de"),
+    ("will mich umbrigen", "suicide", "de"),
+    ("сын не вернулся с тренировки", "missing_child", "ru"),
+    ("kizim hala eve gelmedi", "missing_child", "tr"),
+    ("u nas pozhar na kuhne", "fire", "ru"),
 ])
 def test_the_lexicon_finds_the_category_and_the_language(text: str, category: str, language: str) -> None:
     alert = detect(text)
@@ -68,6 +81,9 @@ def test_a_number_in_an_ordinary_sentence_is_not_an_alarm(text: str) -> None:
     "my husband is looking for work", "Praktikum bei der Feuerwehr", "the police sent me a letter",
     "my son had a fever last week, which Kita?", "bıçak gibi bir baş ağrısı, doktor lazım",
     "I'm dying to learn German faster", "my daughter lost her school bag", "شوهرم بهم زنگ میزنه",
+    "disim bicak gibi agriyor, disci lazim", "Mein Mann schlägt vor, dass wir umziehen",
+    "mein Sohn hat seinen Schülerausweis verloren", "the smoke alarm needs a new battery, who replaces it",
+    "yangin tatbikati okulda ne zaman", "хазяинът иска да ме изгони", "mon fils a perdu sa carte de bus",
 ])
 def test_near_misses(text: str) -> None:
     assert detect(text) is None
