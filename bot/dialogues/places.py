@@ -1,10 +1,15 @@
 """'Which office is mine?' and 'When are you open?'.
 
 The district comes from a shared location, a typed district/Stadtteil name or a postal code; it is
-stored on the person (only the district and office, never the location itself)."""
+stored on the person (only the district and office, never the location itself). A place is read
+however it is written (bot.places.districts.read_place): a message that is only a place ("Eving",
+"44147", "в Евінгу") is an answer to "where do you live?" in any state; "my office" ("mein Büro",
+"مكتبي") opens the finder and is never a place name; the prompt that asks where one lives takes a
+place and lets a question about something else go to the question path. 'When are you open?'
+without a known office answers first: all offices' hours in one message, then "which is yours?"."""
 from __future__ import annotations
 
-import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.content.locales import RTL_LANGUAGES
@@ -26,8 +31,11 @@ from bot.places import opening_hours
 from bot.places.calendar import to_local
 from bot.places.districts import (
     District,
-    districts_for_postal_code,
-    find_district,
+    DistrictMatch,
+    PlaceReading,
+    named_in_sentence,
+    read_place,
+    says_my_office,
 )
 from bot.places.finder import OfficeFinding, office_for_location
 from bot.places.formatting import (
@@ -48,31 +56,54 @@ AWAIT_PLACE = "places:await_place"
 
 # --- entry points ----------------------------------------------------------------------------
 
-# Place names that are also everyday words: never taken from a sentence, only from a short answer.
-EVERYDAY_WORDS = frozenset({"hafen", "nette", "rahm", "kley", "mitte", "city", "holzen", "schüren", "deusen"})
+# Intents a place named in an unsure question most likely belongs to.
+PLACE_INTENTS = ("hours", "office")
 
 
-def district_mentioned(text: str) -> District | None:
-    """A district clearly named inside a sentence ("Wann ist das Büro in Eving offen?"), else None."""
-    found: dict[str, District] = {}
-    for token in re.findall(r"\w+", text):
-        if len(token) < 4 or token.casefold() in EVERYDAY_WORDS:
-            continue
-        for match in find_district(token):
-            if match.exact:
-                found[match.district.id] = match.district
-    return next(iter(found.values())) if len(found) == 1 else None
+def districts_named(turn: Turn, text: str) -> list[District]:
+    """The districts clearly named inside a sentence ("Wann ist das Büro in Eving offen?",
+    "часы работы в Хёрде", "plz 44147 welches büro"), one each, best first."""
+    directory = turn.services.places.districts()
+    return _districts(named_in_sentence(read_place(text, directory), directory))
+
+
+def _districts(matches: list[DistrictMatch] | tuple[DistrictMatch, ...]) -> list[District]:
+    return list({m.district.id: m.district for m in matches}.values())
 
 
 @dialogue.command("office")
 async def office_command(turn: Turn, args: str = "") -> Replies:
     """/office, /office Hörde, or a typed question about the office (the whole sentence as args)."""
-    mentioned = district_mentioned(args) if args.strip() else None
-    if mentioned is not None:
-        return await district_chosen(turn, mentioned.id)
-    if args.strip() and len(args.split()) <= 3:
-        return await place_typed(turn, args)
+    if not args.strip():
+        return await my_office(turn)
+    directory = turn.services.places.districts()
+    reading = read_place(args, directory)
+    if reading.only_a_place:
+        return await place_answer(turn, reading)
+    named = named_in_sentence(reading, directory)
+    if named:
+        return await place_answer(turn, PlaceReading(tuple(named), reading.postal_codes, ()))
     return await my_office(turn)
+
+
+@dialogue.around_question(50)
+async def places_however_asked(turn: Turn, question: Question,
+                               answer: Callable[[], Awaitable[Replies]]) -> Replies:
+    """A message that is only a place is the answer to "where do you live?", whatever state the
+    conversation is in; "my office" opens the finder; a place named in a question the model was
+    unsure of ("öfnungszeiten hörde") is answered for that office."""
+    directory = turn.services.places.districts()
+    reading = read_place(question.text, directory)
+    if reading.only_a_place and question.intent != "emergency":
+        return await place_answer(turn, reading)
+    if not reading.matches and question.intent in (None, "office", "authorities") \
+            and says_my_office(question.text, directory):
+        return await my_office(turn)
+    if question.intent is None and named_in_sentence(reading, directory):
+        likeliest = question.alternatives[0][0] if question.alternatives else None
+        if likeliest in PLACE_INTENTS:
+            return await question.answer_as(likeliest)
+    return await answer()
 
 
 @dialogue.intent("office")
@@ -115,23 +146,51 @@ async def location_shared(turn: Turn, latitude: float, longitude: float) -> Repl
 
 @dialogue.text_in_step(AWAIT_PLACE)
 async def place_typed(turn: Turn, text: str) -> Replies:
-    districts = turn.services.places.districts()
-    codes = [token for token in text.replace(",", " ").split() if token.isdigit() and len(token) == 5]
-    if codes:
-        found = districts_for_postal_code(codes[0], districts)
-        if not found:
-            return [Reply(Msg("places.unknown_postal_code", code=codes[0]), ask_location=True)]
+    """The prompt asked for a district, Stadtteil or postal code: it takes one however written;
+    "my office" asks again; a question about something else is answered as a question (a place
+    named in it is kept); anything else gets the prompt's hint again."""
+    directory = turn.services.places.districts()
+    reading = read_place(text, directory)
+    if reading.only_a_place:
+        return await place_answer(turn, reading)
+    if not reading.matches and says_my_office(text, directory):
+        return await ask_place(turn)
+    understanding = await turn.understanding(text)
+    intent = understanding.intent if understanding is not None and understanding.confident else None
+    in_sentence = named_in_sentence(reading, directory)
+    if in_sentence and intent in (None, *PLACE_INTENTS):  # "Eving bitte", "wann hat eving offen"
+        return await place_answer(turn, PlaceReading(tuple(in_sentence), reading.postal_codes, ()))
+    if intent is not None and turn.answer_question is not None:
+        named = _districts(in_sentence)
+        if len(named) == 1:  # "Schule in Hörde": where they live is said, the question is another
+            office = turn.services.places.offices().for_district(named[0].id)
+            if office is not None:
+                remember_district(turn, named[0], office)
+        await turn.leave()
+        return await turn.answer_question(text)
+    return [Reply(Msg("places.not_found"), ask_location=True,
+                  choices=rows([Choice(Msg("common.talk_to_staff"), TalkToStaff()),
+                                Choice(Msg("common.menu"), OpenMenu())]))]
+
+
+async def place_answer(turn: Turn, reading: PlaceReading) -> Replies:
+    """The office for the place read; asks which district when the place or postal code names
+    several (the candidates as buttons), and for the place again when the postal code is unknown."""
+    names = [m for m in reading.matches if m.kind != "postal_code"]
+    by_code = [m for m in reading.matches if m.kind == "postal_code"]
+    if not names and not by_code:
+        await turn.goto(AWAIT_PLACE)
+        return [Reply(Msg("places.unknown_postal_code", code=reading.unknown_postal_codes[0]), ask_location=True)]
+    if not names:
+        found = _districts(by_code)
         if len(found) > 1:
-            return [pick_district(turn, found, Msg("places.postal_code_several", code=codes[0]))]
+            await turn.goto(AWAIT_PLACE)
+            return [pick_district(turn, found, Msg("places.postal_code_several", code=by_code[0].matched))]
         return await district_chosen(turn, found[0].id)
-    matches = find_district(text, districts)
-    if not matches:
-        return [Reply(Msg("places.not_found"), ask_location=True,
-                      choices=rows([Choice(Msg("common.talk_to_staff"), TalkToStaff()),
-                                    Choice(Msg("common.menu"), OpenMenu())]))]
-    best = matches[0]
-    rivals = [m.district for m in matches if m.district.id != best.district.id and m.score >= best.score - 0.05]
-    if rivals and not best.exact:
+    best = names[0]
+    rivals = [m.district for m in names if m.district.id != best.district.id and m.score >= best.score - 0.05]
+    if rivals:  # "Innenstadt" (three districts), or a typo as close to two names
+        await turn.goto(AWAIT_PLACE)
         return [pick_district(turn, [best.district, *rivals], Msg("places.which_district"))]
     return await district_chosen(turn, best.district.id)
 
@@ -161,10 +220,13 @@ async def office_pressed(turn: Turn, action: ShowOffice) -> Replies:
 
 @dialogue.command("hours")
 async def hours_command(turn: Turn, args: str = "") -> Replies:
-    mentioned = district_mentioned(args) if args.strip() else None
-    if mentioned is not None:
-        office = turn.services.places.offices().for_district(mentioned.id)
-        return hours_for(turn, office.id if office else turn.person.office)
+    """/hours, /hours Eving, or a typed question about the hours: a named place's office, else the
+    person's own, else all offices (answer first)."""
+    offices = turn.services.places.offices()
+    named = {office.id for d in districts_named(turn, args)
+             if (office := offices.for_district(d.id)) is not None} if args.strip() else set()
+    if len(named) == 1:
+        return hours_for(turn, named.pop())
     return hours_for(turn, turn.person.office)
 
 
@@ -244,9 +306,7 @@ def hours_for(turn: Turn, office_id: str | None) -> Replies:
     offices = turn.services.places.offices()
     office = offices.get(office_id or "")
     if office is None:
-        buttons = [Choice(Plain(o.name), ShowHours(o.id)) for o in offices.all]
-        return [Reply(Msg("places.hours_which_office"),
-                      choices=(*((b,) for b in buttons), (Choice(Msg("menu.find_office"), FindMyOffice()),)))]
+        return all_hours(turn)
     lang = turn.lang
     lines = [Msg("places.hours_title", office=office.name)]
     lines += [Msg("places.hours_line", line=line) for line in format_weekly_hours(office, lang)]
@@ -269,6 +329,38 @@ def hours_for(turn: Turn, office_id: str | None) -> Replies:
     lines.append(Msg("places.as_of", date=format_date(office.hours_source.as_of, lang, with_year=True)))
     choices = rows([Choice(Msg("menu.book"), StartBooking()), Choice(Msg("common.menu"), OpenMenu())])
     return [Reply(_join(lines), choices=choices)]
+
+
+def all_hours(turn: Turn) -> Replies:
+    """Every office's hours in one short message (offices with the same week, status and closures
+    share one block), then "which one is yours?" with the offices and the office finder."""
+    offices = turn.services.places.offices().all
+    groups: dict[tuple[object, ...], list[Office]] = {}
+    for office in offices:
+        key = (tuple(format_weekly_hours(office, turn.lang)), office.by_appointment,
+               office.closed_on_public_holidays, status_line(turn, office), tuple(closure_lines(turn, office)))
+        groups.setdefault(key, []).append(office)
+    lines: list[Msg] = [Msg("places.hours_all_title")]
+    for (weekly, by_appointment, on_holidays, status, closures), members in groups.items():
+        if len(groups) == 1:
+            lines.append(Msg("places.hours_all_same", count=len(members)))
+        else:
+            lines.append(Msg("places.hours_group", offices=", ".join(short_name(o) for o in members)))
+        lines += [Msg("places.hours_line", line=line) for line in weekly]
+        if by_appointment:
+            lines.append(Msg("places.by_appointment"))
+        if on_holidays:
+            lines.append(Msg("places.closed_on_holidays"))
+        lines.append(status)
+        lines += closures
+    lines.append(Msg("places.hours_which_is_yours"))
+    buttons = [(Choice(Plain(o.name), ShowHours(o.id)),) for o in offices]
+    return [Reply(_join(lines), choices=(*buttons, (Choice(Msg("menu.find_office"), FindMyOffice()),)))]
+
+
+def short_name(office: Office) -> str:
+    """"Eving/Scharnhorst" for "lokal willkommen Eving/Scharnhorst": the network's name once is enough."""
+    return office.name.removeprefix("lokal willkommen").strip() or office.name
 
 
 def place_times(place: Place, lang: str) -> Lines:
