@@ -473,6 +473,14 @@ class BookDays(Action):
 
 
 @dataclass(frozen=True)
+class BookAnother(Action):
+    """Booking: book one more although an appointment is open (the person was shown it)."""
+
+    prefix: ClassVar[str] = "bkan"
+    topic: Key | None = None
+
+
+@dataclass(frozen=True)
 class ResumeBooking(Action):
     """Booking: go on where it stopped (an emergency answer came in between)."""
 

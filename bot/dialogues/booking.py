@@ -9,6 +9,12 @@ calls `advance`, which asks for the first thing still missing (one `ask_*` funct
 Buttons may be stale or forged (a slot taken meanwhile, a past day, someone else's booking id):
 each one is checked again and answered with a clear message and fresh choices, never an error.
 The database side (no double booking, at most two upcoming bookings) is bot.booking.service.
+
+Typed text at a step is read as the answer (bot.booking.typed_answers: "Freitag", "um 10", "evet");
+what fits no answer asks the step again with a one-line hint. What a person writes about a
+booking they have ("randevumu iptal et", "I can't come on Friday", "запізнюся") leads to their
+bookings with the fitting action (bot.booking.requests), and a new booking while one is open
+shows it first.
 """
 from __future__ import annotations
 
@@ -22,11 +28,13 @@ from typing import Any, TypeVar
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_day_names
 
-from bot.booking import service, slots
+from bot.booking import service, slots, typed_answers
 from bot.booking.ics import booking_ics
+from bot.booking.requests import BookingRequest, RequestKind, read_request
 from bot.booking.slots import Slot, SlotProblem
 from bot.content.locales import CURATED_LANGUAGES, html_to_plain
 from bot.core.actions import (
+    BookAnother,
     BookConfirm,
     BookDay,
     BookDays,
@@ -71,6 +79,13 @@ STEP_TIME = "booking:time"
 STEP_INTERPRETER = "booking:interpreter"
 STEP_NOTE = "booking:note"
 STEP_CONFIRM = "booking:confirm"
+# Not a step of the form (no draft, no "continue booking" after an emergency answer): the question
+# "really cancel this one?", waiting for a typed yes or no.
+STEP_CANCEL = "mybooking:cancel"
+# The model's intents for what the rules of bot.booking.requests did not catch.
+REQUEST_INTENTS = {"booking_cancel": RequestKind.CANCEL, "booking_move": RequestKind.MOVE,
+                   "booking_late": RequestKind.LATE}
+REQUEST_ORDER = 5  # around_question: inside free_text's (0, the answer's language), before the topics' (10)
 
 TOPIC_OTHER = "other"
 NOT_BOOKABLE_TOPICS = frozenset({"emergency"})  # an emergency needs 112/110 now, not an appointment
@@ -183,12 +198,21 @@ async def start_pressed(turn: Turn, action: StartBooking) -> Replies:
     return await start(turn, topic=action.topic)
 
 
-async def start(turn: Turn, topic: str | None, *, notice: Msg | None = None) -> Replies:
-    """A fresh booking: the person's own office if we know it, the topic if the button said."""
+@dialogue.action(BookAnother)
+async def another_pressed(turn: Turn, action: BookAnother) -> Replies:
+    return await start(turn, topic=action.topic, another=True)
+
+
+async def start(turn: Turn, topic: str | None, *, notice: Msg | None = None, another: bool = False) -> Replies:
+    """A fresh booking: the person's own office if we know it, the topic if the button said.
+    With an appointment already open it is shown first, unless they chose to add `another`."""
     upcoming = await service.upcoming_for(turn.session, turn.person.id, turn.now)
     if len(upcoming) >= service.MAX_UPCOMING:
         await turn.leave()
         return limit_reached(turn, upcoming)
+    if upcoming and not another:
+        await turn.leave()
+        return [_with_notice(notice, open_bookings(turn, upcoming, topic))]
     draft = Draft(topic=topic if topic is not None and _valid_topic(turn, topic) else None)
     if turn.services.places.offices().get(turn.person.office or "") is not None:
         draft.office = turn.person.office
@@ -521,22 +545,44 @@ async def my_bookings(turn: Turn, *, notice: Msg | None = None) -> Replies:
     return [_with_notice(notice, bookings_list(turn, upcoming, title=Msg("booking.my_title")))]
 
 
+def open_bookings(turn: Turn, upcoming: list[Booking], topic: str | None) -> Reply:
+    """"You already have an appointment": it, and the choice to add another or move it."""
+    lines: list[Text] = [Msg("booking.open_title")]
+    lines += [booking_line(turn, booking) for booking in upcoming]
+    lines.append(Msg("booking.open_question"))
+    buttons: list[tuple[Choice, ...]] = [(Choice(Msg("booking.book_another"), BookAnother(topic)),)]
+    buttons += [(Choice(Msg("booking.reschedule_button", date=short_when(turn, b.starts_at)), RescheduleBooking(b.id)),)
+                for b in upcoming]
+    buttons.append((Choice(Msg("common.menu"), OpenMenu()),))
+    return Reply(Lines(*lines), choices=tuple(buttons))
+
+
+def booking_line(turn: Turn, booking: Booking) -> Msg:
+    office = turn.services.places.offices().get(booking.office)
+    return Msg("booking.my_line", when=when(turn, booking.starts_at),
+               office=office.name if office else booking.office,
+               address=office.address.one_line() if office else "")
+
+
 def limit_reached(turn: Turn, upcoming: list[Booking]) -> Replies:
     return [bookings_list(turn, upcoming, title=Msg("booking.limit_reached", limit=service.MAX_UPCOMING))]
 
 
-def bookings_list(turn: Turn, upcoming: list[Booking], *, title: Msg) -> Reply:
+def bookings_list(turn: Turn, upcoming: list[Booking], *, title: Msg, cancel: bool = True, move: bool = True,
+                  book_new: bool = True) -> Reply:
+    """The bookings with a cancel and/or move button each."""
     lines: list[Text] = [title]
     buttons: list[tuple[Choice, ...]] = []
     for booking in upcoming:
-        office = turn.services.places.offices().get(booking.office)
-        lines.append(Msg("booking.my_line", when=when(turn, booking.starts_at),
-                         office=office.name if office else booking.office,
-                         address=office.address.one_line() if office else ""))
+        lines.append(booking_line(turn, booking))
         short = short_when(turn, booking.starts_at)
-        buttons.append((Choice(Msg("booking.cancel_button", date=short), CancelBooking(booking.id)),
-                        Choice(Msg("booking.reschedule_button", date=short), RescheduleBooking(booking.id))))
-    if len(upcoming) < service.MAX_UPCOMING:
+        row: list[Choice] = []
+        if cancel:
+            row.append(Choice(Msg("booking.cancel_button", date=short), CancelBooking(booking.id)))
+        if move:
+            row.append(Choice(Msg("booking.reschedule_button", date=short), RescheduleBooking(booking.id)))
+        buttons.append(tuple(row))
+    if book_new and len(upcoming) < service.MAX_UPCOMING:
         buttons.append((Choice(Msg("booking.book_new"), StartBooking()),))
     buttons.append((Choice(Msg("common.menu"), OpenMenu()),))
     return Reply(Lines(*lines), choices=tuple(buttons))
@@ -547,21 +593,32 @@ async def cancel_pressed(turn: Turn, action: CancelBooking) -> Replies:
     booking = await service.own_upcoming(turn.session, turn.person.id, action.booking, turn.now)
     if isinstance(booking, service.Refused):
         return await my_bookings(turn, notice=Msg("booking.not_found"))
-    office = turn.services.places.offices().get(booking.office)
     if not action.confirmed:
-        return [Reply(Msg("booking.cancel_question", when=when(turn, booking.starts_at),
-                          office=office.name if office else booking.office),
-                      choices=rows([Choice(Msg("booking.cancel_yes"), CancelBooking(booking.id, confirmed=True)),
-                                    Choice(Msg("booking.cancel_no"), MyBookings())]))]
+        return await ask_cancel(turn, booking)
     cancelled = await service.cancel(turn.session, booking.id, by="person", now=turn.now, person_id=turn.person.id)
     if isinstance(cancelled, service.Refused):
         return await my_bookings(turn, notice=Msg("booking.not_found"))
     await service.on_booking_changed(turn, cancelled)
     draft = await draft_of(turn)
-    if draft is not None and draft.reschedule == booking.id:
+    if (draft is not None and draft.reschedule == booking.id) or await turn.step() == STEP_CANCEL:
         await turn.leave()
     await turn.services.outbox.to_staff(staff_notes.booking_cancelled_by_person(turn.services, cancelled))
     return await my_bookings(turn, notice=Msg("booking.cancelled", when=when(turn, cancelled.starts_at)))
+
+
+async def ask_cancel(turn: Turn, booking: Booking, notice: Msg | None = None) -> Replies:
+    """"Really cancel this one?", answered by a button or a typed yes or no (a booking being made
+    meanwhile is kept: then only the buttons answer)."""
+    if await draft_of(turn) is None:
+        await turn.goto(STEP_CANCEL, booking=booking.id)
+    office = turn.services.places.offices().get(booking.office)
+    return [_with_notice(notice, Reply(
+        Msg("booking.cancel_question", when=when(turn, booking.starts_at),
+            office=office.name if office else booking.office),
+        choices=rows([Choice(Msg("booking.cancel_yes"), CancelBooking(booking.id, confirmed=True)),
+                      Choice(Msg("booking.cancel_no"), MyBookings())],
+                     [Choice(Msg("booking.reschedule_button", date=short_when(turn, booking.starts_at)),
+                             RescheduleBooking(booking.id))])))]
 
 
 @dialogue.action(RescheduleBooking)
@@ -569,9 +626,14 @@ async def reschedule_pressed(turn: Turn, action: RescheduleBooking) -> Replies:
     booking = await service.own_upcoming(turn.session, turn.person.id, action.booking, turn.now)
     if isinstance(booking, service.Refused):
         return await my_bookings(turn, notice=Msg("booking.not_found"))
+    return await move(turn, booking)
+
+
+async def move(turn: Turn, booking: Booking, notice: Msg | None = None) -> Replies:
+    """Pick a new time for the booking; the old one stays until the new one is confirmed."""
     return await advance(turn, Draft(office=booking.office, topic=booking.topic or TOPIC_OTHER,
                                      interpreter=booking.interpreter, interpreter_chosen=True, note=booking.note,
-                                     note_given=True, reschedule=booking.id))
+                                     note_given=True, reschedule=booking.id), notice=notice)
 
 
 def cancelled_by_staff(services: Services, booking: Booking, lang: str) -> list[Reply]:
@@ -581,6 +643,213 @@ def cancelled_by_staff(services: Services, booking: Booking, lang: str) -> list[
                office=office.name if office else booking.office)
     return [Reply(text, choices=rows([Choice(Msg("booking.book_new"), StartBooking())],
                                      [Choice(Msg("booking.my_bookings"), MyBookings())]))]
+
+
+# --- what people write about their bookings -----------------------------------------------------
+
+@dialogue.around_question(REQUEST_ORDER)
+async def about_own_booking(turn: Turn, question: Question, answer: Callable[[], Awaitable[Replies]]) -> Replies:
+    """"Cancel my appointment", "I can't come on Friday", "I'm late": sure when an appointment
+    word is there, otherwise only for someone who has a booking."""
+    request = read_request(question.text, turn.lang)
+    if request is None or question.intent == "emergency":
+        return await answer()
+    upcoming = await service.upcoming_for(turn.session, turn.person.id, turn.now)
+    if not upcoming and not request.about_appointment:
+        return await answer()
+    return await answer_request(turn, request, upcoming)
+
+
+@dialogue.intent(*REQUEST_INTENTS)
+async def request_asked(turn: Turn, question: Question) -> Replies:
+    """What the rules missed and the model understood (its intents booking_cancel, _move, _late)."""
+    assert question.intent is not None
+    request = BookingRequest(REQUEST_INTENTS[question.intent], about_appointment=True,
+                             weekday=typed_answers.weekday_in(question.text, turn.lang))
+    return await answer_request(turn, request, await service.upcoming_for(turn.session, turn.person.id, turn.now))
+
+
+async def answer_request(turn: Turn, request: BookingRequest, upcoming: list[Booking]) -> Replies:
+    await turn.leave()
+    if not upcoming:
+        return [Reply(Msg("booking.request_none"), choices=rows(
+            [Choice(Msg("booking.book_new"), StartBooking())], [Choice(Msg("common.menu"), OpenMenu())]))]
+    if request.weekday is not None:  # "on Friday": the Friday one, if there is one
+        that_day = [b for b in upcoming if to_local(b.starts_at).weekday() == request.weekday]
+        upcoming = that_day or upcoming
+    if request.kind is RequestKind.LATE:
+        return [late_answer(turn, upcoming[0])]
+    if request.kind is RequestKind.CANCEL:
+        if len(upcoming) == 1:
+            return await ask_cancel(turn, upcoming[0])
+        return [bookings_list(turn, upcoming, title=Msg("booking.which_to_cancel"), move=False, book_new=False)]
+    if request.kind is RequestKind.MOVE:
+        if len(upcoming) == 1:
+            return await move(turn, upcoming[0],
+                              notice=Msg("booking.move_intro", when=when(turn, upcoming[0].starts_at)))
+        return [bookings_list(turn, upcoming, title=Msg("booking.which_to_move"), cancel=False, book_new=False)]
+    return [bookings_list(turn, upcoming, title=Msg("booking.cant_come"), book_new=False)]
+
+
+def late_answer(turn: Turn, booking: Booking) -> Reply:
+    """Calm: call the office, and the appointment it is about."""
+    office = turn.services.places.offices().get(booking.office)
+    phones = office.contact.phones if office is not None else ()
+    lines: list[Text] = [Msg("booking.late_call", phone=phones[0]) if phones else Msg("booking.late_no_phone")]
+    lines.append(booking_line(turn, booking))
+    short = short_when(turn, booking.starts_at)
+    return Reply(Lines(*lines), choices=rows(
+        [Choice(Msg("booking.reschedule_button", date=short), RescheduleBooking(booking.id)),
+         Choice(Msg("booking.cancel_button", date=short), CancelBooking(booking.id))],
+        [Choice(Msg("common.menu"), OpenMenu())]))
+
+
+# --- typed answers at the steps -------------------------------------------------------------------
+
+StepReader = Callable[[Turn, "Draft", str], Awaitable[Replies | None]]
+
+
+@dialogue.text_in_step(PREFIX, prefix=True)
+async def typed_at_step(turn: Turn, text: str) -> Replies:
+    """Typed text where a button was asked for: the answer if it reads as one, a booking request
+    with an appointment word ("Termin absagen"), else the step again with a one-line hint."""
+    request = read_request(text, turn.lang)
+    if request is not None and request.about_appointment:
+        return await answer_request(turn, request,
+                                    await service.upcoming_for(turn.session, turn.person.id, turn.now))
+    step = await turn.step() or ""
+    draft = await draft_of(turn) or Draft()
+    reader = STEP_READERS.get(step)
+    if reader is not None:
+        replies = await reader(turn, draft, text)
+        if replies is not None:
+            return replies
+    return await advance(turn, draft, notice=Msg(STEP_HINTS.get(step, "booking.typed_hint_day")))
+
+
+async def _office_typed(turn: Turn, draft: Draft, text: str) -> Replies | None:
+    offices = list(turn.services.places.offices().all)
+    number = typed_answers.number_in(text)
+    if number is not None and 1 <= number <= len(offices):
+        return await advance(turn, draft.at(offices[number - 1].id))
+    typed = [form for forms in typed_answers.words_of(text) for form in forms if len(form) >= 4]
+    for office in offices:
+        # "lokal willkommen Mengede/Huckarde": the place names in it are what people type
+        names = [forms[0] for forms in typed_answers.words_of(office.name)
+                 if len(forms[0]) >= 4 and forms[0] not in _OFFICE_NAME_WORDS]
+        if any(form.startswith(name[:5]) or name.startswith(form) for form in typed for name in names):
+            return await advance(turn, draft.at(office.id))
+    return None
+
+
+_OFFICE_NAME_WORDS = frozenset({"lokal", "willkommen"})
+
+
+async def _topic_typed(turn: Turn, draft: Draft, text: str) -> Replies | None:
+    topics = [*_topics(turn), TOPIC_OTHER]
+    number = typed_answers.number_in(text)
+    if number is not None and 1 <= number <= len(topics):
+        return await advance(turn, replace(draft, topic=topics[number - 1]))
+    understanding = await turn.understanding(text)
+    if understanding is not None and understanding.confident and understanding.intent in topics:
+        return await advance(turn, replace(draft, topic=understanding.intent))
+    return None
+
+
+async def _day_typed(turn: Turn, draft: Draft, text: str) -> Replies | None:
+    office = turn.services.places.offices().get(draft.office or "")
+    wish = typed_answers.day_wish(text, turn.lang)
+    if office is None or wish is None:
+        return None
+    taken = await service.taken_in_horizon(turn.session, office, turn.now)
+    days = slots.days_with_free_slots(office, now=turn.now, taken=taken)
+    day = typed_answers.choose_day(wish, days, today=slots.today(turn.now))
+    if day is None:
+        return await ask_day(turn, office, draft, notice=Msg("booking.typed_day_none"))
+    return await ask_time(turn, office, replace(draft, day=day, start=None), day)
+
+
+async def _time_typed(turn: Turn, draft: Draft, text: str) -> Replies | None:
+    office = turn.services.places.offices().get(draft.office or "")
+    if office is None or draft.day is None:
+        return None
+    wish = typed_answers.time_wish(text)
+    if wish is None:  # another day instead ("lieber Freitag")
+        return await _day_typed(turn, draft.without_day(), text)
+    taken = await service.taken_in_horizon(turn.session, office, turn.now)
+    free = slots.free_slots_on(office, draft.day, now=turn.now, taken=taken)
+    starts = {to_local(s.start).time().replace(tzinfo=None): s for s in free}
+    chosen = typed_answers.choose_time(wish, list(starts))
+    if chosen is None:
+        return await ask_time(turn, office, draft, draft.day, notice=Msg("booking.typed_time_none"))
+    return await advance(turn, replace(draft, start=starts[chosen].minutes))
+
+
+async def _interpreter_typed(turn: Turn, draft: Draft, text: str) -> Replies | None:
+    answer = typed_answers.yes_no(text, turn.lang)
+    if answer is False:
+        return await advance(turn, replace(draft, interpreter=None, interpreter_chosen=True))
+    if answer is True and turn.lang in INTERPRETER_LANGUAGES:
+        return await advance(turn, replace(draft, interpreter=turn.lang, interpreter_chosen=True))
+    typed = [form for forms in typed_answers.words_of(text) for form in forms if len(form) >= 4]
+    for code in INTERPRETER_LANGUAGES:
+        names = [forms[0] for name in _language_names(turn, code)
+                 for forms in typed_answers.words_of(name)[:1] if len(forms[0]) >= 4]
+        if any(form.startswith(name[:5]) for form in typed for name in names):
+            return await advance(turn, replace(draft, interpreter=code, interpreter_chosen=True))
+    return None
+
+
+def _language_names(turn: Turn, code: str) -> list[str]:
+    """A language's name in itself, German, English and the person's language ("Arabisch", "Arapça")."""
+    names = [language_name(turn, code)]
+    for lang in dict.fromkeys(("de", "en", turn.lang)):
+        try:
+            names.append(Locale.parse(code).get_display_name(lang) or "")
+        except (UnknownLocaleError, ValueError):
+            continue
+    return [name for name in names if name]
+
+
+async def _confirm_typed(turn: Turn, draft: Draft, text: str) -> Replies | None:
+    answer = typed_answers.yes_no(text, turn.lang)
+    if answer is None:
+        return None
+    return await confirm_pressed(turn, BookConfirm(answer))
+
+
+STEP_READERS: dict[str, StepReader] = {
+    STEP_OFFICE: _office_typed, STEP_TOPIC: _topic_typed, STEP_DAY: _day_typed, STEP_TIME: _time_typed,
+    STEP_INTERPRETER: _interpreter_typed, STEP_CONFIRM: _confirm_typed,
+}
+STEP_HINTS = {
+    STEP_OFFICE: "booking.typed_hint_office", STEP_TOPIC: "booking.typed_hint_topic",
+    STEP_DAY: "booking.typed_hint_day", STEP_TIME: "booking.typed_hint_time",
+    STEP_INTERPRETER: "booking.typed_hint_interpreter", STEP_CONFIRM: "booking.typed_hint_confirm",
+}
+
+
+@dialogue.text_in_step(STEP_CANCEL)
+async def cancel_typed(turn: Turn, text: str) -> Replies:
+    """A typed answer to "really cancel?"."""
+    data = await turn.data()
+    booking = await service.own_upcoming(turn.session, turn.person.id, int(data.get("booking") or 0), turn.now)
+    if isinstance(booking, service.Refused):
+        await turn.leave()
+        return await my_bookings(turn, notice=Msg("booking.not_found"))
+    request = read_request(text, turn.lang)
+    if request is not None and request.kind is RequestKind.MOVE:
+        await turn.leave()
+        return await move(turn, booking)
+    answer = typed_answers.yes_no(text, turn.lang)
+    if answer is None and request is not None and request.kind is RequestKind.CANCEL:
+        answer = True  # "ja absagen", "iptal et"
+    if answer is None:
+        return await ask_cancel(turn, booking, notice=Msg("booking.typed_hint_confirm"))
+    await turn.leave()
+    if not answer:
+        return await my_bookings(turn)
+    return await cancel_pressed(turn, CancelBooking(booking.id, confirmed=True))
 
 
 # --- texts -------------------------------------------------------------------------------------

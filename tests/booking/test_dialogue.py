@@ -64,6 +64,8 @@ async def bookings_of(services, person_id):
 
 async def book_through_dialogue(c: Chat, day_label="Do, 26.11.", time="14:00", interpreter="Nein", note=None):
     await c.command("book")
+    if "Sie haben schon einen Termin" in c.text:  # one is open: add another
+        await c.press("Weiteren Termin buchen")
     if "Worum geht es" in c.text:
         await c.press("Schule")
     await c.press(day_label)
@@ -346,6 +348,7 @@ async def test_the_limit_is_checked_again_when_confirming(services):
     c = chat(services, office="mh")
     await book_through_dialogue(c)
     await c.command("book")
+    await c.press("Weiteren Termin buchen")
     await c.press("Schule")
     await c.press("Fr, 27.11.")
     await c.press("09:00")
