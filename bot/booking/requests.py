@@ -17,7 +17,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot.booking.typed_answers import LanguageWords, Phrase, find, weekday_in, words_for, words_of
+from bot.booking.typed_answers import (
+    LanguageWords,
+    Phrase,
+    find,
+    weekday_in,
+    words_for,
+    words_of,
+)
 
 
 class RequestKind(enum.Enum):

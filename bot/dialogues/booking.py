@@ -34,6 +34,7 @@ from bot.booking.requests import BookingRequest, RequestKind, read_request
 from bot.booking.slots import Slot, SlotProblem
 from bot.content.locales import CURATED_LANGUAGES, html_to_plain
 from bot.core.actions import (
+    Action,
     BookAnother,
     BookConfirm,
     BookDay,
@@ -54,8 +55,19 @@ from bot.core.actions import (
     TalkToStaff,
 )
 from bot.core.dispatch import Dialogue, Question
-from bot.core.actions import Action
-from bot.core.replies import Choice, Document, Lines, Link, Msg, Plain, Reply, Text, column, grid, rows
+from bot.core.replies import (
+    Choice,
+    Document,
+    Lines,
+    Link,
+    Msg,
+    Plain,
+    Reply,
+    Text,
+    column,
+    grid,
+    rows,
+)
 from bot.core.services import Services
 from bot.core.turn import Replies, Turn
 from bot.dialogues import staff_notes
@@ -82,9 +94,6 @@ STEP_CONFIRM = "booking:confirm"
 # Not a step of the form (no draft, no "continue booking" after an emergency answer): the question
 # "really cancel this one?", waiting for a typed yes or no.
 STEP_CANCEL = "mybooking:cancel"
-# The model's intents for what the rules of bot.booking.requests did not catch.
-REQUEST_INTENTS = {"booking_cancel": RequestKind.CANCEL, "booking_move": RequestKind.MOVE,
-                   "booking_late": RequestKind.LATE}
 REQUEST_ORDER = 5  # around_question: inside free_text's (0, the answer's language), before the topics' (10)
 
 TOPIC_OTHER = "other"
@@ -650,7 +659,8 @@ def cancelled_by_staff(services: Services, booking: Booking, lang: str) -> list[
 @dialogue.around_question(REQUEST_ORDER)
 async def about_own_booking(turn: Turn, question: Question, answer: Callable[[], Awaitable[Replies]]) -> Replies:
     """"Cancel my appointment", "I can't come on Friday", "I'm late": sure when an appointment
-    word is there, otherwise only for someone who has a booking."""
+    word is there, otherwise only for someone who has a booking. Read by rules before the model's
+    intent is used, which would take "Termin absagen" for a wish to book."""
     request = read_request(question.text, turn.lang)
     if request is None or question.intent == "emergency":
         return await answer()
@@ -658,15 +668,6 @@ async def about_own_booking(turn: Turn, question: Question, answer: Callable[[],
     if not upcoming and not request.about_appointment:
         return await answer()
     return await answer_request(turn, request, upcoming)
-
-
-@dialogue.intent(*REQUEST_INTENTS)
-async def request_asked(turn: Turn, question: Question) -> Replies:
-    """What the rules missed and the model understood (its intents booking_cancel, _move, _late)."""
-    assert question.intent is not None
-    request = BookingRequest(REQUEST_INTENTS[question.intent], about_appointment=True,
-                             weekday=typed_answers.weekday_in(question.text, turn.lang))
-    return await answer_request(turn, request, await service.upcoming_for(turn.session, turn.person.id, turn.now))
 
 
 async def answer_request(turn: Turn, request: BookingRequest, upcoming: list[Booking]) -> Replies:
