@@ -166,3 +166,28 @@ async def test_erasing_my_data_forgets_what_i_said(tg: Telegram) -> None:
     menu = (await tg.replies(person))[-1]
     await tg.press_data(person, pack(OpenTopic("school")), menu)
     assert "Wie alt" in ((await tg.replies(person))[0].text or "")
+
+
+@pytest.mark.parametrize(("typed", "language_code", "urgent_words"), [
+    ("письмо из джобцентра, срок до завтра", "ru", "Действуйте сегодня"),
+    ("yarın son gün, jobcenter mektubu", "tr", "🚨"),
+    ("غدا آخر موعد لرسالة الجوب سنتر", "ar", "تصرّفوا اليوم"),
+    ("letter from the jobcenter deadline tomorrow", "en", "🚨"),
+])
+async def test_a_deadline_tomorrow_in_other_languages_gets_the_urgent_advice(
+        tg: Telegram, typed: str, language_code: str, urgent_words: str) -> None:
+    answer = await say(tg, 8120, typed, language_code=language_code)
+    urgent = LIBRARY.step("letters", "urgent")
+    assert urgent_words in answer, answer
+    assert "112" not in answer  # no emergency numbers for a letter
+    assert urgent.next[0] == "handoff"
+
+
+async def test_a_place_said_earlier_is_the_office_later(tg: Telegram) -> None:
+    from bot.places.offices import load_offices
+
+    mengede = load_offices().for_district("mengede")
+    assert mengede is not None
+    first = await say(tg, 8121, "ich wohne in mengede und meine tochter ist 9, braucht schule")
+    assert "Grundschule" in first  # the question was about school: answered for a 9-year-old
+    assert mengede.name in await say(tg, 8121, "wo ist mein büro")
