@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -232,9 +232,15 @@ def find_district(text: str, directory: DistrictDirectory | None = None) -> list
 
 
 def read_place(text: str, directory: DistrictDirectory | None = None) -> PlaceReading:
-    """The places named in `text` (see find_district) and the words around them."""
-    directory = directory or load_districts()
-    text = text[:200]  # a place name, not an essay; bounds the work
+    """The places named in `text` (see find_district) and the words around them.
+
+    Remembered for the last few texts: a turn's dialogues often read the same message twice, and
+    a long Cyrillic message has many spellings to compare (tens of ms)."""
+    return _read_place(text[:200], directory or load_districts())  # a place, not an essay: bounds the work
+
+
+@lru_cache(maxsize=64)
+def _read_place(text: str, directory: DistrictDirectory) -> PlaceReading:
     best: dict[str, DistrictMatch] = {}
 
     def offer(match: DistrictMatch) -> None:
@@ -254,16 +260,23 @@ def read_place(text: str, directory: DistrictDirectory | None = None) -> PlaceRe
     typo_matches: dict[str, list[DistrictMatch]] = {}
     other_words: tuple[str, ...] | None = None
 
-    for words in names.spellings(text):
+    arabic = names.has_arabic(text)
+    for number, words in enumerate(names.spellings(text)):
         used: set[int] = set()
-        for span_key, fuzzy, start, length in _spans(words, by_key):
+        # A rough Latin reading of Arabic script matches single words only: joined, two short
+        # words read as a name ("کور نه" as "korne", Körne).
+        longest = 1 if arabic and number > 0 else 4
+        for span_key, fuzzy, start, length in _spans(words, by_key, longest):
             if not fuzzy:
                 for entry in by_key[span_key]:
                     offer(_match(entry, 1.0))
                 used.update(range(start, start + length))
                 continue
             if span_key not in typo_matches:
-                typo_matches[span_key] = _typo_matches(span_key, by_length)
+                # A typo in an inflected name ("в Аплербеке": aplerbeke, aplerbek + e) is a typo
+                # of its stem; one word at a time, the shortest endings (the likeliest) only.
+                stems = names.stems(span_key)[:3] if length == 1 else []
+                typo_matches[span_key] = [m for key in (span_key, *stems) for m in _typo_matches(key, by_length)]
             for match in typo_matches[span_key]:
                 offer(match)
                 used.update(range(start, start + length))
@@ -358,11 +371,12 @@ def district_at(lat: float, lon: float, directory: DistrictDirectory | None = No
     return DistrictHit(district, stadtteil, km, runner_up, runner_up_km)
 
 
-def _spans(words: list[str], by_key: dict[str, list[_NameEntry]]) -> list[tuple[str, bool, int, int]]:
+def _spans(words: list[str], by_key: dict[str, list[_NameEntry]], longest: int = 4) \
+        -> list[tuple[str, bool, int, int]]:
     """Word spans to look up, longest first; (key, fuzzy, start, length). A span that matched
     exactly (as written or without an inflection) consumes its words, so "Innenstadt Nord" is
     Innenstadt-Nord and not also "Innenstadt" (all three)."""
-    max_len = min(4, len(words))
+    max_len = min(longest, len(words))
     used = [False] * len(words)
     found: list[tuple[str, bool, int, int]] = []
     for fuzzy in (False, True):
