@@ -57,7 +57,7 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
     error = await postgres_reachable()
     if error is not None:
         require_service("PostgreSQL", error)
-    return await postgres_databases.new()
+    return await postgres_databases.emptied()
 
 
 @pytest.fixture

@@ -39,7 +39,9 @@ class PostgresDatabases:
 
     def __init__(self) -> None:
         self.template: str | None = None
+        self.head: str | None = None  # the template's migration
         self.created: list[str] = []
+        self.reused: str | None = None
 
     async def _admin(self) -> asyncpg.Connection:
         return await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
@@ -51,12 +53,39 @@ class PostgresDatabases:
                 self.template = f"lw_template_{uuid.uuid4().hex[:8]}"
                 await conn.execute(f'CREATE DATABASE "{self.template}"')
                 await migrate(sqlalchemy_url(_dsn_for(self.template)))
+                template = await asyncpg.connect(_dsn_for(self.template), timeout=5)
+                try:
+                    self.head = await template.fetchval("SELECT version_num FROM alembic_version")
+                finally:
+                    await template.close()
             name = f"lw_test_{uuid.uuid4().hex[:10]}"
             await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
             self.created.append(name)
             return sqlalchemy_url(_dsn_for(name))
         finally:
             await conn.close()
+
+    async def emptied(self) -> str:
+        """This test process's own database, every table emptied: what a new database holds, at a
+        fraction of the cost (creating one from the template takes ~0.25 s and dropping it as much,
+        ~2.5 minutes over the suite). A test that left it at another migration gets a new one."""
+        if self.reused is not None:
+            conn = await asyncpg.connect(_dsn_for(self.reused), timeout=5)
+            try:
+                await conn.execute("SET lock_timeout = '5s'")
+                if await conn.fetchval("SELECT version_num FROM alembic_version") == self.head:
+                    tables = await conn.fetch(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+                    names = ", ".join(f'"{row["tablename"]}"' for row in tables)
+                    await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                    return sqlalchemy_url(_dsn_for(self.reused))
+            except asyncpg.PostgresError:
+                pass
+            finally:
+                await conn.close()
+        url = await self.new()
+        self.reused = self.created[-1]
+        return url
 
     async def drop_all(self) -> None:
         conn = await self._admin()
