@@ -31,10 +31,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from aiogram import Bot
 from aiogram.fsm.storage.base import StorageKey
 from aiohttp import web
 from sqlalchemy import select
 
+from bot.bootstrap import Foundation
+from bot.clock import Clock
 from bot.config import Settings
 from bot.content.locales import CURATED_LANGUAGES, html_to_plain
 from bot.core.actions import unpack
@@ -42,13 +45,13 @@ from bot.core.conversation import Conversation
 from bot.core.events import CommandIn, Event, LocationIn, PressIn, TextIn
 from bot.core.replies import Msg
 from bot.core.services import Services
-from bot.core.staff_desk import StaffDesk
 from bot.core.turn import open_turn
 from bot.dialogues import registry
 from bot.dialogues.basics import apology
 from bot.handoff import notes
 from bot.storage.conversation_storage import DatabaseConversation, DatabaseStorage
 from bot.storage.models import WebMessage
+from bot.translation import Translator
 from bot.web.desk import hand_web_over_to
 from bot.web.limits import RateLimit, WebLimits
 from bot.web.outbox import Inbox, WebOutbox
@@ -70,6 +73,12 @@ STATE_BOT_ID = 0  # conversation state keys of the web: destiny "web", chat = th
 
 def state_key(person_id: int) -> StorageKey:
     return StorageKey(bot_id=STATE_BOT_ID, chat_id=person_id, user_id=person_id, destiny=CHANNEL)
+
+
+def conversation_state(services: Services, person_id: int) -> DatabaseConversation:
+    """A web person's conversation state, always in the database (whatever storage Telegram's
+    conversations use): the staff side of a handoff moves its step too."""
+    return DatabaseConversation(DatabaseStorage(services.sessions), state_key(person_id))
 
 
 _REFUSALS: dict[int, type[web.HTTPException]] = {
@@ -491,38 +500,63 @@ async def serve_beside_telegram(app: Any, settings: Settings) -> RunningWebChat 
     return await start_web_chat(WebChat(services, settings, inbox), settings.web_host, settings.web_port)
 
 
-async def serve(settings: Settings, host: str, port: int) -> None:
-    """`python -m bot web`: the web chat on its own. With BOT_TOKEN and STAFF_CHAT_ID, handoffs
-    open in the Telegram staff group (staff answers arrive through `python -m bot run`, which
-    receives the group's updates); without a bot token, this process sends the reminders."""
+@dataclass
+class WebProcess:
+    """What `python -m bot web` runs: the chat on its foundation and, with BOT_TOKEN and
+    STAFF_CHAT_ID, the Telegram bot its handoffs and staff notes go through."""
+
+    chat: WebChat
+    outbox: WebOutbox
+    foundation: Foundation
+    bot: Bot | None
+
+    async def close(self) -> None:
+        await self.outbox.settle()
+        if self.bot is not None:
+            await self.bot.session.close()
+        await self.foundation.close()
+
+
+async def compose_web_process(settings: Settings, *, clock: Clock | None = None,
+                              translator: Translator | None = None, db_attempts: int = 5) -> WebProcess:
+    """With a bot token and a staff chat, handoffs open in the Telegram staff group (staff answers
+    arrive through `python -m bot run`, which receives the group's updates, and are stored for
+    the page there); without, web people are told how to reach their office instead."""
     from bot.bootstrap import build_foundation
-    from bot.scheduling import Scheduling
     from bot.web.outbox import ChannelOutbox
 
     inbox = Inbox()
     web_outbox = WebOutbox(inbox)
-    desk: StaffDesk | None = None
-    other = None
+    telegram = None
     bot = None
     if settings.bot_token and settings.staff_chat_id is not None:
         from bot.telegram.app import build_bot
         from bot.telegram.outbox import TelegramOutbox
-        from bot.telegram.staff_desk import TelegramStaffDesk
 
         bot = build_bot(settings)
-        other = TelegramOutbox(settings.staff_chat_id)
-        desk = TelegramStaffDesk(bot, settings.staff_chat_id)
-    foundation = await build_foundation(settings, ChannelOutbox(web_outbox, other))
+        telegram = TelegramOutbox(settings.staff_chat_id)
+    foundation = await build_foundation(settings, ChannelOutbox(web_outbox, telegram), clock=clock,
+                                        translator=translator, db_attempts=db_attempts)
     services = foundation.services
     web_outbox.services = services
-    if other is not None and bot is not None:
+    if telegram is not None and bot is not None:
         from bot.telegram.render import TelegramRenderer
+        from bot.telegram.staff_desk import TelegramStaffDesk
 
-        other.renderer = TelegramRenderer(bot, services.catalog)
-        other.services = services
-    if desk is not None:
-        hand_web_over_to(services, desk)
-    running = await start_web_chat(WebChat(services, settings, inbox), host, port)
+        telegram.renderer = TelegramRenderer(bot, services.catalog)
+        telegram.services = services
+        hand_web_over_to(services, TelegramStaffDesk(bot, settings.staff_chat_id))
+    return WebProcess(WebChat(services, settings, inbox), web_outbox, foundation, bot)
+
+
+async def serve(settings: Settings, host: str, port: int) -> None:
+    """`python -m bot web`: the web chat on its own; without a bot token, this process also
+    sends the reminders."""
+    from bot.scheduling import Scheduling
+
+    process = await compose_web_process(settings)
+    services = process.chat.services
+    running = await start_web_chat(process.chat, host, port)
     jobs = None if settings.bot_token else Scheduling(services)
     if jobs is not None:
         jobs.start()
@@ -539,7 +573,4 @@ async def serve(settings: Settings, host: str, port: int) -> None:
         if jobs is not None:
             await jobs.shutdown()
         await running.close()
-        await web_outbox.settle()
-        if bot is not None:
-            await bot.session.close()
-        await foundation.close()
+        await process.close()

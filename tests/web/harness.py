@@ -1,5 +1,5 @@
 """The web chat as the tests meet it: the production composition (WebChat, the aiohttp app, the
-same database code) on 127.0.0.1, a fake clock, no Telegram unless a test wires a staff desk.
+same database code) on 127.0.0.1, a fake clock, no Telegram unless a test gives a bot token.
 
 `running_chat` serves it on the test's own event loop (API tests with aiohttp clients);
 `ThreadedChat` serves it from a thread with its own loop, for Selenium, which blocks."""
@@ -14,16 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.bootstrap import Foundation, build_foundation
+from bot.bootstrap import Foundation
 from bot.clock import FakeClock
 from bot.config import load_settings
-from bot.core.staff_desk import StaffDesk
 from bot.places.calendar import TZ
 from bot.storage.database import migrate
 from bot.translation import FakeTranslator
-from bot.web.outbox import ChannelOutbox, Inbox, WebOutbox
-from bot.web.desk import hand_web_over_to
-from bot.web.server import RunningWebChat, WebChat, start_web_chat
+from bot.web.outbox import WebOutbox
+from bot.web.server import RunningWebChat, WebChat, compose_web_process, start_web_chat
 
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)  # offices open; bookable days ahead
 
@@ -45,29 +43,23 @@ class ChatUnderTest:
 
 
 @contextlib.asynccontextmanager
-async def running_chat(db_url: str, *, clock: FakeClock | None = None, desk: StaffDesk | None = None,
-                       **env: Any) -> AsyncIterator[ChatUnderTest]:
+async def running_chat(db_url: str, *, clock: FakeClock | None = None, **env: Any) -> AsyncIterator[ChatUnderTest]:
+    """`python -m bot web` as composed for production (`compose_web_process`); no Telegram unless
+    `env` gives BOT_TOKEN, TELEGRAM_API_URL and STAFF_CHAT_ID (the fake Bot API's)."""
     if db_url.startswith("sqlite"):
         await migrate(db_url)
     settings = load_settings(**{"DATABASE_URL": db_url, "BOT_TOKEN": "", "STAFF_CHAT_ID": "", "REDIS_URL": "",
                                 "TRANSLATOR": "none", **env})
     clock = clock or FakeClock(MONDAY_MORNING)
-    inbox = Inbox()
-    outbox = WebOutbox(inbox)
-    foundation = await build_foundation(settings, ChannelOutbox(outbox, None), clock=clock,
-                                        translator=FakeTranslator(), db_attempts=1)
-    outbox.services = foundation.services
+    process = await compose_web_process(settings, clock=clock, translator=FakeTranslator(), db_attempts=1)
     port = free_port()
-    if desk is not None:
-        hand_web_over_to(foundation.services, desk)
-    chat = WebChat(foundation.services, settings, inbox)
-    running = await start_web_chat(chat, "127.0.0.1", port)
+    running = await start_web_chat(process.chat, "127.0.0.1", port)
     try:
-        yield ChatUnderTest(f"http://127.0.0.1:{port}", chat, clock, outbox, foundation, running)
+        yield ChatUnderTest(f"http://127.0.0.1:{port}", process.chat, clock, process.outbox, process.foundation,
+                            running)
     finally:
         await running.close()
-        await outbox.settle()
-        await foundation.close()
+        await process.close()
 
 
 class ThreadedChat:

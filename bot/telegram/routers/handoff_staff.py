@@ -70,7 +70,11 @@ async def _note(desk: StaffDesk, handoff: Handoff, message: Message, html: str) 
         log.warning("handoff %s: staff note not posted: %s", handoff.id, exc)
 
 
-def _person_state(storage: BaseStorage, bot: Bot, person: Person) -> FSMContext | None:
+def _person_state(storage: BaseStorage, bot: Bot, person: Person, services: Services) -> FSMContext | None:
+    if person.channel == "web":
+        from bot.web.server import conversation_state
+
+        return conversation_state(services, person.id)
     if person.channel != "telegram":
         return None
     chat_id = int(person.external_id)
@@ -97,7 +101,7 @@ async def relay(message: Message, bot: Bot, services: Services, staff_desk: Staf
         if person is None:
             await _tell_staff(services, staff_desk, handoff, message, Delivery(False, person_gone=True))
             return
-        state = _person_state(fsm_storage, bot, person)
+        state = _person_state(fsm_storage, bot, person, services)
         text = message.text if message.content_type == "text" else message.caption
         copied = True
         if message.content_type != "text":
