@@ -201,3 +201,108 @@ async def test_a_forged_slot_button_gets_a_clear_answer(tg: Telegram, start: dat
     assert buttons(reply)  # fresh choices
     await person.send("/mybookings")
     assert "keine Termine" in (await person.wait_reply()).text
+
+
+# --- typed text about bookings and at the booking's button steps (issue 17 items 5 and 7) ---------
+
+async def book_by_buttons(tg: Telegram, person, *, office: str = "mh", day: str = "2026-11-26",
+                          start: datetime = THU_14) -> list:
+    """A booking in any language, pressing the buttons by their data."""
+    await person.send("/book")
+    await person.wait_reply()
+    await person.press(f"bko:{office}")
+    await person.wait_reply()
+    await person.press("bkt:school")
+    await person.wait_reply()
+    await person.press(f"bkd:{day}")
+    await person.wait_reply()
+    await person.press(f"bks:{office}:{to_minutes(start)}")
+    await person.wait_reply()
+    await person.press("bki:no")
+    await person.wait_reply()
+    await person.press("bkn")
+    await person.wait_reply()
+    await person.press("bkc:1")
+    return await tg.replies(person)
+
+
+async def test_turkish_cancel_typed_with_one_booking(tg: Telegram) -> None:
+    person = tg.person(3101, "Ayşe", language_code="tr")
+    await book_by_buttons(tg, person)
+    await staff_says(tg, "Neuer Termin #")
+    await person.send("randevumu iptal et lütfen")
+    question = await person.wait_reply()
+    assert "gerçekten iptal etmek istiyor musunuz" in question.text and "Perşembe" in question.text
+    assert any(d.startswith("bkx:") and d.endswith(":1") for d in question.callback_data)
+    await person.send("evet")
+    done = await person.wait_reply()
+    assert "iptal" in done.text.lower() and "Randevunuz yok" not in done.text
+    await staff_says(tg, "abgesagt (von der Person)")
+    await person.send("/mybookings")
+    mine = await person.wait_reply()
+    assert "Perşembe" not in mine.text
+
+
+async def test_english_cant_come_on_friday_offers_move_and_cancel(tg: Telegram) -> None:
+    person = tg.person(3102, "Sam", language_code="en")
+    await book_by_buttons(tg, person, day="2026-11-27", start=datetime(2026, 11, 27, 9, 0, tzinfo=TZ))
+    await person.send("I can't come on Friday")
+    reply = await person.wait_reply()
+    assert "Do you want to move your appointment or cancel it?" in reply.text
+    assert "Friday, November 27, 09:00" in reply.text
+    data = reply.callback_data
+    assert any(d.startswith("bkr:") for d in data) and any(d.startswith("bkx:") for d in data)
+    await person.press(next(d for d in data if d.startswith("bkr:")))
+    days = await person.wait_reply()
+    assert "bkd:2026-11-24" in days.callback_data  # a new day for the same appointment
+
+
+async def test_ukrainian_late_gets_the_office_phone(tg: Telegram) -> None:
+    person = tg.person(3103, "Oksana", language_code="uk")
+    await book_by_buttons(tg, person)
+    await person.send("запізнюся на 10 хвилин")
+    reply = await person.wait_reply()
+    phone = tg.services.places.offices().get("mh").contact.phones[0]
+    assert "Нічого страшного" in reply.text and phone and phone in reply.text
+    assert "26 листопада" in reply.text
+
+
+async def test_a_second_book_shows_the_open_one(tg: Telegram) -> None:
+    person = tg.person(3104, "Jana", language_code="de")
+    await book_in_german(tg, person)
+    await person.send("/book")
+    reply = await person.wait_reply()
+    assert "Sie haben schon einen Termin" in reply.text and "Donnerstag, 26. November, 14:00 Uhr" in reply.text
+    assert "weiteren Termin buchen oder diesen verschieben" in reply.text
+    assert buttons(reply)[:2] == ["➕ Weiteren Termin buchen", "🔁 Verschieben: Do, 26.11. 14:00"]
+    await person.press("➕ Weiteren Termin buchen")
+    assert "In welchem Büro" in (await person.wait_reply()).text
+
+
+async def test_a_weekday_typed_at_the_day_step(tg: Telegram) -> None:
+    person = tg.person(3105, "Kerem", language_code="de")
+    await person.send("/book")
+    await person.wait_reply()
+    await person.press("lokal willkommen Mengede/Huckarde")
+    await person.wait_reply()
+    await person.press("🎒 Schule")
+    await person.wait_reply()
+    await person.send("Freitag")
+    times = await person.wait_reply()
+    assert "Freitag, 27. November: Welche Uhrzeit passt Ihnen?" in times.text
+    assert "09:00" in buttons(times)
+
+
+async def test_banana_at_the_day_step_asks_again_with_a_hint(tg: Telegram) -> None:
+    person = tg.person(3106, "Lena", language_code="de")
+    await person.send("/book")
+    await person.wait_reply()
+    await person.press("lokal willkommen Mengede/Huckarde")
+    await person.wait_reply()
+    await person.press("🎒 Schule")
+    await person.wait_reply()
+    await person.send("banana")
+    again = await person.wait_reply()
+    assert "Bitte tippen Sie auf einen Tag oder schreiben Sie ihn" in again.text
+    assert "An welchem Tag möchten Sie kommen?" in again.text and "Di, 24.11." in buttons(again)
+    assert "nicht sicher" not in again.text and "Hauptmenü" not in again.text.split("\n")[0]
