@@ -61,7 +61,7 @@ class Scheduling:
         catalog = services.catalog
         self.dispatcher = dispatcher or ReminderDispatcher(
             services.sessions, sender=services.outbox.to_person, clock=services.clock, owner=self.owner,
-            supports_language=catalog.supports,
+            supports_language=catalog.supports, places=services.places,
         )
         self.scheduler = AsyncIOScheduler(timezone=TZ, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": 60})

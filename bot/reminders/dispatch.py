@@ -49,6 +49,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.core.replies import Reply
 from bot.metrics import REMINDERS
+from bot.places.data import Places
 from bot.reminders.message import reminder_reply
 from bot.reminders.planning import CLAIMED, FAILED, PENDING, SENT, SKIPPED
 from bot.storage.models import Booking, Heartbeat, Person, Reminder
@@ -278,6 +279,7 @@ class ReminderDispatcher:
         concurrency: int = 16,
         max_attempts: int = 5,
         supports_language: Callable[[str], bool] | None = None,
+        places: Places | None = None,
     ) -> None:
         self.sessions = sessions
         self.sender = sender
@@ -291,6 +293,7 @@ class ReminderDispatcher:
         self.concurrency = concurrency
         self.max_attempts = max_attempts
         self.supports_language = supports_language
+        self.places = places or Places()  # the bot gives Services.places
         self.stopping = False
         self._run_lock = asyncio.Lock()
 
@@ -416,6 +419,7 @@ class ReminderDispatcher:
         booking, person = job.booking, job.person
         lang = self._lang(person)
         reply = reminder_reply(booking_id=booking.id, starts_at=booking.starts_at, office_id=booking.office,
+                               office=self.places.offices().get(booking.office),
                                lang=lang, now=now, interpreter=booking.interpreter)
         was_active = person.active
         try:

@@ -17,7 +17,7 @@ from babel import Locale, UnknownLocaleError
 
 from bot.places.calendar import to_local
 from bot.places.formatting import format_date, format_time, weekday_name
-from bot.places.offices import Office, load_offices
+from bot.places.offices import Office
 
 
 def language_name(code: str, lang: str) -> str:
@@ -57,12 +57,10 @@ def intro(starts_at: datetime, now: datetime) -> Msg:
     return Msg("reminders.intro_later")
 
 
-def reminder_reply(*, booking_id: int, starts_at: datetime, office_id: str, lang: str,
-                   now: datetime, interpreter: str | None = None,
-                   office: Office | None = None) -> Reply:
-    """The reminder for one booking, in `lang` (dates and weekday names in that language)."""
-    if office is None:
-        office = load_offices().get(office_id)
+def reminder_reply(*, booking_id: int, starts_at: datetime, office_id: str, office: Office | None, lang: str,
+                   now: datetime, interpreter: str | None = None) -> Reply:
+    """The reminder for one booking, in `lang` (dates and weekday names in that language);
+    `office` is None when the office is no longer in the data."""
     parts: list[Msg] = [intro(starts_at, now)]
     parts += appointment_lines(starts_at=starts_at, office_id=office_id, office=office, lang=lang,
                                interpreter=interpreter)
