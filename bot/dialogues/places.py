@@ -137,7 +137,8 @@ async def ask_place(turn: Turn) -> Replies:
 @dialogue.on_location
 async def location_shared(turn: Turn, latitude: float, longitude: float) -> Replies:
     await turn.leave()
-    finding = office_for_location(latitude, longitude)
+    places = turn.services.places
+    finding = office_for_location(latitude, longitude, offices=places.offices(), districts=places.districts())
     if finding is None:
         return outside_dortmund(turn)
     remember_district(turn, finding.district, finding.office)
