@@ -45,30 +45,41 @@ SENDER = textwrap.dedent("""
         __api_method__ = "sendMessage"
         def __init__(self, chat_id): self.chat_id = chat_id
 
-    async def main(url, first_chat, count, start_at):
+    async def main(url, first_chat, count):
         client = redis.from_url(url)
         limiter = OutboundRateLimiter(redis=client)
         sent = []
         async def make_request(bot, method):
             sent.append(time.time())
             return True
+        print("ready", flush=True)
+        start_at = float(sys.stdin.readline())
         await asyncio.sleep(max(0.0, start_at - time.time()))
         await asyncio.gather(*(limiter(make_request, None, SendMessage(first_chat + i)) for i in range(count)))
         await client.aclose()
         print(json.dumps(sent))
 
-    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])))
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
 """)
 
 
 async def test_two_processes_send_no_more_than_30_messages_a_second_together(
         private_redis: PrivateRedis) -> None:  # noqa: F811
-    start_at = time.time() + 2.0  # both processes have imported aiogram by then
     processes = [
         await asyncio.create_subprocess_exec(sys.executable, "-c", SENDER, private_redis.url, str(first), "45",
-                                             str(start_at), cwd=ROOT, stdout=asyncio.subprocess.PIPE)
+                                             cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
         for first in (1000, 2000)
     ]
+    # Both have imported aiogram and reached Redis (however loaded the machine): start together.
+    for process in processes:
+        assert process.stdout is not None
+        assert await asyncio.wait_for(process.stdout.readline(), timeout=60) == b"ready\n"
+    start_at = f"{time.time() + 0.2}\n".encode()
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write(start_at)
+        await process.stdin.drain()
+        process.stdin.close()
     outputs = [await process.communicate() for process in processes]
     assert all(process.returncode == 0 for process in processes)
     times = [t for stdout, _ in outputs for t in json.loads(stdout)]
