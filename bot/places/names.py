@@ -165,12 +165,14 @@ def name_keys(name: str) -> set[str]:
 
 
 # Endings that inflect a name without changing it, on Latin keys (Cyrillic already transliterated):
-# Turkish cases ("Eving'de", "Hörde'deki", "Brackel'den", "Eving'e", "Hörde'nin"), Ukrainian and
+# Turkish cases and "I am" ("Eving'de", "Hörde'deki", "Brackel'den", "Eving'e", "Hörde'nin",
+# "Hörde'deyim", "Evingliyim"), Ukrainian and
 # Russian cases ("в Евінгу" -> ewingu, "в Эвинге", "Эвингом", "з Евінга"), the Romanian article
 # ("Evingul"). Shortest first: the least taken off that leaves a known name wins.
 _LATIN_ENDINGS = tuple(sorted({
     "deki", "daki", "teki", "taki", "nden", "ndan", "den", "dan", "ten", "tan", "de", "da", "te", "ta",
     "ye", "ya", "yi", "yu", "nin", "nun", "in", "un", "ne", "na", "e", "a", "i", "u",
+    "deyim", "dayim", "teyim", "tayim", "yim", "yum", "im", "um", "li", "lu", "liyim", "luyum", "liyiz",
     "ja", "om", "em", "owi", "ewi", "ovi", "evi", "oj", "oju", "ach", "am", "ul", "ului",
 }, key=len))
 # Particles Arabic writes onto the next word: و (and), ف, ب (in/at), ل (for), ك (like), ال and

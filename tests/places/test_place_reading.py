@@ -25,7 +25,7 @@ from bot.places.districts import (
     # Turkish suffixes, with or without the apostrophe
     ("Eving'de", "eving"), ("Eving’de", "eving"), ("Evingde", "eving"), ("Hörde'deki", "hoerde"),
     ("Hördedeki", "hoerde"), ("Hörde'ye", "hoerde"), ("Brackel'den", "brackel"), ("Aplerbeck'te", "aplerbeck"),
-    ("Mengede'de", "mengede"), ("Scharnhorst'ta", "scharnhorst"), ("nordstadttaki", "innenstadt-nord"),
+    ("Mengede'de", "mengede"), ("Hörde'deyim", "hoerde"), ("Evingliyim", "eving"), ("Scharnhorst'ta", "scharnhorst"), ("nordstadttaki", "innenstadt-nord"),
     # Arabic particles and Persian spellings
     ("بإيفينغ", "eving"), ("بايفينغ", "eving"), ("في هوردة", "hoerde"), ("والهورده", "hoerde"),
     ("لهورده", "hoerde"), ("بالنوردشتات", "innenstadt-nord"), ("اوینگ", "eving"), ("در هورده", "hoerde"),
@@ -55,7 +55,7 @@ def test_stems_leave_enough_of_the_word():
 @pytest.mark.parametrize("text", [
     "Eving", "44339", "ich wohne in Eving", "ich wohne 44147", "plz 44147", "я живу в Евінгу",
     "в Эвинге", "j'habite à Eving", "ben Eving'de oturuyorum", "أنا ساكن في إيفينغ", "من در اوینگ زندگی می‌کنم",
-    "locuiesc în Hörde", "живея в Хьорде", "I live in Eving", "hallo ich wohne in hörde", "10115",
+    "locuiesc în Hörde", "Hörde'deyim", "живея в Хьорде", "I live in Eving", "hallo ich wohne in hörde", "10115",
 ])
 def test_only_a_place(text):
     assert read_place(text).only_a_place, text
