@@ -29,6 +29,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 
 from bot.content.problems import Problem
+from bot.content.yaml_files import read_yaml
 from bot.core.actions import (
     Action,
     FindMyOffice,
@@ -376,29 +377,10 @@ def fact_age_warnings(facts: Mapping[str, Fact], file: str, today: dt.date, max_
 # --- loading helpers ----------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """safe_load that rejects duplicate keys (two steps with the same id would silently merge)."""
-
-
-def _no_duplicates(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
-
-
 def _read_yaml(path: Path, file: str, problems: list[Problem]) -> tuple[bool, Any]:
     try:
-        return True, yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except OSError as exc:
+        return True, read_yaml(path)
+    except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(file, "-", f"cannot read: {exc}"))
     except yaml.YAMLError as exc:
         problems.append(Problem(file, "-", "YAML error: " + " ".join(str(exc).split())))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.content.yaml_files import read_yaml
 from bot.content.locales import (
     CURATED_LANGUAGES,
     LOCALES_DIR,
@@ -25,7 +26,7 @@ def validate_locales(directory: Path = LOCALES_DIR) -> list[Problem]:
     trees: dict[str, tuple[Path, dict]] = {}
     for path in sorted(directory.glob("*.yaml")):
         try:
-            tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            tree = read_yaml(path) or {}
         except yaml.YAMLError as exc:
             problems.append(Problem(path.name, "-", f"not valid YAML: {exc}"))
             continue
@@ -143,7 +144,7 @@ def address_problems(directory: Path = LOCALES_DIR, *, pending: bool = False) ->
     for path in sorted(directory.glob("*.yaml")):
         if (path.stem in ADDRESS_REWRITE_PENDING) != pending:
             continue
-        tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        tree = read_yaml(path) or {}
         strings = flatten({k: v for k, v in tree.items() if k != "_meta"})
         for key, text in strings.items():
             if key.startswith(EXEMPT_PREFIXES):
@@ -167,7 +168,7 @@ def punctuation_problems(directory: Path = LOCALES_DIR) -> list[Problem]:
         path = directory / f"{code}.yaml"
         if not path.exists():
             continue
-        tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        tree = read_yaml(path) or {}
         for key, text in flatten({k: v for k, v in tree.items() if k != "_meta"}).items():
             if key.startswith(EXEMPT_PREFIXES):
                 continue

@@ -16,7 +16,27 @@ from typing import Any
 
 import yaml
 
-SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SafeLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]  # CSafeLoader or SafeLoader, chosen at import
+    """yaml.safe_load that also rejects a key given twice in one mapping: two steps or two
+    strings with one id would otherwise silently keep only the last."""
+
+
+def _no_duplicate_keys(loader: SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep)
+
+
+SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
+SAFE_LOADER: type[yaml.SafeLoader] = SafeLoader
 
 _memo: dict[tuple[type, bytes], bytes] = {}
 _memo_lock = threading.Lock()

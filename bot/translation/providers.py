@@ -30,8 +30,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Final, Literal
 
-import yaml
-
+from bot.content.yaml_files import read_yaml
 from bot.health import OutageLog
 from bot.translation.base import AUTO, Translation, TranslationFailed
 
@@ -71,7 +70,7 @@ def provider_language_code(provider: str, language: str, *, as_target: bool = Fa
 
 def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[str, ...]:
     """The office terms kept as they are (data/glossary.yaml: `keep: [Jobcenter, ...]`)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     terms = data.get("keep") or []
     if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
         raise ValueError(f"{path.name}: 'keep' is a list of terms")
