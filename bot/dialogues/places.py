@@ -96,8 +96,10 @@ async def places_however_asked(turn: Turn, question: Question,
     reading = read_place(question.text, directory)
     if reading.only_a_place and question.intent != "emergency":
         return await place_answer(turn, reading)
-    if not reading.matches and question.intent in (None, "office", "authorities") \
-            and says_my_office(question.text, directory):
+    if question.intent in (None, "office", "authorities") and says_my_office(question.text, directory):
+        named = named_in_sentence(reading, directory)  # "plz 44339, wo ist mein Büro"
+        if named:
+            return await place_answer(turn, PlaceReading(tuple(named), reading.postal_codes, ()))
         return await my_office(turn)
     if question.intent is None and named_in_sentence(reading, directory):
         likeliest = question.alternatives[0][0] if question.alternatives else None

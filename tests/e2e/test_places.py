@@ -189,6 +189,15 @@ async def test_after_the_postal_code_question_a_typed_district_counts(tg: Telegr
     assert "lokal willkommen Nordstadt" in card_of(await tg.replies(person))
 
 
+@pytest.mark.parametrize("typed, language_code", [
+    ("plz 44339 wo ist mein amt", "de"), ("мій офіс, індекс 44339, де він", "uk"),
+])
+async def test_my_office_with_a_postal_code_names_the_office(tg: Telegram, typed: str, language_code: str) -> None:
+    person = tg.person(7213, "Test", language_code=language_code)
+    await person.send(typed)
+    assert "lokal willkommen Eving/Scharnhorst" in card_of(await tg.replies(person)), typed
+
+
 async def test_an_unknown_postal_code_is_said_so(tg: Telegram) -> None:
     person = tg.person(7207, "Test", language_code="de")
     await person.send("10115")
