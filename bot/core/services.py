@@ -36,6 +36,35 @@ class Outbox(Protocol):
         """Post a note in the staff chat (no-op where none is configured)."""
 
 
+# Turns that work with the database at once in one process (PostgreSQL): a turn holds a connection
+# until it commits, and a burst must queue here rather than exhaust the pool (5 + 10 on SQLite,
+# 10 + 10 on PostgreSQL), which the jobs and the staff chat need too. 12 was within the noise of 8
+# at capacity (bench/README.md, item 10).
+MAX_CONCURRENT_TURNS = 12
+
+
+class TurnSlot:
+    """One of `Services.turn_slots`, given back at most once: after the turn's commit (the
+    adapter adds `release` to `turn.after_commit`), or when the turn ends."""
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self._slots = slots
+        self._held = False
+
+    async def __aenter__(self) -> "TurnSlot":
+        await self._slots.acquire()
+        self._held = True
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            self._slots.release()
+
+
 _SHARED_UNDERSTANDER: "Understander | None" = None
 _SHARED_LOCK = threading.Lock()
 
@@ -69,6 +98,19 @@ class Services:
     answered_without_model: Callable[[str], bool] = field(default=lambda text: False)
     _understander: "Understander | None" = None
     _understander_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The turns of this process that work with the database at once, whichever channel they come
+    # from (an adapter takes a `turn_slot()` after understanding the typed text). On SQLite one:
+    # its transactions take the one write lock in turn anyway (bot.storage.database), and a turn
+    # waiting here is woken the moment the one before commits, where one waiting in SQLite's busy
+    # handler sleeps in steps of up to 100 ms.
+    turn_slots: asyncio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        sqlite = self.settings.database_url.startswith("sqlite")
+        self.turn_slots = asyncio.Semaphore(1 if sqlite else MAX_CONCURRENT_TURNS)
+
+    def turn_slot(self) -> TurnSlot:
+        return TurnSlot(self.turn_slots)
 
     async def understander(self) -> "Understander":
         """Loaded once per process, off the event loop, on first use (or at start-up by `warm_up`).

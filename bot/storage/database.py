@@ -48,7 +48,9 @@ def create_engine(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> AsyncEngine:
 # fails at once with "database is locked" when another connection wrote in between (WAL cannot
 # move its snapshot on); an immediate one takes the write lock up front and waits its turn in the
 # busy timeout. So transactions are kept short: a turn understands its text before it begins
-# (bot.core.turn.open_turn) and sends its replies after it commits.
+# (bot.core.turn.open_turn) and sends its replies after it commits. A session opened by `reading`
+# only reads: its transaction is a plain (deferred) BEGIN, which in WAL takes no lock, so it
+# neither waits for the writer nor makes the writer wait.
 def _sqlite_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -57,8 +59,20 @@ def _sqlite_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
     cursor.close()
 
 
+READ_ONLY = "lw_read_only"  # execution option of `reading` sessions
+
+
 def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+@asynccontextmanager
+async def reading(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session for reads only (a write in it may fail on SQLite with "database is locked")."""
+    async with sessions() as session:
+        await session.connection(execution_options={READ_ONLY: True})
+        yield session
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

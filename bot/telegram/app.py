@@ -35,7 +35,7 @@ from bot.telegram.middlewares.errors import ApologizeOnError
 from bot.telegram.middlewares.flood import FloodCounter, MemoryFloodCounter, RedisFloodCounter, SlowDownFloods
 from bot.telegram.middlewares.outages import AnswerDuringOutages
 from bot.telegram.middlewares.state import ConversationStateMiddleware
-from bot.telegram.middlewares.turn import CHANNEL as TELEGRAM, TurnMiddleware, shared_turn_slots
+from bot.telegram.middlewares.turn import CHANNEL as TELEGRAM, TurnMiddleware
 from bot.telegram.metrics import CountBotApiCalls, CountUpdates
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.ratelimit import OutboundLimits, OutboundRateLimiter
@@ -153,13 +153,12 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
     dp.callback_query.outer_middleware(flood_gate)
 
     private_routers = (commands.build_router(), buttons.build_router(), messages.build_router())
-    turn_slots = shared_turn_slots(services.settings.database_url)  # shared: see bot.telegram.middlewares.turn
     for router in private_routers:
         for observer in (router.message, router.callback_query):
             # Order matters: apologize around everything, then session + person (the turn).
             observer.middleware(ApologizeOnError(services))
             observer.middleware(AnswerDuringOutages(health, services.catalog))  # "try again", not "a bug"
-            observer.middleware(TurnMiddleware(services, turn_slots))
+            observer.middleware(TurnMiddleware(services))
             observer.middleware(SourceOfTurn())  # which message a handoff copies to staff
     if services.settings.staff_chat_id is not None:  # before the fallback, which takes every press
         dp.include_router(staff_attendance.build_router(services.settings.staff_chat_id))

@@ -45,11 +45,12 @@ from bot.core.conversation import Conversation
 from bot.core.events import CommandIn, Event, LocationIn, PressIn, TextIn
 from bot.core.replies import Msg
 from bot.core.services import Services
-from bot.core.turn import open_turn
+from bot.core.turn import open_turn, understand_first
 from bot.dialogues import registry
 from bot.dialogues.basics import apology
 from bot.handoff import notes
 from bot.storage.conversation_storage import DatabaseConversation, DatabaseStorage
+from bot.storage.database import reading
 from bot.storage.models import WebMessage
 from bot.translation import Translator
 from bot.web.desk import hand_web_over_to
@@ -194,14 +195,14 @@ class WebChat:
     # --- the transcript ----------------------------------------------------------------------
 
     async def entries_after(self, person_id: int, after: int, limit: int = TRANSCRIPT) -> list[dict[str, Any]]:
-        async with self.services.sessions() as session:
+        async with reading(self.services.sessions) as session:
             rows = (await session.scalars(
                 select(WebMessage).where(WebMessage.person_id == person_id, WebMessage.id > after)
                 .order_by(WebMessage.id).limit(limit))).all()
         return [for_page(row.id, row.author, row.payload, row.created_at.isoformat()) for row in rows]
 
     async def last_entries(self, person_id: int) -> list[dict[str, Any]]:
-        async with self.services.sessions() as session:
+        async with reading(self.services.sessions) as session:
             rows = (await session.scalars(
                 select(WebMessage).where(WebMessage.person_id == person_id)
                 .order_by(WebMessage.id.desc()).limit(TRANSCRIPT))).all()
@@ -210,7 +211,7 @@ class WebChat:
     async def person_language(self, person_id: int) -> str | None:
         from bot.storage.models import Person
 
-        async with self.services.sessions() as session:
+        async with reading(self.services.sessions) as session:
             return await session.scalar(select(Person.language).where(Person.id == person_id))
 
     # --- one turn ----------------------------------------------------------------------------
@@ -237,8 +238,12 @@ class WebChat:
         services = self.services
         state = DatabaseConversation(self.storage, state_key(visitor.person_id))
         lang = "de"
+        typed = event.text if isinstance(event, TextIn) else None
         try:
-            async with open_turn(services, CHANNEL, visitor.external_id, state) as turn:
+            understood = await understand_first(services, typed)  # before the wait for a turn slot
+            async with services.turn_slot() as slot, open_turn(services, CHANNEL, visitor.external_id, state,
+                                                               understood=understood) as turn:
+                turn.after_commit.append(slot.release)
                 replies = await self.conversation.handle(turn, event, language_hint=hint)
                 lang = turn.lang
                 if turn.extra.get(notes.ERASED):
@@ -425,7 +430,7 @@ async def file(request: web.Request) -> web.StreamResponse:
         entry_id = int(request.match_info["entry"])
     except ValueError:
         raise web.HTTPNotFound() from None
-    async with chat.services.sessions() as session:
+    async with reading(chat.services.sessions) as session:
         payload = await session.scalar(select(WebMessage.payload).where(
             WebMessage.id == entry_id, WebMessage.person_id == visitor.person_id))
     attached = (payload or {}).get("file")

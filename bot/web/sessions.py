@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.storage.database import reading
 from bot.storage.models import Booking, Person, WebSession
 
 COOKIE = "lw_session"
@@ -63,7 +64,7 @@ class SessionStore:
             return None
         assert token is not None
         key = token_hash(token)
-        async with self.sessions() as session:
+        async with reading(self.sessions) as session:
             row = await session.get(WebSession, key)
             if row is None:
                 return None

@@ -1,5 +1,6 @@
-"""TurnMiddleware's slots: a bounded number of turns work with the database at once, and a turn
-gives its slot back as soon as its transaction has committed (before its replies are sent)."""
+"""The turn slots TurnMiddleware takes (Services.turn_slots): a bounded number of turns work with
+the database at once, and a turn gives its slot back as soon as its transaction has committed
+(before its replies are sent)."""
 from __future__ import annotations
 
 import asyncio
@@ -22,7 +23,9 @@ def message_from(chat_id: int) -> Message:
 
 
 def middleware(sessions: Any, clock: FakeClock, slots: asyncio.Semaphore) -> TurnMiddleware:
-    return TurnMiddleware(services_for(sessions, clock), slots)
+    services = services_for(sessions, clock)
+    services.turn_slots = slots  # the process's turn slots (Services.turn_slots), sized by the test
+    return TurnMiddleware(services)
 
 
 async def test_a_turn_frees_its_slot_when_it_commits_not_when_it_ends(sessions: Any, clock: FakeClock) -> None:

@@ -201,3 +201,27 @@ async def test_the_page_has_no_inline_script_and_weighs_under_150_kb(db_url: str
     for asset in ("chat.js", "chat.css"):
         text = (Path(STATIC_DIR) / asset).read_text()
         assert "innerHTML" not in text and "http://" not in text and "https://" not in text.replace("https?", "")
+
+
+async def test_a_turn_waits_for_the_process_turn_slot_and_reading_does_not(db_url: str) -> None:
+    """Web turns queue in the same turn slots as Telegram's (Services.turn_slots: one on SQLite,
+    where they would otherwise wait in SQLite's busy handler); the transcript is read meanwhile."""
+    async with running_chat(db_url) as chat:
+        page = Page(chat.url)
+        try:
+            await page.open()
+            await page.post("/api/start", {"hint": "de"})
+            slots = chat.foundation.services.turn_slots
+            held = 0
+            while not slots.locked():  # every place, whatever the database
+                await slots.acquire()
+                held += 1
+            sending = asyncio.create_task(page.say("/help"))
+            await asyncio.sleep(0.3)
+            assert not sending.done()
+            assert await asyncio.wait_for(page.poll(after=0, wait=0), 2)  # reads go on
+            for _ in range(held):
+                slots.release()
+            assert await asyncio.wait_for(sending, 5)
+        finally:
+            await page.close()
