@@ -2,8 +2,8 @@
 """The two quick-start commands, needing nothing but Python 3.11:
 
     python3 dev.py chat     talk to the bot in this terminal (SQLite file, no token, no services)
-    python3 dev.py test     run the whole test suite (SQLite, and PostgreSQL when it is reachable;
-                            with CI=true PostgreSQL and Redis are required)
+    python3 dev.py test     run the whole test suite in 4 processes (SQLite, and PostgreSQL when it
+                            is reachable; with CI=true PostgreSQL and Redis are required)
 
 Both create .venv/ and install into it, the first time and whenever pyproject.toml or
 requirements.lock change, exactly the versions in requirements.lock (hash-checked), then the
@@ -73,7 +73,10 @@ def main(argv: list[str]) -> int:
     elif command == "bot":
         args = [str(PYTHON), "-m", "bot", *rest]
     else:
-        args = [str(PYTHON), "-m", "pytest", *rest]
+        # Four test processes (pytest-xdist): the e2e tests wait on sockets as much as they
+        # compute, so four beat two on a 2-core machine. `-n 0` runs them in this process.
+        workers = [] if any(a in ("-n", "--numprocesses") or a.startswith("-n") for a in rest) else ["-n", "4"]
+        args = [str(PYTHON), "-m", "pytest", *workers, *rest]
     return subprocess.call(args)
 
 

@@ -177,7 +177,7 @@ def start_for_telegram(app: "TelegramApp") -> Scheduling:
     if staff_chat_id is not None:
         renderer = app.renderer
 
-        async def post_reply(reply: Reply) -> Any:  # type: ignore[no-redef]
+        async def post_reply(reply: Reply) -> Any:
             return await renderer.send(staff_chat_id, [reply], "de")
 
         post_html = services.outbox.to_staff

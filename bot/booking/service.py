@@ -23,9 +23,9 @@ import importlib.util
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -249,11 +249,11 @@ async def _cancel(session: AsyncSession, booking_id: int, *, by: Literal["person
     conditions = [Booking.id == booking_id, Booking.status == "booked", Booking.starts_at > now]
     if person_id is not None:
         conditions.append(Booking.person_id == person_id)
-    result = await session.execute(
+    result = cast("CursorResult[Any]", await session.execute(  # an UPDATE's result is a CursorResult
         update(Booking).where(*conditions)
         .values(status="cancelled", cancelled_by=by, note=None, updated_at=now)
         .execution_options(synchronize_session=False)
-    )
+    ))
     booking = await session.get(Booking, booking_id, populate_existing=True)
     if result.rowcount == 1 and booking is not None:
         log.info("booking #%s cancelled by %s", booking_id, by)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 
 from bot.booking import service
-from bot.core.replies import Msg, Text
+from bot.core.replies import Msg, Plain, Text
 from bot.core.services import Services
 from bot.dialogues import staff_notes
 from bot.places.calendar import local_datetime, to_local
@@ -42,7 +42,7 @@ def parse_booking_id(args: str | None) -> int | None:
 
 def _interpreter(booking: Booking) -> Text:
     if not booking.interpreter:
-        return ""
+        return Plain("")
     return Msg("staff.booking.line_interpreter", language=staff_notes.language_name_de(booking.interpreter))
 
 

@@ -226,7 +226,8 @@ def _unreachable(flow: Flow) -> list[str]:
     while queue:
         step = flow.steps[queue.popleft()]
         for choice in step.choices or ():
-            if choice.goto in flow.steps and choice.goto not in seen:
-                seen.add(choice.goto)
-                queue.append(choice.goto)
+            goto = choice.goto
+            if goto is not None and goto in flow.steps and goto not in seen:
+                seen.add(goto)
+                queue.append(goto)
     return [sid for sid in flow.steps if sid not in seen]

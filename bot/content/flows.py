@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 from babel.core import Locale, UnknownLocaleError
@@ -316,12 +316,12 @@ class FlowLibrary:
             text = Msg(KEY_DATED, text=text, checked=Msg(key, source=source_line(dated, lang)))
 
         rows_: list[tuple[Choice | Link, ...]] = []
-        for spec in self.choices_shown(step, known or {}):
-            rows_.append((self._choice(flow_id, spec),))
-        for spec in step.links:
-            url = spec.url if spec.url is not None else self.facts[spec.fact].value if spec.fact in self.facts else None
+        for choice in self.choices_shown(step, known or {}):
+            rows_.append((self._choice(flow_id, choice),))
+        for link in step.links:
+            url = link.url if link.url is not None else self.facts[link.fact].value if link.fact in self.facts else None
             if url:
-                rows_.append((Link(Msg(spec.label), url),))
+                rows_.append((Link(Msg(link.label), url),))
         nexts = [Choice(Msg(NEXT_LABELS[w]), NEXT_ACTIONS[w](flow_id)) for w in step.next if w in NEXT_ACTIONS]
         rows_ += [tuple(nexts[i : i + 2]) for i in range(0, len(nexts), 2)]
         return Reply(text=text, choices=tuple(rows_))
@@ -402,7 +402,7 @@ def _babel_locale(language: str) -> str:
         return "de"
 
 
-def _is_key(value: Any) -> bool:
+def _is_key(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip()) and " " not in value
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from typing import Any
+
 import yaml
 
 from bot.content.yaml_files import read_yaml
@@ -23,7 +25,7 @@ ALLOWED_STATUS_HINT = "e.g. 'drafted, needs native review' or 'reviewed by <who>
 
 def validate_locales(directory: Path = LOCALES_DIR) -> list[Problem]:
     problems: list[Problem] = []
-    trees: dict[str, tuple[Path, dict]] = {}
+    trees: dict[str, tuple[Path, dict[str, Any]]] = {}
     for path in sorted(directory.glob("*.yaml")):
         try:
             tree = read_yaml(path) or {}

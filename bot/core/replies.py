@@ -110,12 +110,12 @@ class Reply:
     document: Document | None = None
 
 
-def rows(*rows_: list[Choice | Link] | tuple[Choice | Link, ...]) -> tuple[tuple[Choice | Link, ...], ...]:
+def rows(*rows_: Sequence[Choice | Link]) -> tuple[tuple[Choice | Link, ...], ...]:
     """Build the `choices` of a Reply from lists of buttons, dropping empty rows."""
     return tuple(tuple(r) for r in rows_ if r)
 
 
-def column(buttons: list[Choice | Link]) -> tuple[tuple[Choice | Link, ...], ...]:
+def column(buttons: Sequence[Choice | Link]) -> tuple[tuple[Choice | Link, ...], ...]:
     """One button per row."""
     return tuple((b,) for b in buttons)
 

@@ -44,7 +44,8 @@ class TurnState:
     async def get_state(self) -> str | None:
         if self._state is UNKNOWN:
             await self._load()
-        return self._state
+        state: str | None = self._state
+        return state
 
     async def get_data(self) -> dict[str, Any]:
         if self._data is UNKNOWN:

@@ -39,7 +39,7 @@ def _de(services: Services, msg: Msg) -> str:
 def language_name(code: str) -> str:
     """"Ukrainisch" for "uk" (German names for staff); the code itself if unknown."""
     try:
-        return Locale.parse("de").languages.get(code.split("-")[0], code)
+        return str(Locale.parse("de").languages.get(code.split("-")[0], code))
     except Exception:  # noqa: BLE001 - a strange code must not break the handoff
         return code
 

@@ -17,6 +17,7 @@ both run it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
@@ -101,7 +102,7 @@ async def purge_all(sessions: async_sessionmaker[AsyncSession], *, now: datetime
                     retention_days: int) -> dict[str, int]:
     """Run every purge, each in its own transaction; returns rows per kind. One failing kind
     is logged and does not stop the others."""
-    steps = {
+    steps: dict[str, Callable[[AsyncSession], Awaitable[int]]] = {
         "handoff_messages": lambda s: purge_handoff_messages(s, now=now, retention_days=retention_days),
         "closed_handoffs": lambda s: purge_closed_handoffs(s, now=now, retention_days=retention_days),
         "processed_updates": lambda s: purge_processed_updates(s, now=now),

@@ -30,7 +30,9 @@ CALENDAR_FILE = DATA_DIR / "calendar.yaml"
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> holidays.HolidayBase:
     # One object per year: building it computes Easter etc., so it is worth caching.
-    return holidays.Germany(subdiv="NW", years=year, language="de")
+    # holidays builds its country classes at import, so mypy cannot see Germany.
+    germany: holidays.HolidayBase = holidays.country_holidays("DE", subdiv="NW", years=year, language="de")
+    return germany
 
 
 def public_holiday_name(day: date) -> str | None:

@@ -69,7 +69,7 @@ def format_time_range(value: TimeRange, lang: str) -> str:
 def _date_pattern(lang: str, with_year: bool) -> str:
     locale = _locale(lang)
     if with_year:
-        return locale.date_formats["full"].pattern
+        return str(locale.date_formats["full"].pattern)
     skeletons = locale.datetime_skeletons
     pattern = str(skeletons.get("MMMMEd") or skeletons.get("MMMEd") or locale.date_formats["long"].pattern)
     # The skeleton gives abbreviated names ("Do., 26. November"); ask for full weekday and month names.

@@ -16,6 +16,7 @@ A broken file raises `PlacesDataError` naming file and key; `python -m bot check
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -173,7 +174,7 @@ class OfficeDirectory:
     def place(self, place_id: str) -> Place | None:
         return self._places.get(place_id)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Office]:
         return iter(self._offices)
 
     def __len__(self) -> int:

@@ -15,8 +15,10 @@ Pure: reads the files, returns problems, changes nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 from bot.content.problems import Problem
 from bot.places.calendar import CALENDAR_FILE, parse_school_calendar
@@ -24,6 +26,8 @@ from bot.places.datafile import PlacesDataError, Source, display_path, read_yaml
 from bot.places.districts import DISTRICT_IDS, DISTRICTS_FILE, DistrictDirectory, district_at, parse_districts
 from bot.places.geo import GeoPoint, within_outline
 from bot.places.offices import OFFICES_FILE, Address, OfficeDirectory, parse_offices
+
+T = TypeVar("T")
 
 _POSTAL_CODE = re.compile(r"^\d{5}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -57,7 +61,7 @@ def validate_places_data(
     return problems
 
 
-def _parse(path: Path, parse, problems: list[Problem]):
+def _parse(path: Path, parse: Callable[[Any, str, list[Problem]], T], problems: list[Problem]) -> T | None:
     try:
         document = read_yaml(path)
     except PlacesDataError as exc:

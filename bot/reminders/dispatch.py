@@ -344,7 +344,7 @@ class ReminderDispatcher:
         now = self.clock.now()
         report = DispatchReport()
         async with self.sessions() as session:
-            is_postgres = session.bind.dialect.name == "postgresql"
+            is_postgres = session.get_bind().dialect.name == "postgresql"
             candidates = await due_reminders(session, now=now, stale_after=self.stale_after, lease=self.lease,
                                              limit=self.batch_size, lock=is_postgres)
             if not candidates:

@@ -26,7 +26,7 @@ def language_name(code: str, lang: str) -> str:
         names = Locale.parse(lang.replace("-", "_")).languages
     except (UnknownLocaleError, ValueError):
         names = Locale.parse("de").languages
-    return names.get(code.split("-")[0], code)
+    return str(names.get(code.split("-")[0], code))
 
 
 def appointment_lines(*, starts_at: datetime, office_id: str, office: Office | None, lang: str,

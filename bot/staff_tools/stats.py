@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.locales import Catalog
-from bot.core.replies import Msg, Text
+from bot.core.replies import Msg, Plain, Text
 from bot.dialogues import staff_notes
 from bot.core.services import Services
 from bot.places.calendar import to_local
@@ -87,7 +87,7 @@ def topic_de(catalog: Catalog, topic: str) -> Text:
     if topic == UNSURE:
         return Msg("staff.stats.topic_unsure")
     key = f"flow.{topic}.title"
-    return Msg(key) if catalog.has(key) else topic
+    return Msg(key) if catalog.has(key) else Plain(topic)
 
 
 def stats_html(found: Figures, catalog: Catalog, first: date, last: date) -> str:

@@ -9,12 +9,14 @@ handoff it belongs to are thus committed together — and on SQLite a second con
 waits for the write lock the turn itself holds."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Any, cast
 
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.dml import Insert
 
@@ -23,7 +25,7 @@ from bot.storage.models import ConversationState, utcnow
 
 __all__ = ["DatabaseConversation", "DatabaseStorage", "turn_session"]
 
-_TABLE = ConversationState.__table__
+_TABLE = cast(Table, ConversationState.__table__)  # declarative mapping types it as a FromClause
 
 
 class DatabaseStorage(BaseStorage):
@@ -34,7 +36,7 @@ class DatabaseStorage(BaseStorage):
     def _key(self, key: StorageKey) -> str:
         return self._keys.build(key)
 
-    def _session(self):  # type: ignore[no-untyped-def]
+    def _session(self) -> AbstractAsyncContextManager[AsyncSession]:
         return unit_of_work(self._sessions)
 
     async def load(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:

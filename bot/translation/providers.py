@@ -268,7 +268,8 @@ def _deep_translator() -> ModuleType:
     and ~6 MB at every start, bench/README.md), which a bot with TRANSLATOR=none never needs."""
     import deep_translator
 
-    return deep_translator
+    module: ModuleType = deep_translator
+    return module
 
 
 # deep_translator's ServerException messages for 429, 500, 503 and any other 5xx.

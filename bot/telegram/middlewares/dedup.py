@@ -4,18 +4,19 @@ The update id is recorded in the database (shared by all bot processes) before h
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, cast
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.models import ProcessedUpdate, utcnow
 
 log = logging.getLogger(__name__)
-_RECORD = insert(ProcessedUpdate.__table__)  # a Core insert: no ORM unit of work for one row
+_TABLE = cast(Table, ProcessedUpdate.__table__)  # declarative mapping types it as a FromClause
+_RECORD = insert(_TABLE)  # a Core insert: no ORM unit of work for one row
 
 
 class DeduplicateUpdates(BaseMiddleware):
