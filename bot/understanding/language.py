@@ -252,6 +252,26 @@ def _is_loanword(word: str) -> bool:
     return False
 
 
+# A message of capitalised words and no function word is a name ("Mohammed Al-Hassan", "Olena
+# Kovalenko"), whatever lingua makes of its letters: it says nothing about the language.
+MAX_NAME_WORDS = 5
+
+
+def _only_names(as_typed: str, candidates: tuple[str, ...]) -> bool:
+    """Every word with letters capitalised (a cased script) and none a function word of ours."""
+    words = [w for w in _WORD_RE.findall(as_typed)
+             if any(ch.isalpha() for ch in w) and not _is_loanword(w)]
+    if not words or len(words) > MAX_NAME_WORDS:
+        return False
+    ours = frozenset().union(*(_FOLDED_WORDS[lang] for lang in candidates))
+    return all(_capitalised(w) and fold(w) not in ours for w in words)
+
+
+def _capitalised(word: str) -> bool:
+    letters = [ch for ch in word.strip("'") if ch.isalpha()]
+    return bool(letters) and letters[0].isupper() and (len(letters) == 1 or any(ch.islower() for ch in letters[1:]))
+
+
 def _script_counts(text: str) -> tuple[int, int, int, int]:
     """Letters of Arabic, Cyrillic, Latin and any other script."""
     arabic = cyrillic = latin = other = 0
@@ -345,7 +365,8 @@ class LanguageDetector:
             self._lingua[group] = builder.build()
 
     def detect(self, text: str) -> DetectedLanguage:
-        text = _NOT_LANGUAGE.sub(" ", unicodedata.normalize("NFC", text).lower())
+        as_typed = _NOT_LANGUAGE.sub(" ", unicodedata.normalize("NFC", text))
+        text = as_typed.lower()
         candidates = _candidates(text)
         if candidates is None:
             # Letters of a script none of the ten uses (Ethiopic, ...): a language beyond them.
@@ -355,6 +376,8 @@ class LanguageDetector:
         words = _WORD_RE.findall(text)
         content = [w for w in words if not _is_loanword(w)]
         said = sum(1 for w in content if any(ch.isalpha() for ch in w))
+        if _only_names(as_typed, candidates):
+            return DetectedLanguage(None, 0.0)
         folded_tokens = {fold(w) for w in content}
         letters = sum(ch.isalpha() for ch in " ".join(content))
 

@@ -31,6 +31,7 @@ def test_a_first_message_in_one_of_ours_is_answered_in_it(text: str, code: str) 
     "ሰላም፡ ሓገዝ ደልየ ኣለኹ",  # Tigrinya
     "Kur është zyra e hapur",  # Albanian
     "<b>hi</b> & <script>", "44147", "Eving", "ok", "Hörde", "😀👍", "hi",
+    "Mohammed Al-Hassan", "Olena Kovalenko",
 ])
 def test_a_first_message_not_confidently_ours_gets_no_language(text: str) -> None:
     assert first_message_language(detect_language(text), SUPPORTED) is None
@@ -40,6 +41,9 @@ def test_a_first_message_not_confidently_ours_gets_no_language(text: str) -> Non
     "<b>hi</b> & <script>", "44147", "Eving", "ok", "Hörde", "ok danke", "Hörde Eving",
     "Jobcenter Termin", "+49 231 50-0", "merci", "Saacadaha shaqada xafiiska waa maxay",
     "https://www.dortmund.de/de/leben_in_dortmund/index.html",
+    # names, typed as a reply or by mistake: whatever their letters look like
+    "Mohammed Al-Hassan", "Fatima Zahra Benali", "Olena Kovalenko", "Ayşe Yılmaz", "Иван Петров",
+    "Jean-Pierre Dubois", "Jörg Müller",
 ])
 def test_markup_numbers_names_and_short_words_do_not_switch_an_english_speaker(text: str) -> None:
     assert switched_language("en", detect_language(text), SUPPORTED) is None
@@ -75,6 +79,16 @@ def test_the_decision_itself() -> None:
 
 @pytest.mark.parametrize(("text", "words"), [
     ("<b>hi</b> & <script>", 1), ("44147", 0), ("Termin beim Jobcenter in Eving bitte", 3),
+    ("Mohammed Al-Hassan", 0),
 ])
 def test_words_counts_what_the_decision_rests_on(text: str, words: int) -> None:
     assert detect_language(text).words == words
+
+
+@pytest.mark.parametrize(("current", "text", "code"), [
+    ("en", "Wann Ist Das Büro Offen", "de"),  # capitalised throughout, but with words of its own
+    ("de", "When Is The Office Open", "en"),
+    ("en", "Je Voudrais Un Rendez-Vous", "fr"),
+])
+def test_a_capitalised_sentence_is_still_a_sentence(current: str, text: str, code: str) -> None:
+    assert switched_language(current, detect_language(text), SUPPORTED) == code

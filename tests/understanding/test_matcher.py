@@ -31,6 +31,30 @@ def understander() -> Understander:
     return _shared_understander()
 
 
+@pytest.mark.parametrize("text", [
+    "cocuk parasi icin nereye basvurmam lazim",  # Turkish as typed on phones, without its letters
+    "kindergeld nasil alinir",
+    "wo kann ich kindergeld beantragen",
+    "kinder geld antrag",
+    "child money how",
+    "وين اقدم على فلوس الاولاد",
+    "كيف اطلب اعانة الاطفال",
+    "پول بچه از کجا بگیرم",
+    "де подати на допомогу на дитину",
+    "как получить пособие на ребенка",
+    "alocatia pentru copii unde",
+    "как да получа детски надбавки",
+    "comment demander les allocations familiales",
+])
+def test_child_benefit_however_it_is_called(understander: Understander, text: str) -> None:
+    result = understander.understand(text)
+    assert (result.intent, result.confident) == ("family", True)
+
+
+def test_housing_benefit_is_not_child_benefit(understander: Understander) -> None:
+    assert understander.understand("allocation logement comment faire").intent == "housing"
+
+
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
