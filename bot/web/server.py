@@ -128,7 +128,8 @@ class WebChat:
 
     def __post_init__(self) -> None:
         settings = self.settings
-        self.store = SessionStore(self.services.sessions, timedelta(days=settings.web_session_idle_days))
+        self.store = SessionStore(self.services.sessions, timedelta(days=settings.web_session_idle_days),
+                                  self.services.turn_slot)
         self.limits = WebLimits(RateLimit(settings.web_limit_per_minute),
                                 RateLimit(settings.web_address_limit_per_minute))
         self.storage = DatabaseStorage(self.services.sessions)

@@ -7,9 +7,12 @@ and /deletemydata work as for Telegram. A session ends after WEB_SESSION_IDLE_DA
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -54,9 +57,14 @@ class WebVisitor:
 
 
 class SessionStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], idle: timedelta) -> None:
+    """`write_slot`: what a write waits for first (the process's turn slot, so that on SQLite it
+    queues with the turns instead of sleeping in the busy handler)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], idle: timedelta,
+                 write_slot: Callable[[], AbstractAsyncContextManager[object]] = contextlib.nullcontext) -> None:
         self.sessions = sessions
         self.idle = idle
+        self.write_slot = write_slot
 
     async def find(self, token: str | None, now: datetime) -> WebVisitor | None:
         """The session behind a cookie; its last visit is moved on (at most once a minute)."""
@@ -70,7 +78,7 @@ class SessionStore:
                 return None
             visitor = WebVisitor(row.id_hash, row.person_id, row.csrf_token, row.seen_at)
         if now - visitor.seen_at >= TOUCH_EVERY:
-            async with self.sessions.begin() as session:
+            async with self.write_slot(), self.sessions.begin() as session:
                 await session.execute(update(WebSession).where(WebSession.id_hash == key).values(seen_at=now))
         return visitor
 
@@ -79,7 +87,7 @@ class SessionStore:
         token = new_token()
         key = token_hash(token)
         csrf = secrets.token_urlsafe(32)
-        async with self.sessions.begin() as session:
+        async with self.write_slot(), self.sessions.begin() as session:
             person = Person(channel=CHANNEL, external_id=key, created_at=now, last_seen_at=now)
             session.add(person)
             await session.flush()
