@@ -14,6 +14,10 @@ Run: .venv/bin/python bench/understanding_accuracy.py [--cold] [--quiet] [--set 
            recall per category and per language, false alarms on near misses, what the lexicon
            alone finds (the model unavailable), and the time detection adds per message
   --no-model  with --safety: the lexicon and the numbers only (no model load; quick)
+  --cv     with --safety: cross-validation over the development safety sets (SAFETY_DEV_SETS):
+           each set is tested with the safety examples (data/safety/examples/) that occur in it
+           left out, so the nearest-neighbour signal is trained on the other sets only (the
+           lexicon was written with all of them in view: its share is not cross-validated)
 
 Prints, per language: intent accuracy (top intent == label), confident-and-correct, confident-but-
 wrong (the bot would act on a wrong guess), language accuracy; then overall figures, off-topic
@@ -47,6 +51,8 @@ from bot.understanding.normalize import fold, tokens  # noqa: E402
 DATA = Path(__file__).with_name("data") / "understanding_set.yaml"
 SAFETY_SETS = (Path(__file__).with_name("data") / "safety_set.yaml",
                Path(__file__).with_name("data") / "safety_holdout.yaml")
+SAFETY_DEV_SETS = tuple(Path(__file__).with_name("data") / f"{name}.yaml" for name in
+                        ("safety_set", "safety_holdout", "safety_holdout2", "safety_holdout3"))
 NEAR_COPY = 0.97  # cosine above which a benchmark item is reported as a near copy of an example
 
 
@@ -136,12 +142,13 @@ def main() -> int:
     parser.add_argument("--loo", action="store_true")
     parser.add_argument("--safety", action="store_true")
     parser.add_argument("--no-model", action="store_true")
+    parser.add_argument("--cv", action="store_true")
     args = parser.parse_args()
     if args.loo:
         return leave_one_out()
     if args.safety:
-        sets = (args.set,) if args.set != DATA else SAFETY_SETS
-        return safety(sets, use_model=not args.no_model, quiet=args.quiet)
+        sets = SAFETY_DEV_SETS if args.cv else (args.set,) if args.set != DATA else SAFETY_SETS
+        return safety(sets, use_model=not args.no_model, quiet=args.quiet, cross_validate=args.cv)
 
     items, off_topic = load_set(args.set)
     print(f"set: {args.set.name}")
@@ -257,17 +264,41 @@ def _ratio(hit: int, n: int) -> str:
     return f"{hit:>3}/{n:<3} {100 * hit / n:5.1f}%" if n else "   -"
 
 
-def safety(paths: tuple[Path, ...], *, use_model: bool, quiet: bool) -> int:
+def _understand_without(u: Understander, text: str, exclude: object) -> object:
+    """u.understand(text) with the safety neighbours computed without the `exclude` examples."""
+    import dataclasses
+
+    from bot.understanding.model_process import model_input
+
+    understood = u.understand(text)
+    if not understood.safety_similarities or u.safety is None:
+        return understood
+    query = u.embed([model_input(text)])[0]
+    return dataclasses.replace(understood, safety_similarities=u.safety.similarities(query, exclude))
+
+
+def safety(paths: tuple[Path, ...], *, use_model: bool, quiet: bool, cross_validate: bool = False) -> int:
     from bot.safety import default_lexicon, detect
 
     default_lexicon()  # read the files once, outside the timings
     u = Understander.load() if use_model else None
     if u is not None:
         u.understand("warm-up")
+    total_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    total_language: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    total_near = [0, 0]
     for path in paths:
         emergencies, near = load_safety_set(path)
         texts = [t for _, _, t in emergencies] + [t for _, t in near]
-        understood = [u.understand(t) for t in texts] if u is not None else [None] * len(texts)
+        if u is not None and cross_validate and u.safety is not None:
+            import numpy as np
+
+            in_set = {" ".join(fold(t).split()) for t in texts}
+            exclude = np.array([" ".join(fold(t).split()) in in_set for t in u.safety.examples.texts])
+            print(f"\n{path.name}: {int(exclude.sum())} of {len(exclude)} safety examples left out")
+            understood = [_understand_without(u, t, exclude) for t in texts]
+        else:
+            understood = [u.understand(t) for t in texts] if u is not None else [None] * len(texts)
         times: list[float] = []
         alerts = []
         for text, understanding in zip(texts, understood):
@@ -295,6 +326,12 @@ def safety(paths: tuple[Path, ...], *, use_model: bool, quiet: bool) -> int:
             if alert is not None:
                 alarms.append(f"  {tag:<8} -> {alert.category} ({alert.source}: {alert.language}) {text}")
         found_all = sum(v[0] for v in per_category.values())
+        for total, table in ((total_category, per_category), (total_language, per_language)):
+            for key, (hit, n) in table.items():
+                total[key][0] += hit
+                total[key][1] += n
+        total_near[0] += len(alarms)
+        total_near[1] += len(near)
         print(f"\nset: {path.name}  ({len(emergencies)} emergencies, {len(near)} near misses; "
               f"model {'on' if u is not None else 'OFF: lexicon and numbers only'})")
         print("recall per category:")
@@ -307,6 +344,13 @@ def safety(paths: tuple[Path, ...], *, use_model: bool, quiet: bool) -> int:
             print(f"  {language:<6} {_ratio(hit, n)}" + (f"   ({variants})" if variants else ""))
         print(f"recall overall: {_ratio(found_all, len(emergencies))}; "
               f"the lexicon and numbers alone: {_ratio(caught_without_model, len(emergencies))}")
+        if u is not None:
+            from bot.safety.neighbours import category_of
+
+            alone = [category_of(x.safety_similarities, x.similarities) is not None for x in understood]
+            print(f"the nearest safety examples alone (bot.safety.neighbours): recall "
+                  f"{_ratio(sum(alone[:len(emergencies)]), len(emergencies))}, false alarms on near misses "
+                  f"{_ratio(sum(alone[len(emergencies):]), len(near))}")
         print(f"right category (of the emergencies found, general excluded): "
               f"{found_all - len(wrong_category) - per_category['general'][0]}/"
               f"{found_all - per_category['general'][0]}")
@@ -330,6 +374,13 @@ def safety(paths: tuple[Path, ...], *, use_model: bool, quiet: bool) -> int:
                 if lines:
                     print(f"{title}:")
                     print("\n".join(lines))
+    if len(paths) > 1:
+        hit = sum(v[0] for v in total_category.values())
+        n = sum(v[1] for v in total_category.values())
+        print(f"\nall {len(paths)} sets together: recall {_ratio(hit, n)}, false alarms on near misses "
+              f"{_ratio(*total_near)}")
+        print("  per category: " + ", ".join(f"{k} {_ratio(*v)}" for k, v in sorted(total_category.items())))
+        print("  per language: " + ", ".join(f"{k} {_ratio(*v)}" for k, v in sorted(total_language.items())))
     return 0
 
 

@@ -5,22 +5,28 @@ Three signals, in this order:
 1. the safety lexicon (data/safety/, bot.safety.lexicon): phrases per language and category;
    its `except:` phrases mark ordinary questions that only sound alarming;
 2. the emergency numbers typed on their own ("112", "١١٠", "110 bitte!");
-3. the understanding model, when it ran: its similarity to the emergency examples, with a lower
-   bar than for acting on any other intent (a false alarm costs a person one extra message, a
-   missed emergency may cost far more). The model gives no category: the answer is the general
-   one, with buttons for every category.
+3. the understanding model, when it ran, from the embedding it computed anyway: the nearest
+   safety examples (bot.safety.neighbours, data/safety/examples/; they give the category), else
+   its similarity to its own emergency examples, with a lower bar than for acting on any other
+   intent (a false alarm costs a person one extra message, a missed emergency may cost far more).
+   The latter gives no category: the answer is the general one, with buttons for every category.
+
+An `except:` phrase cancels its category in its own sentence only: "Hallo, ich habe einen Termin
+bei der Feuerwehr. Mein Mann schlägt mich" is still an emergency however the first sentence reads.
 
 Pure: no Telegram, no database, no model call (the caller passes what the model said, or None
 when the model is unavailable: the lexicon and the numbers still work).
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.safety.lexicon import ALL, CATEGORIES, GENERAL, Lexicon, default_lexicon
+from bot.safety.lexicon import ALL, CATEGORIES, GENERAL, Lexicon, Match, default_lexicon
+from bot.safety.neighbours import category_of
 from bot.understanding.normalize import fold, tokens
 
 # When one message fits several categories, the answer of the most specific one helps most;
@@ -51,6 +57,11 @@ MODEL_MIN_SIMILARITY = 0.88
 MODEL_MARGIN = 0.01
 EMERGENCY_LABEL = "emergency"
 
+# Where one sentence or clause ends: punctuation, a line break, and the words that join two
+# statements ("Hallo, ich brauche einen Termin und mein Mann schlägt mich"), folded.
+CLAUSE_BREAK = re.compile(r"[.!?;:\n\u061f\u060c\u061b]+|\s(?:and|und|but|aber|also|et|mais|ve|ama|bir de|ayrica|si|dar|"
+                          r"и|і|но|але|а также|ещё|ще|و|بس|لكن|ولي|اما|همچنين)(?=\s)")
+
 Source = Literal["lexicon", "number", "model"]
 
 
@@ -61,6 +72,8 @@ class ModelSignal(Protocol):
     def language(self) -> str | None: ...
     @property
     def similarities(self) -> Mapping[str, float]: ...
+    @property
+    def safety_similarities(self) -> Mapping[str, float]: ...
 
 
 @dataclass(frozen=True)
@@ -88,28 +101,48 @@ class Reading:
 
 def read(text: str, lexicon: Lexicon | None = None) -> Reading:
     """The lexicon and the bare numbers: no model needed, so nothing waits for it."""
-    words = tokens(fold(unicodedata.normalize("NFKC", text[:MAX_CHARS])[:MAX_CHARS]))[:MAX_WORDS]
+    folded = fold(unicodedata.normalize("NFKC", text[:MAX_CHARS])[:MAX_CHARS])
+    words = tokens(folded)[:MAX_WORDS]
     if not words:
         return Reading(None, True)
-    found = (lexicon or default_lexicon()).find(words)
+    lexicon = lexicon or default_lexicon()
+    found = lexicon.find(words)
+    alert = _alert(found)
+    if alert is None and found.excluded:
+        # An exception cancels only in its own clause: look at each clause on its own (only when
+        # one matched: without exceptions, a clause finds nothing the whole message does not).
+        clauses = [tokens(part) for part in CLAUSE_BREAK.split(folded)]
+        if sum(1 for clause in clauses if clause) > 1:
+            alert = next((a for a in (_alert(lexicon.find(c)) for c in clauses if c) if a is not None), None)
+    if alert is not None:
+        return Reading(alert, bool(found.excluded))
     if ALL in found.excluded:
         return Reading(None, True)
-    rules = [rule for rule in found.rules if rule.category not in found.excluded]
-    if rules:
-        categories = tuple(c for c in PRIORITY if any(rule.category == c for rule in rules))
-        best = categories[0]
-        languages = tuple(dict.fromkeys(rule.language for rule in rules if rule.category == best))
-        return Reading(SafetyAlert(best, languages[0], "lexicon", categories, languages), bool(found.excluded))
     numbers = [word for word in words if word in EMERGENCY_NUMBERS]
     if numbers and len(words) - len(numbers) <= NUMBER_COMPANIONS:
         return Reading(SafetyAlert(GENERAL, None, "number"), bool(found.excluded))
     return Reading(None, bool(found.excluded))
 
 
+def _alert(found: Match) -> SafetyAlert | None:
+    if ALL in found.excluded:
+        return None
+    rules = [rule for rule in found.rules if rule.category not in found.excluded]
+    if not rules:
+        return None
+    categories = tuple(c for c in PRIORITY if any(rule.category == c for rule in rules))
+    best = categories[0]
+    languages = tuple(dict.fromkeys(rule.language for rule in rules if rule.category == best))
+    return SafetyAlert(best, languages[0], "lexicon", categories, languages)
+
+
 def with_model(reading: Reading, understanding: ModelSignal | None) -> SafetyAlert | None:
-    """The reading's alert, else the model's emergency signal (unless the text is ordinary)."""
+    """The reading's alert, else the model's signals (unless the text is ordinary)."""
     if reading.alert is not None or reading.ordinary or understanding is None:
         return reading.alert
+    category = category_of(understanding.safety_similarities, understanding.similarities)
+    if category is not None:
+        return SafetyAlert(category, understanding.language, "model", (category,))
     if model_says_emergency(understanding):
         return SafetyAlert(GENERAL, understanding.language, "model")
     return None

@@ -280,10 +280,14 @@ def _shortest(word: str) -> int:
 
 
 def check_lexicon(directory: Path = LEXICON_DIR, required: Iterable[str] = ()) -> list[Problem]:
-    """Problems of the lexicon files, plus a missing file or empty category for each language in
+    """Problems of the lexicon files and of the examples beside them (`examples/`,
+    bot.safety.neighbours), plus a missing file or empty category for each language in
     `required` (the curated languages: every one needs every category)."""
+    from bot.safety.neighbours import check_examples
+
+    required = tuple(required)
     lexicon = load_lexicon(directory)
-    problems = list(lexicon.problems)
+    problems = list(lexicon.problems) + check_examples(directory / "examples", required)
     for language in required:
         file = f"data/safety/{language}.yaml"
         if language not in lexicon.languages:

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import yaml
@@ -45,6 +45,9 @@ import yaml
 from bot.understanding.language import LanguageDetector, get_detector
 from bot.understanding.model_process import ModelProcess, ModelUnavailable, model_input
 from bot.understanding.normalize import fold, tokens
+
+if TYPE_CHECKING:
+    from bot.safety.neighbours import NeighbourIndex
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +113,9 @@ class Understanding:
     # Per label (the intents and "none"): the mean of its TOP_K best example cosines. Empty when
     # the model did not run (no letters or digits, or the model is unavailable).
     similarities: Mapping[str, float] = field(default_factory=dict)
+    # Per safety label (bot.safety.neighbours: the emergency categories and "ordinary"): the mean
+    # of its best example cosines, from the same embedding. Empty when the model did not run.
+    safety_similarities: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -243,7 +249,7 @@ def _model_identity() -> str:
     return f"{dist.version}|{model.name}|{model.hash.value if model.hash else model.size}"
 
 
-def _cache_key(texts: list[str]) -> str:
+def _cache_key(texts: list[str] | tuple[str, ...]) -> str:
     digest = hashlib.sha256()
     digest.update(_model_identity().encode())
     digest.update(b"|query|")  # examples are embedded with the symmetric "query: " prefix
@@ -284,8 +290,9 @@ class Understander:
     """Language + intent for free text. Build once with :meth:`load`; then thread-safe."""
 
     def __init__(self, examples: ExampleSet, embeddings: np.ndarray, model: ModelProcess,
-                 detector: LanguageDetector) -> None:
+                 detector: LanguageDetector, safety: NeighbourIndex | None = None) -> None:
         self.examples = examples
+        self.safety = safety  # the safety layer's examples (bot.safety.neighbours), same model
         self._embeddings = embeddings
         self._model = model
         self._detector = detector
@@ -324,7 +331,7 @@ class Understander:
         if embeddings is None:
             embeddings = model.embed(examples.texts)
             _write_cache(cache_path, embeddings)
-        understander = cls(examples, embeddings, model, detector)
+        understander = cls(examples, embeddings, model, detector, _safety_index(model, directory))
         understander.load_seconds = time.perf_counter() - started
         understander.cache_hit = cache_hit
         log.info(
@@ -429,9 +436,26 @@ class Understander:
             top[-1] = emergency_i
         alternatives = [(self._labels[i], round(float(probs[i]), 3)) for i in top]
         similarities = {label: round(float(sim), 4) for label, sim in zip(self._labels, label_sims)}
+        safety = self.safety.similarities(query) if self.safety is not None and exclude is None else {}
 
         if best_label == NONE or not in_domain:
-            return Understanding(language, None, round(score, 3), False, tuple(alternatives), similarities)
+            return Understanding(language, None, round(score, 3), False, tuple(alternatives), similarities, safety)
         intent = self._labels[best]
         confident = score >= CONFIDENT_SCORE or (intent == EMERGENCY and EMERGENCY in hits)
-        return Understanding(language, intent, round(score, 3), confident, tuple(alternatives), similarities)
+        return Understanding(language, intent, round(score, 3), confident, tuple(alternatives), similarities, safety)
+
+
+def _safety_index(model: ModelProcess, cache_dir: Path) -> NeighbourIndex | None:
+    """The safety examples (data/safety/examples/) embedded by the same model, cached like the
+    intent examples; None when there are none (the lexicon and the numbers still work)."""
+    from bot.safety.neighbours import NeighbourIndex, load_examples
+
+    examples = load_examples()
+    if not examples.texts:
+        return None
+    path = cache_dir / f"safety-examples-{_cache_key(examples.texts)}.npy"
+    embeddings = _read_cache(path, len(examples.texts))
+    if embeddings is None:
+        embeddings = model.embed(list(examples.texts))
+        _write_cache(path, embeddings)
+    return NeighbourIndex(examples, embeddings)

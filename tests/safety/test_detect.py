@@ -16,6 +16,7 @@ class FakeUnderstanding:
     intent: str | None = None
     confident: bool = False
     similarities: Mapping[str, float] = field(default_factory=dict)
+    safety_similarities: Mapping[str, float] = field(default_factory=dict)
 
 
 @pytest.mark.parametrize(("text", "category", "language"), [
@@ -45,6 +46,28 @@ class FakeUnderstanding:
     ("сын не вернулся с тренировки", "missing_child", "ru"),
     ("kizim hala eve gelmedi", "missing_child", "tr"),
     ("u nas pozhar na kuhne", "fire", "ru"),
+    # families a third held-out set found missing: strangling and "he will finish me", indirect
+    # suicide ("no reason to go on living", "end it tonight"), a home lost in other words, a
+    # child with fever who does not react, chest pressure, blood everywhere
+    ("er hat mich gestern gewürgt", "domestic_violence", "de"),
+    ("my ex said hes gonna kill me", "domestic_violence", "en"),
+    ("муж меня душил ночью", "domestic_violence", "ru"),
+    ("kocam beni bogmaya calisti dun", "domestic_violence", "tr"),
+    ("il m'a étranglée", "domestic_violence", "fr"),
+    ("es gibt keinen grund mehr weiterzuleben", "suicide", "de"),
+    ("honestly no reason to go on living", "suicide", "en"),
+    ("ما بدي عيش بعد اليوم", "suicide", "ar"),
+    ("думаю выйти в окно", "suicide", "ru"),
+    ("wir stehen seit heute auf der straße", "homeless_tonight", "de"),
+    ("we have to sleep in the park", "homeless_tonight", "en"),
+    ("nous sommes à la rue avec les enfants", "homeless_tonight", "fr"),
+    ("baby hat hohes fieber und reagiert nicht", "medical", "de"),
+    ("mon bébé a de la fièvre et ne réagit plus", "medical", "fr"),
+    ("у отца давит в груди", "medical", "ru"),
+    ("blood all over the bathroom floor", "medical", "en"),
+    ("my sister is having a fit", "medical", "en"),
+    ("ضاعت بنتي بالمول", "missing_child", "ar"),
+    ("oglum kaybolmus", "missing_child", "tr"),
 ])
 def test_the_lexicon_finds_the_category_and_the_language(text: str, category: str, language: str) -> None:
     alert = detect(text)
@@ -84,6 +107,11 @@ def test_a_number_in_an_ordinary_sentence_is_not_an_alarm(text: str) -> None:
     "disim bicak gibi agriyor, disci lazim", "Mein Mann schlägt vor, dass wir umziehen",
     "mein Sohn hat seinen Schülerausweis verloren", "the smoke alarm needs a new battery, who replaces it",
     "yangin tatbikati okulda ne zaman", "хазяинът иска да ме изгони", "mon fils a perdu sa carte de bus",
+    # idioms, past events, lost things
+    "die Hitze bringt mich noch um", "this waiting is killing me", "birocratia ma omoara",
+    "la paperasse me tue", "вы знаете, очередь меня убивает", "vor zwei Jahren hatten wir einen Küchenbrand, zahlt die Versicherung",
+    "meine Tochter hat den Wohnungsschlüssel verloren", "fiica mea si-a pierdut cheile",
+    "where is the nearest fire station, my kids want to visit", "ich mache schluss mit meinem Freund, wo finde ich eine Wohnung",
 ])
 def test_near_misses(text: str) -> None:
     assert detect(text) is None
@@ -125,3 +153,38 @@ def test_only_the_start_of_a_long_text_is_read() -> None:
     assert read("Bla bla. " * (MAX_CHARS // 9 + 1) + "Mein Mann schlägt mich.").alert is None
     # A flood of a character that normalisation multiplies (one "ﷺ" is 18 letters) is bounded too.
     assert read("\ufdfa" * 4096).alert is None
+
+
+def test_an_exclusion_cancels_only_in_its_own_clause() -> None:
+    alert = detect("Hallo, meine Tochter hat ihren Schlüssel verloren. Mein Mann schlägt mich")
+    assert alert is not None and alert.category == "domestic_violence"
+    alert = detect("guten tag ich mache ein praktikum bei der feuerwehr und heute brennt unsere küche")
+    assert alert is not None and alert.category == "fire"
+    assert detect("Praktikum bei der Feuerwehr. Wann fängt es an?") is None
+
+
+def test_the_nearest_examples_give_the_category() -> None:
+    from bot.safety.neighbours import MARGIN, MIN_SIMILARITY
+
+    near = {"suicide": MIN_SIMILARITY + 0.02, "medical": MIN_SIMILARITY, "ordinary": MIN_SIMILARITY - MARGIN}
+    understanding = FakeUnderstanding("de", None, False, {"work": 0.85, "emergency": 0.95, "none": 0.97}, near)
+    alert = detect("ich kann nicht mehr, heute ist es vorbei", understanding)
+    assert alert is not None and (alert.category, alert.source, alert.language) == ("suicide", "model", "de")
+
+
+def test_the_nearest_examples_must_beat_the_ordinary_ones_and_every_ordinary_intent() -> None:
+    from bot.safety.neighbours import MARGIN, MIN_SIMILARITY
+
+    high = MIN_SIMILARITY + 0.03
+    text = "ich kann nicht mehr, heute ist es vorbei"
+    for ordinary, intents in (({"ordinary": high - MARGIN / 2}, {"work": 0.80}),
+                              ({"ordinary": 0.80}, {"work": high - MARGIN / 2})):
+        understanding = FakeUnderstanding("de", None, False, intents, {"suicide": high, **ordinary})
+        assert detect(text, understanding) is None
+    too_far = FakeUnderstanding("de", None, False, {"work": 0.70}, {"suicide": MIN_SIMILARITY - 0.005, "ordinary": 0.70})
+    assert detect(text, too_far) is None
+
+
+def test_an_exclusion_also_vetoes_the_nearest_examples() -> None:
+    understanding = FakeUnderstanding("de", None, False, {"work": 0.70}, {"fire": 0.97, "ordinary": 0.70})
+    assert detect("Praktikum bei der Feuerwehr", understanding) is None
