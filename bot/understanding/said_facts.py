@@ -57,6 +57,23 @@ def normalise(text: str) -> str:
     return text.replace("İ", "i").casefold().replace("i\u0307", "i")
 
 
+def plain(text: str) -> str:
+    """A normalised text with the marks on Latin letters taken off, as typed on phones without
+    Turkish, Romanian, French or German letters ("yaşında" "yasinda", "délai" "delai", "oğlum"
+    "oglum"). One letter stays one letter, so positions match; Cyrillic and Arabic stay as they are
+    ("й" is not "и")."""
+    return "".join(_PLAIN.get(ch) or _plain_letter(ch) for ch in text)
+
+
+_PLAIN = {"ı": "i"}  # Turkish dotless i has no mark to take off
+
+
+def _plain_letter(ch: str) -> str:
+    if ord(ch) < 0x80 or not ("a" <= unicodedata.normalize("NFKD", ch)[:1] <= "z"):
+        return ch
+    return unicodedata.normalize("NFKD", ch)[0]
+
+
 def words_of(text: str) -> list[str]:
     """The words of a normalised text. A word with an apostrophe comes whole and in parts:
     "j'habite" is also "habite", "romanya'dan" also "romanya"."""
@@ -80,56 +97,105 @@ def _in(word: str, vocabulary: frozenset[str]) -> bool:
 
 
 def _words(*entries: str) -> frozenset[str]:
-    return frozenset(e.casefold() for entry in entries for e in entry.split())
+    """A vocabulary: each entry also in its plain spelling ("oğlum" and "oglum")."""
+    found = {e.casefold() for entry in entries for e in entry.split()}
+    return frozenset(found | {plain(e) for e in found})
 
 
 # --- a child's age --------------------------------------------------------------------------
 
 CHILD_WORDS = _words(
-    "sohn söhne sohnemann tochter töchter kind kinder kindes junge mädchen enkel enkelin",  # de
-    "son sons daughter daughters child children kid kids boy girl",  # en
-    "ابني ابنتي بنتي طفلي طفلتي ولدي ابن بنت طفل طفلة ولد اولادي أولادي ابنى ولادي",  # ar
-    "پسرم دخترم بچه‌ام بچه بچم فرزندم فرزند پسر دختر",  # fa
-    "син сина сину синові синок синочок донька доньки доньці донечка дочка дочки дитина дитини дитині дитину",  # uk
-    "сын сына сыну сынок дочь дочери дочка дочке ребёнок ребенок ребёнку ребенку ребёнка ребенка",  # ru
-    "oğlum oğlu oğlumuz kızım kızı kızımız çocuğum çocuk çocuğu çocuğumuz",  # tr
-    "fiul fiica fiică copil copilul copilului băiatul baiatul fata fetița fetita",  # ro
-    "синът дъщеря дъщерята дете детето синчето",  # bg
-    "fils fille enfant enfants garçon",  # fr
+    "sohn sohnes söhne sohnemann tochter töchter kind kinder kindern kindes junge jungen mädchen enkel "
+    "enkelin baby",  # de
+    "son sons daughter daughters child children kid kids boy boys girl girls baby",  # en
+    "ابني ابنتي بنتي طفلي طفلتي ولدي ابن بنت طفل طفلة ولد اولادي أولادي ابنى ولادي بناتي اطفالي أطفالي "
+    "ابنائي أبنائي ابنتى بنتى الولد البنت الطفل الطفلة",  # ar
+    "پسرم دخترم بچه‌ام بچه بچم بچه‌هام فرزندم فرزند پسر دختر کودکم کودک پسرمون دخترمون",  # fa
+    "син сина сину синові синок синочок сином донька доньки доньці доньку донечка дочка дочки дочці "
+    "дочку дитина дитини дитині дитину дитиною діти дітей дітям хлопчик хлопчику дівчинка дівчинці "
+    "онук онука",  # uk
+    "сын сына сыну сынок сыночек сыночку сыном дочь дочери дочка дочке дочку дочкой доченька ребёнок "
+    "ребенок ребёнку ребенку ребёнка ребенка ребёнком ребенком дети детей детям мальчик мальчику "
+    "девочка девочке внук внучка",  # ru
+    "oğlum oğlu oğlumuz oğlumun kızım kızı kızımız kızımın çocuğum çocuk çocuğu çocuğumuz çocuklarım "
+    "çocuklar bebeğim torunum",  # tr
+    "fiul fiu fiica fiică copil copilul copilului copiii copiilor băiat băiatul fata fetița fiica mea",  # ro
+    "син синът сина синчето дъщеря дъщерята дете детето деца децата момче момчето момиче момичето",  # bg
+    "fils fille filles enfant enfants garçon garçons bébé",  # fr
 )
+# Written on the plain text (see `plain`): "yaşında" is read as "yasinda", "jährig" as "jahrig".
 # An age word after the number: "8 Jahre alt", "8 years old", "8 yaşında", "8 ans", "۸ ساله".
 _AGE_UNIT = re.compile(
-    r"(?<![\d/])(?<!\d[:.,])(\d{1,2})\s*(?:-?\s*)(?:jahre?n?\s+alt|j\.?\s+alt|jährig\w*|years?\s+old|yrs?\s+old|y/?o\b|"
-    r"yaşında|yaşındadır|yaşlarında|ans\b|an\b|ani\b|de\s+ani|سنوات|سنين|سنة|سنه|عام|ساله|سال|"
-    r"років|роки|рік|лет|года|год|години|годишн\w*|годинки)"
+    r"(?<![\d/])(?<!\d[:.,])(\d{1,2})\s*-?\s*(?:"
+    r"jahre?n?\s+alt|j\.?\s+alt|ja?e?hrig\w*"  # de
+    r"|years?[\s-]*old|yrs?[\s-]*old|y/?o\b|years?\b"  # en
+    r"|yas(?:i|lari)nda\w*|yas\b"  # tr
+    r"|ans\b|an\b"  # fr
+    r"|ani\b"  # ro
+    r"|سنوات|سنين|سنة|سنه|عام|أعوام|اعوام"  # ar
+    r"|ساله|سالش\w*|سال"  # fa
+    r"|рок[іi]в|роки|р[іi]к|р[іi]чн\w*|рочк\w*"  # uk ("рокiв" with a Latin i)
+    r"|лет\b|летн\w*|года|год\b"  # ru
+    r"|години|годишн\w*|годинки)"  # bg
+)
+# Units that say "age" on their own; "3 Jahre" or "3 года" may also be "for 3 years".
+_STRONG_UNIT = re.compile(r"alt|old|jahrig|hrig|y/?o|yas(?:i|lari)nda|ساله|سالش|годишн|летн|р[іi]чн")
+# The number after a word that says "age" or "he/she is": "عمرها 8", "Alter: 8", "ему 8 лет",
+# "yaşı 8", "are 9 ani", "е на 8 години", "il a 8 ans".
+_AGE_AFTER_AGE_WORD = re.compile(
+    r"(?:عمره|عمرها|عمر|سنه|سن|سنها)\s*:?\s*(\d{1,2})(?![\d:.,]\d)"
+    r"|(?<!\w)(?:age|varsta|возраст|вік|възраст|alter|yasi)\s*:?\s*(\d{1,2})(?![\d:.,]\d)"
+    r"|(?<!\w)(?:ему|ей|йому|їй)\s+(\d{1,2})(?=\s*(?:лет|год|рок|р[іi]к|рочк)|\s*$)"
+    r"|(?<!\w)are\s+(\d{1,2})\s*ani\b"
+    r"|(?<!y )(?<!\w)a\s+(\d{1,2})\s*ans\b"  # "il a 8 ans", not "il y a 2 ans"
+    r"|(?<!\w)на\s+(\d{1,2})\s*(?:години|годинки|г\.)"
 )
 _NUMBER = re.compile(r"(?<![\d/€$])(?<!\d[:.,])(\d{1,2})(?![\d/]|[:.,]\d|\s*(?:uhr|h\b|€|eur|euro|%|:\d|min|минут|дак|dk|دقيقة))")
-_AGE_AFTER_AGE_WORD = re.compile(r"(?:عمره|عمرها|عمر|سنه|سن|age|âge|vârsta|возраст|вік|възраст|alter|yaşı)\s*:?\s*(\d{1,2})")
+# A number written as a word inside an age word: "achtjährig", "eight-year-old" (a bare "eight"
+# is not read: the flow asks).
+_NUMBER_WORDS = {
+    word: value
+    for value, words in enumerate((
+        (), ("ein", "one"), ("zwei", "two"), ("drei", "three"), ("vier", "four"), ("funf", "five"),
+        ("sechs", "six"), ("sieben", "seven"), ("acht", "eight"), ("neun", "nine"), ("zehn", "ten"),
+        ("elf", "eleven"), ("zwolf", "twelve"), ("dreizehn", "thirteen"), ("vierzehn", "fourteen"),
+        ("funfzehn", "fifteen"), ("sechzehn", "sixteen"), ("siebzehn", "seventeen"),
+        ("achtzehn", "eighteen"), ("neunzehn", "nineteen"),
+    ))
+    for word in words
+}
+_WORD_AGE = re.compile(
+    r"(?<!\w)(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+    r"(?:\s*-?\s*ja?e?hrig\w*|[\s-]*years?[\s-]*old)"
+)
 
 
 def child_age(text: str) -> int | None:
     """The age of a child the text talks about, or None. Needs a child word ("my son is 8") or an
-    age word ("8 Jahre alt"); a bare number in a sentence is a time, a count or a date."""
-    norm = normalise(text)
+    age word ("8 Jahre alt", "8 yaşında", "8-летний"); a bare number in a sentence is a time, a
+    count or a date. Read on the plain text: phones often type no special letters."""
+    norm = plain(normalise(text))
     words = words_of(norm)
     with_child = _has(words, CHILD_WORDS)
-    for pattern in (_AGE_UNIT, _AGE_AFTER_AGE_WORD):
-        for match in pattern.finditer(norm):
-            age = int(match.group(1))
-            if age <= MAX_CHILD_AGE and (with_child or pattern is _AGE_AFTER_AGE_WORD or _strong_age_unit(match.group(0))):
-                return age
+    for match in _AGE_AFTER_AGE_WORD.finditer(norm):
+        age = int(next(group for group in match.groups() if group is not None))
+        if age <= MAX_CHILD_AGE:
+            return age
+    units = [m for m in _AGE_UNIT.finditer(norm) if int(m.group(1)) <= MAX_CHILD_AGE]
+    for match in units:
+        if _STRONG_UNIT.search(match.group(0)):
+            return int(match.group(1))
+    for match in _WORD_AGE.finditer(norm):
+        return _NUMBER_WORDS[match.group(1)]
     if with_child:
         start = _first_child_word_at(norm, words)
         # A number before the child word is a count ("3 Kinder"), after it an age ("Sohn ist 8").
         after = [int(m.group(1)) for m in _NUMBER.finditer(norm, start) if int(m.group(1)) <= MAX_CHILD_AGE]
         if after:
             return after[0]
+        if units:  # "8 лет моему сыну"
+            return int(units[0].group(1))
     return None
-
-
-def _strong_age_unit(found: str) -> bool:
-    """Units that say "age" on their own; "3 Jahre" or "3 года" may also be "for 3 years"."""
-    return bool(re.search(r"alt|old|jährig|y/?o|yaşında|yaşlarında|ans|ساله|годишн", found))
 
 
 def _first_child_word_at(norm: str, words: list[str]) -> int:
@@ -290,19 +356,30 @@ def from_eu(text: str) -> bool | None:
 
 # --- a deadline soon, a letter --------------------------------------------------------------
 
+# Written on the plain text (see `plain`): "délai", "delai"; "yarın", "yarin"; "mâine", "maine".
 _SOON = re.compile(
-    r"morgen|heute|übermorgen|tomorrow|today|tonight|demain|aujourd'hui|aujourd’hui|mâine|maine|azi|astăzi|astazi"
-    r"|yarın|yarin|bugün|bugun|завтра|сегодня|сьогодні|утре|днес|غدا|غداً|بكرة|بكره|اليوم|فردا|امروز"
+    r"morgen|heute|tomorrow|tomorow|tmrw|today|tonight|demain|aujourd'hui|ce soir|maine|(?<!\w)azi|astazi"
+    r"|yarin|bugun|завтра|сегодня|сьогодні|утре|днес|غدا|بكرة|بكره|اليوم|فردا|امروز"
 )
 _DEADLINE = re.compile(
-    r"frist|deadline|due|délai|date limite|échéance|termen|ultima zi|son gün|son gun|son tarih|süre"
-    r"|срок|термін|строк|останній день|последний день|краен срок|موعد|مهلة|مهله|آخر يوم|مهلت|آخرین"
-    r"|до завтра|до сьогодні|до сегодня|до утре|до днес|bis morgen|bis heute|by tomorrow|until tomorrow"
-    r"|jusqu'à demain|până mâine|pana maine|yarına kadar|حتى الغد|تا فردا"
+    r"frist|deadline|dead line|дедлайн|(?<!\w)due(?!\w)|letzter tag|spatestens|last day"
+    r"|delai|date limite|echeance|dernier jour|termen|ultima zi|son gun|son tarih|(?<!\w)vade"
+    r"|срок|термін|строк|останній день|последний день|краен срок|последен ден"
+    r"|موعد|مهلة|مهله|آخر يوم|اخر يوم|مهلت|آخرین|ضرب الاجل"
 )
+# "until tomorrow" is a deadline by itself.
+_UNTIL_SOON = re.compile(
+    r"до завтра|до сьогодні|до сегодня|до утре|до днес|bis morgen|bis heute|by tomorrow|until tomorrow"
+    r"|till tomorrow|jusqu'a demain|jusqu'a aujourd'hui|avant demain|pana maine|pana azi|yarina kadar"
+    r"|bugune kadar|حتى الغد|حتى بكرة|لبكرة|لبكره|تا فردا|تا امروز"
+)
+# Turkish "süre" (the time allowed) only with its letter: plain "sure" is English.
+_TURKISH_SURE = re.compile(r"(?<!\w)süre")
+
 LETTER_WORDS = _words(
     "brief briefe schreiben bescheid mahnung post amt behörde behörden jobcenter ausländerbehörde "
-    "familienkasse finanzamt gericht sozialamt wohngeld kündigung widerspruch rechnung",
+    "familienkasse finanzamt gericht sozialamt wohngeld kündigung widerspruch rechnung ausländeramt "
+    "jobcentr* джобцентр* джобцентер* جوبسنتر جاب جابسنتر bamf",
     "letter letters authority authorities notice bill",
     "رسالة رساله خطاب مكتوب جواب الجوب جوب مكتب الأجانب",
     "نامه اداره",
@@ -315,13 +392,13 @@ LETTER_WORDS = _words(
 
 
 def deadline_soon(text: str) -> bool:
-    """A deadline today or tomorrow: "Frist morgen", "deadline tomorrow", "до завтра", "yarın son gün"."""
+    """A deadline today or tomorrow: "Frist morgen", "deadline tomorrow", "до завтра", "yarın son
+    gün", "le delai c'est demain" (accents or none)."""
     norm = normalise(text)
-    found = _DEADLINE.search(norm)
-    if found is None:
-        return False
-    return found.group(0).startswith(("до ", "bis ", "by ", "until ", "jusqu", "până", "pana", "yarına", "حتى", "تا "))\
-        or bool(_SOON.search(norm))
+    bare = plain(norm)
+    if _UNTIL_SOON.search(bare):
+        return True
+    return bool(_DEADLINE.search(bare) or _TURKISH_SURE.search(norm)) and bool(_SOON.search(bare))
 
 
 def about_letter(text: str) -> bool:

@@ -35,6 +35,43 @@ def test_a_childs_age_in_ten_languages(text: str, age: int) -> None:
     assert child_age(text) == age
 
 
+@pytest.mark.parametrize(("text", "age"), [
+    # Turkish, Romanian, French and German typed without their letters, and their other forms
+    ("oglum 11 yasinda okula kaydettirmek istiyorum", 11),
+    ("8 yaşındaki kızım için okul", 8),
+    ("8 yasindaki oglum", 8),
+    ("cocugum 7 yasinda", 7),
+    ("baiatul are 8 ani", 8),
+    ("fetita de 8 ani", 8),
+    ("ma fille a 8ans", 8),
+    ("un enfant de 8 ans", 8),
+    ("mein achtjähriger sohn", 8),
+    ("meine zehnjaehrige tochter braucht schule", 10),
+    ("8-jährige tochter", 8),
+    ("my 8-year-old daughter", 8),
+    ("an eight-year-old boy", 8),
+    ("8 yo boy school", 8),
+    # Cyrillic: other cases of the child words, a Latin "i" in "рокiв", "ему/йому N лет/років"
+    ("дочке 8 лет", 8),
+    ("ему 8 лет, нужна школа", 8),
+    ("8-летний сын", 8),
+    ("мы тут 3 года, сыну 8 лет", 8),
+    ("детям 8 и 10 лет", 8),
+    ("донька 8 рокiв школа", 8),
+    ("йому 8 років", 8),
+    ("8-річна донька", 8),
+    ("на 8 години е", 8),
+    ("детето е на 8 години", 8),
+    # Arabic and Persian: "her age 8", colloquial "he is 8 years" (سالشه)
+    ("بنتي عمرها 8", 8),
+    ("بنتي بعمر 7 سنين", 7),
+    ("پسرم 8 سالشه", 8),
+    ("دخترم ۹ سالشه مدرسه", 9),
+])
+def test_a_childs_age_however_it_is_typed(text: str, age: int) -> None:
+    assert child_age(text) == age
+
+
 @pytest.mark.parametrize("text", [
     "ich habe 3 kinder",                      # a count, not an age
     "termin um 10:30 für meine tochter",      # a time
@@ -42,6 +79,13 @@ def test_a_childs_age_in_ten_languages(text: str, age: int) -> None:
     "ich brauche 8 euro",                     # no child
     "mein sohn ist 30",                       # not "the child" of the school flow
     "my son is eight",                        # number words: not read (asked instead)
+    "живу здесь 8 лет",                       # years here
+    "depuis 2 ans en allemagne",
+    "il y a 2 ans",
+    "locuiesc aici de 3 ani",
+    "3 yildir almanyadayim",
+    "page 3 of the letter",
+    "дайте ей 2 минуты на ответ",
 ])
 def test_no_age_where_there_is_none(text: str) -> None:
     assert child_age(text) is None
@@ -88,12 +132,18 @@ def test_from_an_eu_country(text: str, eu: bool | None) -> None:
 @pytest.mark.parametrize("text", [
     "Brief vom Jobcenter, Frist morgen!!", "frist ist heute", "deadline tomorrow", "до завтра надо ответить",
     "غدا آخر موعد", "yarın son gün", "termenul este mâine", "délai demain", "краен срок утре", "مهلت تا فردا",
+    # without accents or special letters, and other words for a deadline
+    "j'ai une lettre du jobcenter le delai c'est demain", "date limite demain", "echeance aujourd'hui",
+    "yarin son gun", "yarina kadar cevap", "süresi yarın bitiyor", "termen maine", "ultima zi e maine", "pana maine",
+    "abgabefrist heute", "letter due tomorrow", "дедлайн завтра", "термін до завтра", "آخر يوم بكرة",
 ])
 def test_a_deadline_today_or_tomorrow(text: str) -> None:
     assert deadline_soon(text)
 
 
-@pytest.mark.parametrize("text", ["Widerspruch Frist ein Monat", "ich komme morgen", "deadline next month"])
+@pytest.mark.parametrize("text", ["Widerspruch Frist ein Monat", "ich komme morgen", "deadline next month",
+                                  "I'm not sure, appointment tomorrow", "demain vous êtes ouverts",
+                                  "ofis yarın açık mı", "schedule for tomorrow"])
 def test_no_deadline_soon(text: str) -> None:
     assert not deadline_soon(text)
 
