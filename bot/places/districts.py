@@ -60,6 +60,7 @@ MIN_FUZZY_SCORE = 0.8
 MatchKind = Literal["district", "stadtteil", "postal_code"]
 _KIND_ORDER = {"district": 0, "stadtteil": 1, "postal_code": 2}
 _POSTAL_CODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
+_ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -236,7 +237,8 @@ def read_place(text: str, directory: DistrictDirectory | None = None) -> PlaceRe
 
     Remembered for the last few texts: a turn's dialogues often read the same message twice, and
     a long Cyrillic message has many spellings to compare (tens of ms)."""
-    return _read_place(text[:200], directory or load_districts())  # a place, not an essay: bounds the work
+    # A place, not an essay: bounds the work. Postal codes in Arabic-Indic or Persian digits too.
+    return _read_place(text[:200].translate(_ASCII_DIGITS), directory or load_districts())
 
 
 @lru_cache(maxsize=64)

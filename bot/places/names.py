@@ -22,7 +22,9 @@ STOP_TOKENS = frozenset({
 
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-_TOKEN_SPLIT = re.compile(r"[^\w\u0600-\u06FF]+")  # \w keeps letters of any script and digits
+# \w keeps letters of any script and digits; Arabic short vowels and other marks stay inside a
+# word, Arabic punctuation ("؟", "،", "؛", "۔") splits like any other.
+_TOKEN_SPLIT = re.compile(r"[^\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED]+")
 # An apostrophe inside a word joins a suffix to a name ("Eving'de", "Hörde’deki"): one word, whose
 # suffix `stems` takes off again.
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")

@@ -228,6 +228,13 @@ async def test_something_unclear_at_the_prompt_gets_the_prompt_hint(tg: Telegram
     ("öfnungszeiten hörde", "de", "Hörde/Hombruch"),
     ("wann hat eving offen", "de", "Eving/Scharnhorst"),
     ("часы работы в Хёрде", "ru", "Hörde/Hombruch"),
+    # other scripts, with their own question mark and comma
+    ("متى يفتح المكتب في هورده؟", "ar", "Hörde/Hombruch"),
+    ("ايمتى بتفتحوا بإيفينغ؟", "ar", "Eving/Scharnhorst"),
+    ("دفتر هورده، کی باز است؟", "fa", "Hörde/Hombruch"),
+    ("ساعت کاری دفتر اوینگ؟", "fa", "Eving/Scharnhorst"),
+    ("коли працює офіс у Гьорде?", "uk", "Hörde/Hombruch"),
+    ("Hörde'deki ofis ne zaman açık?", "tr", "Hörde/Hombruch"),
 ])
 async def test_a_district_named_in_an_hours_question_answers_for_that_office(
         tg: Telegram, typed: str, language_code: str, office_name: str) -> None:
@@ -236,6 +243,8 @@ async def test_a_district_named_in_an_hours_question_answers_for_that_office(
     hours = (await tg.replies(person))[0].text
     assert office_name in hours and "09:00–12:00" in hours, (typed, hours)
     assert "Welches Büro ist Ihres" not in hours
+    other = "Eving/Scharnhorst" if office_name == "Hörde/Hombruch" else "Hörde/Hombruch"
+    assert other not in hours, (typed, hours)  # that office's hours, not all offices'
 
 
 async def test_when_are_you_open_answers_first_then_asks_which_office(tg: Telegram) -> None:

@@ -56,6 +56,7 @@ def test_stems_leave_enough_of_the_word():
     "Eving", "44339", "ich wohne in Eving", "ich wohne 44147", "plz 44147", "я живу в Евінгу",
     "в Эвинге", "j'habite à Eving", "ben Eving'de oturuyorum", "أنا ساكن في إيفينغ", "من در اوینگ زندگی می‌کنم",
     "locuiesc în Hörde", "Hörde'deyim", "живея в Хьорде", "I live in Eving", "hallo ich wohne in hörde", "10115",
+    "هورده؟", "أنا ساكن في إيفينغ.", "٤٤١٤٧", "۴۴۳۳۹",
 ])
 def test_only_a_place(text):
     assert read_place(text).only_a_place, text
@@ -74,6 +75,7 @@ def test_postal_codes_in_a_sentence():
     assert reading.postal_codes == ("44147",)
     assert {m.district.id for m in reading.matches} == {"innenstadt-nord", "huckarde"}
     assert reading.other_words == ("welches", "buro")
+    assert read_place("کد پستی ۴۴۱۴۷ دفترم کجاست").postal_codes == ("44147",)  # Persian digits
     assert read_place("10115").unknown_postal_codes == ("10115",)
     assert read_place("44339").unknown_postal_codes == ()
 
@@ -91,6 +93,13 @@ def test_postal_codes_in_a_sentence():
     ("Има ли консултантски център близо до дома ми?", set()),
     ("Tu es un robot ?", set()),
     ("زه کور نه لرم څه وکړم", set()),            # Pashto: two short words read together are not Körne
+    # Arabic punctuation ends a word like any other: "هورده؟" is Hörde
+    ("متى يفتح المكتب في هورده؟", {"hoerde"}),
+    ("وين مكتب إيفينغ؟", {"eving"}),
+    ("مواعيد الدوام في هوردة؟", {"hoerde"}),
+    ("ساعت کاری دفتر اوینگ؟", {"eving"}),
+    ("دفتر هورده، کی باز است؟", {"hoerde"}),
+    ("когда открыт офис в Хёрде?", {"hoerde"}),
 ])
 def test_names_safe_in_a_sentence(text, district_ids):
     assert {m.district.id for m in named_in_sentence(read_place(text))} == district_ids
