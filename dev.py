@@ -13,6 +13,7 @@ project itself. Anything after the command is passed on: `python3 dev.py test -k
     python3 dev.py lock     refresh requirements.lock from pyproject.toml (newest allowed releases;
                             review the diff like code)
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,9 +29,20 @@ PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 STAMP = VENV / ".installed-sha256"
 LOCK = ROOT / "requirements.lock"
 LOCK_TOOLS = ROOT / ".venv-lock"  # pip-tools, only for `dev.py lock`
-LOCK_COMMAND = ["--quiet", "--generate-hashes", "--extra", "test", "--allow-unsafe", "--all-build-deps",
-                "--strip-extras", "--no-emit-index-url", "--no-emit-find-links",
-                "--output-file", "requirements.lock", "pyproject.toml"]
+LOCK_COMMAND = [
+    "--quiet",
+    "--generate-hashes",
+    "--extra",
+    "test",
+    "--allow-unsafe",
+    "--all-build-deps",
+    "--strip-extras",
+    "--no-emit-index-url",
+    "--no-emit-find-links",
+    "--output-file",
+    "requirements.lock",
+    "pyproject.toml",
+]
 
 
 def ensure_environment() -> None:

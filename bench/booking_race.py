@@ -14,6 +14,7 @@ capacity, no seat twice. Skips with a clear line when bot.booking.service does n
 on the PostgreSQL server of the tests (TEST_POSTGRES_DSN, default postgresql://postgres@127.0.0.1:5432/test),
 created and dropped again; skipped with a line when the server cannot be reached.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,10 @@ async def run_booking_postgres(people: int = 50, log=print) -> dict[str, Any]:  
     try:
         async with postgres_database() as url:
             return await run_booking(people, url, log=log)
-    except (OSError, asyncio.TimeoutError) as exc:
-        return {"skipped": f"PostgreSQL not reachable at {POSTGRES_ADMIN_DSN.rpartition('@')[2]} ({type(exc).__name__})"}
+    except (TimeoutError, OSError) as exc:
+        return {
+            "skipped": f"PostgreSQL not reachable at {POSTGRES_ADMIN_DSN.rpartition('@')[2]} ({type(exc).__name__})"
+        }
     except Exception as exc:  # e.g. no right to create databases
         if type(exc).__module__.startswith("asyncpg"):
             return {"skipped": f"PostgreSQL: {type(exc).__name__}: {exc}"}
@@ -103,13 +106,19 @@ async def run_booking(people: int = 50, db_url: str | None = None, log=print) ->
         await migrate(url)
         engine = create_engine(url)
         sessions = session_factory(engine)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         # Every free (office, start) of every office, earliest first: distinct slots to spread over.
-        free = sorted(((o, slot.start) for o in load_offices().all
-                       for slot in slots.free_slots(o, now=now, taken={})), key=lambda item: item[1])
-        result: dict[str, Any] = {"office": office.id, "capacity": office.appointments.capacity,
-                                  "database": engine.dialect.name}
+        free = sorted(
+            ((o, slot.start) for o in load_offices().all for slot in slots.free_slots(o, now=now, taken={})),
+            key=lambda item: item[1],
+        )
+        result: dict[str, Any] = {
+            "office": office.id,
+            "capacity": office.appointments.capacity,
+            "database": engine.dialect.name,
+        }
         try:
+
             async def new_people(count: int, tag: str) -> list[int]:
                 async with sessions.begin() as session:
                     rows = [Person(channel="bench", external_id=f"{tag}-{i}-{time.time_ns()}") for i in range(count)]
@@ -121,8 +130,9 @@ async def run_booking(people: int = 50, db_url: str | None = None, log=print) ->
                 where, start = target
                 began = time.perf_counter()
                 async with sessions() as session:
-                    outcome = await service.book(session, person_id=person_id, office=where, start=start,
-                                                 now=now, topic="school", language="de")
+                    outcome = await service.book(
+                        session, person_id=person_id, office=where, start=start, now=now, topic="school", language="de"
+                    )
                     await session.commit()
                 return time.perf_counter() - began, type(outcome).__name__
 
@@ -131,7 +141,7 @@ async def run_booking(people: int = 50, db_url: str | None = None, log=print) ->
             same = next(item for item in free if item[0].id == office.id)
             rounds: list[tuple[str, bool, list[tuple[Any, datetime]]]] = [
                 ("sequential", False, free[-people:]),
-                ("spread", True, free[-2 * people:-people]),
+                ("spread", True, free[-2 * people : -people]),
                 ("same_slot", True, [same] * people),
             ]
             for name, concurrent, starts in rounds:
@@ -139,9 +149,9 @@ async def run_booking(people: int = 50, db_url: str | None = None, log=print) ->
                 ids = await new_people(people, name)
                 began = time.perf_counter()
                 if concurrent:
-                    outcomes = await asyncio.gather(*(attempt(p, s) for p, s in zip(ids, starts)))
+                    outcomes = await asyncio.gather(*(attempt(p, s) for p, s in zip(ids, starts, strict=False)))
                 else:
-                    outcomes = [await attempt(p, s) for p, s in zip(ids, starts)]
+                    outcomes = [await attempt(p, s) for p, s in zip(ids, starts, strict=False)]
                 elapsed = time.perf_counter() - began
                 times = [t for t, _ in outcomes]
                 result[name] = {
@@ -156,15 +166,19 @@ async def run_booking(people: int = 50, db_url: str | None = None, log=print) ->
                 }
             capacity = {o.id: o.appointments.capacity for o in load_offices().all}
             async with sessions() as session:
-                live = (await session.execute(
-                    select(Booking.office, Booking.starts_at, func.count(), func.count(func.distinct(Booking.seat)))
-                    .where(Booking.status == "booked")
-                    .group_by(Booking.office, Booking.starts_at))).all()
+                live = (
+                    await session.execute(
+                        select(Booking.office, Booking.starts_at, func.count(), func.count(func.distinct(Booking.seat)))
+                        .where(Booking.status == "booked")
+                        .group_by(Booking.office, Booking.starts_at)
+                    )
+                ).all()
             over = [row for row in live if row[2] > capacity[row[0]] or row[2] != row[3]]
             result["overbooked_slots"] = len(over)
             result["same_slot_booked"] = result["same_slot"]["outcomes"].get("Booked", 0)
-            result["spread_vs_sequential"] = ratio(result["spread"]["attempts_per_s"],
-                                                   result["sequential"]["attempts_per_s"])
+            result["spread_vs_sequential"] = ratio(
+                result["spread"]["attempts_per_s"], result["sequential"]["attempts_per_s"]
+            )
         finally:
             await engine.dispose()
     return result
@@ -172,14 +186,21 @@ async def run_booking(people: int = 50, db_url: str | None = None, log=print) ->
 
 def print_booking(result: dict[str, Any]) -> None:
     if "skipped" in result or "error" in result:
-        print(f"  booking race: {'skipped: ' + result['skipped'] if 'skipped' in result else 'FAILED: ' + result['error']}")
+        why = "skipped: " + result["skipped"] if "skipped" in result else "FAILED: " + result["error"]
+        print(f"  booking race: {why}")
         return
     for name in ("sequential", "spread", "same_slot"):
         r = result[name]
-        print(f"  {name:10s} {r['attempts_per_s']:6.1f} attempts/s  p50 {fmt(r['p50_ms'])} ms  p99 {fmt(r['p99_ms'])} ms  "
-              f"max {fmt(r['max_ms'])} ms  {r['outcomes']}")
-    print(f"  same slot (capacity {result['capacity']}): {result['same_slot_booked']} booked; "
-          f"overbooked slots: {result['overbooked_slots']}; concurrent/sequential: {fmt(result['spread_vs_sequential'], '.2f')}")
+        print(
+            f"  {name:10s} {r['attempts_per_s']:6.1f} attempts/s  "
+            f"p50 {fmt(r['p50_ms'])} ms  p99 {fmt(r['p99_ms'])} ms  "
+            f"max {fmt(r['max_ms'])} ms  {r['outcomes']}"
+        )
+    print(
+        f"  same slot (capacity {result['capacity']}): {result['same_slot_booked']} booked; "
+        f"overbooked slots: {result['overbooked_slots']}; "
+        f"concurrent/sequential: {fmt(result['spread_vs_sequential'], '.2f')}"
+    )
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 Nothing here measures anything by itself; bench/load.py, bench/run.py and friends use it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,15 +24,32 @@ STAFF_CHAT_ID = -1001000000001
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # Variables of the developer's environment that must not leak into a benchmarked bot.
-_SCRUBBED = ("BOT_TOKEN", "DATABASE_URL", "STAFF_CHAT_ID", "WEBHOOK_URL", "WEBHOOK_SECRET",
-             "REDIS_URL", "TRANSLATOR", "TRANSLATOR_API_KEY", "TRANSLATOR_URL", "LOG_LEVEL",
-             "TELEGRAM_API_URL")
+_SCRUBBED = (
+    "BOT_TOKEN",
+    "DATABASE_URL",
+    "STAFF_CHAT_ID",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "REDIS_URL",
+    "TRANSLATOR",
+    "TRANSLATOR_API_KEY",
+    "TRANSLATOR_URL",
+    "LOG_LEVEL",
+    "TELEGRAM_API_URL",
+)
 
 
 def bot_env(*, token: str, api_url: str, db_url: str | None = None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
-    env.update({"BOT_TOKEN": token, "TELEGRAM_API_URL": api_url, "LOG_LEVEL": "WARNING",
-                "TRANSLATOR": "none", "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "BOT_TOKEN": token,
+            "TELEGRAM_API_URL": api_url,
+            "LOG_LEVEL": "WARNING",
+            "TRANSLATOR": "none",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     if db_url is not None:
         env["DATABASE_URL"] = db_url
     env.update(extra)
@@ -43,6 +61,7 @@ def sqlite_url(path: Path) -> str:
 
 
 # --- /proc ------------------------------------------------------------------------------------
+
 
 def proc_status(pid: int) -> dict[str, int]:
     """VmRSS, VmHWM (peak RSS), RssAnon and RssFile (file-backed, e.g. the mmap'd embedding model)
@@ -95,6 +114,7 @@ def own_cpu_seconds() -> float:
 
 # --- statistics -------------------------------------------------------------------------------
 
+
 def percentile(values: list[float], q: float) -> float | None:
     """Nearest-rank percentile (q in 0..100); None for no values."""
     if not values:
@@ -112,6 +132,7 @@ def ratio(value: float | None, base: float | None) -> float | None:
 
 # --- machine ----------------------------------------------------------------------------------
 
+
 def machine() -> dict[str, Any]:
     model = ""
     with contextlib.suppress(OSError):
@@ -128,6 +149,7 @@ def machine() -> dict[str, Any]:
 
 
 # --- processes --------------------------------------------------------------------------------
+
 
 @dataclass
 class Child:
@@ -195,9 +217,9 @@ async def spawn(args: list[str], env: dict[str, str], log_path: Path) -> Child:
     """Start `python <args>` in the project root, stdout+stderr to `log_path`."""
     log = open(log_path, "wb")  # noqa: SIM115 - the child owns it until it exits
     started = time.perf_counter()
-    process = await asyncio.create_subprocess_exec(PYTHON, *args, cwd=ROOT, env=env,
-                                                   stdout=log, stderr=asyncio.subprocess.STDOUT,
-                                                   preexec_fn=_die_with_parent)
+    process = await asyncio.create_subprocess_exec(
+        PYTHON, *args, cwd=ROOT, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT, preexec_fn=_die_with_parent
+    )
     log.close()
     return Child(process, started, log_path)
 

@@ -12,6 +12,7 @@ error or no answer; the goal is reached when no turn is a dead end and every exp
 Prints the share overall, per language (of the person's words; "beyond" for languages the bot does
 not speak) and per case, then each failure with its first unmet expectation. Target: >= 95%.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -7,6 +7,7 @@ none) and one callback-query handler (answerCallbackQuery). Nothing else: no dat
 middlewares, no flood control. bench/load.py runs it as its own process, exactly as it runs
 `python -m bot run`, and reports the real bot's figures as ratios to this one.
 """
+
 from __future__ import annotations
 
 import asyncio

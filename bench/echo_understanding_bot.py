@@ -8,6 +8,7 @@ the event loop, intent scoring), exactly as the real bot calls it, before the ec
 no dialogues. The distance from this floor to the echo floor is the model's share of the budget;
 the distance from the real bot to this floor is everything else.
 """
+
 from __future__ import annotations
 
 import asyncio

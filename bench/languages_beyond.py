@@ -11,6 +11,7 @@ with our own languages: the share of the understanding sets' questions (the ten,
 type) still detected as their language, and the detector's time per message. Target: <= 2% of the
 held-out messages beyond the ten taken for one of ours.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -53,12 +54,16 @@ def main() -> None:
             print(f"  {lang:5} {bad:3}/{len(texts):<3} baseline {base:3}/{len(texts)}")
         share, base_share = wrong / total, wrong_base / total
         verdict = "ok" if share <= TARGET else "MISSED"
-        print(f"  all   {wrong:3}/{total:<3} = {share:.1%}  baseline {base_share:.1%}  target <= {TARGET:.0%} {verdict}")
+        print(
+            f"  all   {wrong:3}/{total:<3} = {share:.1%}  baseline {base_share:.1%}  target <= {TARGET:.0%} {verdict}"
+        )
     own = own_questions()
     right = sum(detector.detect(text).code == lang for lang, text in own)
     right_base = sum(baseline.detect(text).code == lang for lang, text in own)
-    print(f"own languages still detected: {right}/{len(own)} ({right / len(own):.1%}), "
-          f"baseline {right_base}/{len(own)} ({right_base / len(own):.1%})")
+    print(
+        f"own languages still detected: {right}/{len(own)} ({right / len(own):.1%}), "
+        f"baseline {right_base}/{len(own)} ({right_base / len(own):.1%})"
+    )
     times, base_times = [], []
     for _lang, text in own:
         for det, into in ((detector, times), (baseline, base_times)):

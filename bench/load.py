@@ -43,6 +43,7 @@ bot process (all threads, from /proc), and the load generator's own CPU use (a s
 generator would make the floor lower than it is). --profile DIR: py-spy samples each capacity
 phase into DIR (BENCH_PYSPY_FLAGS picks py-spy's options, default --idle).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,9 +78,17 @@ from tests.fakebotapi import ApiSpec, FakeBotAPI, FakeUser, StoredMessage  # noq
 
 LANGUAGES = ("de", "ar", "uk", "tr", "fa", "ru", "en", "ro", "bg", "fr")
 # Dortmund: City, Eving, Hörde, Huckarde, Scharnhorst, Aplerbeck, Hombruch, Mengede, Brackel
-DORTMUND = ((51.5136, 7.4653), (51.5403, 7.4660), (51.4870, 7.5030), (51.5310, 7.4160),
-            (51.5460, 7.5180), (51.4920, 7.5640), (51.4710, 7.4380), (51.5700, 7.3900),
-            (51.5220, 7.5550))
+DORTMUND = (
+    (51.5136, 7.4653),
+    (51.5403, 7.4660),
+    (51.4870, 7.5030),
+    (51.5310, 7.4160),
+    (51.5460, 7.5180),
+    (51.4920, 7.5640),
+    (51.4710, 7.4380),
+    (51.5700, 7.3900),
+    (51.5220, 7.5550),
+)
 BOOKING_STAGES = ("bko", "bkt", "bkd", "bks", "bki", "bkn", "bkc")
 FALLBACK_QUESTIONS = {
     "de": ["Wann ist das Büro offen?", "Ich brauche einen Kita-Platz", "Strom Rechnung zu hoch"],
@@ -112,6 +121,7 @@ def load_questions() -> dict[str, list[str]]:
 
 
 # --- watching what the bot does ---------------------------------------------------------------
+
 
 class ChatWatch:
     """The bot's messages (sent or edited) and callback answers in one chat, with their times."""
@@ -177,13 +187,14 @@ class Watcher:
 
 # --- one newcomer -----------------------------------------------------------------------------
 
+
 @dataclass
 class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     by_command: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     callback_answer: list[float] = field(default_factory=list)
-    sent: int = 0            # updates queued inside the measuring window
-    replied: int = 0         # ... that got a first reply inside the window
+    sent: int = 0  # updates queued inside the measuring window
+    replied: int = 0  # ... that got a first reply inside the window
     timeouts: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
 
@@ -261,7 +272,7 @@ class Newcomer:
     def _keyboard_since(self, prefixes: tuple[str, ...]) -> tuple[StoredMessage, str] | None:
         """The newest message since the last action with a button whose data starts with one of
         `prefixes` (earliest prefix in the tuple wins), and that button's data."""
-        for _at, message in reversed(self.watch.events[self.mark:]):
+        for _at, message in reversed(self.watch.events[self.mark :]):
             data = message.callback_data
             if not data:
                 continue
@@ -278,25 +289,30 @@ class Newcomer:
     async def command(self, text: str) -> None:
         async def enqueue() -> None:
             await self.user.send(text)
+
         await self._act("command", enqueue, command=text)
 
     async def say(self, text: str) -> None:
         async def enqueue() -> None:
             await self.user.send(text)
+
         await self._act("text", enqueue)
 
     async def location(self) -> None:
         latitude, longitude = self.rng.choice(DORTMUND)
 
         async def enqueue() -> None:
-            await self.user.share_location(latitude + self.rng.uniform(-0.004, 0.004),
-                                           longitude + self.rng.uniform(-0.004, 0.004))
+            await self.user.share_location(
+                latitude + self.rng.uniform(-0.004, 0.004), longitude + self.rng.uniform(-0.004, 0.004)
+            )
+
         await self._act("location", enqueue)
 
     async def press(self, message: StoredMessage, data: str) -> None:
         async def enqueue() -> str:
             record = await self.user.press(data, message)
             return record.id
+
         await self._act("press", enqueue)
 
     async def press_anything(self, data: str) -> None:
@@ -307,12 +323,12 @@ class Newcomer:
         async def enqueue() -> str:
             message = events[-1][1] if events else None
             record = server.world.new_callback(self.user.id, message, data)
-            payload: dict[str, Any] = {"id": record.id, "from": self.user.to_api(),
-                                       "chat_instance": "1", "data": data}
+            payload: dict[str, Any] = {"id": record.id, "from": self.user.to_api(), "chat_instance": "1", "data": data}
             if message is not None:
                 payload["message"] = message.to_api()
             server.add_update("callback_query", payload)
             return record.id
+
         await self._act("press", enqueue)
 
     def question(self) -> str:
@@ -350,7 +366,7 @@ class Newcomer:
         for _ in range(len(BOOKING_STAGES) + 3):
             # Forwards only: the next stage, a later one (a step may be skipped), or the same one
             # again (a taken time offers other times).
-            options = BOOKING_STAGES[reached + 1:] + ((BOOKING_STAGES[reached],) if reached >= 0 else ())
+            options = BOOKING_STAGES[reached + 1 :] + ((BOOKING_STAGES[reached],) if reached >= 0 else ())
             found = await self.keyboard(options)
             if found is None:
                 outcomes[f"booking stopped after {BOOKING_STAGES[reached] if reached >= 0 else '/book'}"] += 1
@@ -390,12 +406,13 @@ class Newcomer:
                 self.run.stats.outcomes[f"no reply to a {exc}"] += 1
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # a bug of the generator: count it, do not hide it
+            except Exception as exc:  # noqa: BLE001 - a bug of the generator: count it, do not hide it
                 self.run.stats.outcomes[f"generator error {type(exc).__name__}: {exc}"] += 1
                 await asyncio.sleep(1)
 
 
 # --- one phase against one bot process --------------------------------------------------------
+
 
 @dataclass
 class Phase:
@@ -415,9 +432,19 @@ class Phase:
         return self.window[0] <= at <= self.window[1]
 
 
-async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: list[FakeUser], *,
-                    echo: bool, questions: dict[str, list[str]], duration: float, warmup: float,
-                    think: tuple[float, float] | None, profile: Path | None = None) -> dict[str, Any]:
+async def run_phase(
+    server: FakeBotAPI,
+    watcher: Watcher,
+    child: Child,
+    users: list[FakeUser],
+    *,
+    echo: bool,
+    questions: dict[str, list[str]],
+    duration: float,
+    warmup: float,
+    think: tuple[float, float] | None,
+    profile: Path | None = None,
+) -> dict[str, Any]:
     phase = Phase(server, watcher, echo, questions, think)
     waits = _watch_fetching(server)
     start = time.perf_counter()
@@ -455,10 +482,14 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
         "p95_ms": _ms(percentile(all_latencies, 95)),
         "p99_ms": _ms(percentile(all_latencies, 99)),
         "max_ms": _ms(max(all_latencies) if all_latencies else None),
-        "by_kind": {kind: {"n": len(v), "p50_ms": _ms(percentile(v, 50)), "p99_ms": _ms(percentile(v, 99))}
-                    for kind, v in sorted(stats.latencies.items())},
-        "by_command": {command: {"n": len(v), "p50_ms": _ms(percentile(v, 50)), "max_ms": _ms(max(v))}
-                       for command, v in sorted(stats.by_command.items())},
+        "by_kind": {
+            kind: {"n": len(v), "p50_ms": _ms(percentile(v, 50)), "p99_ms": _ms(percentile(v, 99))}
+            for kind, v in sorted(stats.latencies.items())
+        },
+        "by_command": {
+            command: {"n": len(v), "p50_ms": _ms(percentile(v, 50)), "max_ms": _ms(max(v))}
+            for command, v in sorted(stats.by_command.items())
+        },
         "callback_answer_p50_ms": _ms(percentile(stats.callback_answer, 50)),
         # queued at the fake server -> first handed to the bot by getUpdates (the rest of the
         # latency is inside the bot)
@@ -472,8 +503,11 @@ async def run_phase(server: FakeBotAPI, watcher: Watcher, child: Child, users: l
         "requests_per_update": (requests1 - requests0) / stats.replied if stats.replied else None,
         "requests_by_method": dict(Counter(r.method for r in server.requests[requests0:requests1])),
         # CPU seconds per thread name during the window (threads that ended meanwhile are missing)
-        "bot_thread_cpu_s": {name: round(threads1[name] - threads0.get(name, 0.0), 2)
-                             for name in sorted(threads1) if threads1[name] - threads0.get(name, 0.0) > 0.005},
+        "bot_thread_cpu_s": {
+            name: round(threads1[name] - threads0.get(name, 0.0), 2)
+            for name in sorted(threads1)
+            if threads1[name] - threads0.get(name, 0.0) > 0.005
+        },
         "outcomes": dict(stats.outcomes),
     }
     return result
@@ -487,8 +521,7 @@ class FetchWaits:
         self.fetched: dict[int, float] = {}
 
     def in_window(self, start: float, end: float) -> list[float]:
-        return [self.fetched[i] - at for i, at in self.queued.items()
-                if start <= at <= end and i in self.fetched]
+        return [self.fetched[i] - at for i, at in self.queued.items() if start <= at <= end and i in self.fetched]
 
 
 def _watch_fetching(server: FakeBotAPI) -> FetchWaits:
@@ -520,11 +553,23 @@ async def start_profiler(child: Child, duration: float, output: Path | None):  #
     if output is None:
         return None
     return await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(child.pid),
-        "--duration", str(int(duration)), "--rate", "200", "--format", "raw", "--threads",
-        *os.environ.get("BENCH_PYSPY_FLAGS", "--idle").split(), "--output", str(output),
+        str(Path(sys.executable).with_name("py-spy")),
+        "record",
+        "--pid",
+        str(child.pid),
+        "--duration",
+        str(int(duration)),
+        "--rate",
+        "200",
+        "--format",
+        "raw",
+        "--threads",
+        *os.environ.get("BENCH_PYSPY_FLAGS", "--idle").split(),
+        "--output",
+        str(output),
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL)
+        stderr=asyncio.subprocess.DEVNULL,
+    )
 
 
 def _ms(seconds: float | None) -> float | None:
@@ -545,8 +590,7 @@ async def drain(server: FakeBotAPI, quiet: float = 0.3, timeout: float = 30.0) -
 
 # bot-max: the inbound flood gate (bot.telegram.middlewares.flood, 20 updates per minute per
 # person) would rightly slow down newcomers who act at machine speed; lifted like the outbound one.
-EXTRA_ENV = {"bot-max": {"FLOOD_LIMIT_PER_MINUTE": "1000000"},
-             "bot-max-pg": {"FLOOD_LIMIT_PER_MINUTE": "1000000"}}
+EXTRA_ENV = {"bot-max": {"FLOOD_LIMIT_PER_MINUTE": "1000000"}, "bot-max-pg": {"FLOOD_LIMIT_PER_MINUTE": "1000000"}}
 ECHOES = ("echo", "echo-model")  # the floors: same update kinds, no dialogues
 TARGETS = {
     "echo": ["bench/echo_bot.py"],
@@ -557,10 +601,18 @@ TARGETS = {
 }
 
 
-async def run_target(name: str, *, spec: ApiSpec, users: int, phases: list[tuple[str, float, float,
-                     tuple[float, float] | None]], questions: dict[str, list[str]],
-                     tmp: Path, db_url: str | None = None, profile: Path | None = None,
-                     log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def run_target(
+    name: str,
+    *,
+    spec: ApiSpec,
+    users: int,
+    phases: list[tuple[str, float, float, tuple[float, float] | None]],
+    questions: dict[str, list[str]],
+    tmp: Path,
+    db_url: str | None = None,
+    profile: Path | None = None,
+    log=print,
+) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Start one bot process against a fresh fake server, measure its start-up, run the phases
     (name, duration, warm-up, think), and stop it. Returns the figures."""
     echo = name in ECHOES
@@ -568,9 +620,13 @@ async def run_target(name: str, *, spec: ApiSpec, users: int, phases: list[tuple
         watcher = Watcher(server)
         if not echo:
             server.group(STAFF_CHAT_ID, "lokal willkommen Team", is_forum=True)
-        env = bot_env(token=server.token, api_url=server.base_url,
-                      db_url=db_url or sqlite_url(tmp / f"{name}.sqlite3"),
-                      STAFF_CHAT_ID=str(STAFF_CHAT_ID), **EXTRA_ENV.get(name, {}))
+        env = bot_env(
+            token=server.token,
+            api_url=server.base_url,
+            db_url=db_url or sqlite_url(tmp / f"{name}.sqlite3"),
+            STAFF_CHAT_ID=str(STAFF_CHAT_ID),
+            **EXTRA_ENV.get(name, {}),
+        )
         starter = server.user(999_000_001, "Start", language_code="de")
         await starter.send("/start")  # queued before the process exists
         child = await spawn(TARGETS[name], env, tmp / f"{name}.log")
@@ -593,15 +649,27 @@ async def run_target(name: str, *, spec: ApiSpec, users: int, phases: list[tuple
             result["startup_cpu_s"] = child.cpu_seconds()
             result["rss_after_start_mb"] = child.rss_mb()
             await drain(server)
-            people = [server.user(800_000 + i, f"Person{i}", language_code=LANGUAGES[i % len(LANGUAGES)])
-                      for i in range(users)]
+            people = [
+                server.user(800_000 + i, f"Person{i}", language_code=LANGUAGES[i % len(LANGUAGES)])
+                for i in range(users)
+            ]
             for phase_name, duration, warmup, think in phases:
                 log(f"  {name}: {phase_name} ({duration:.0f} s, {users} people)...")
                 output = None
                 if profile is not None and phase_name == "capacity":
                     output = profile / f"profile-{name}-{phase_name}.txt"
-                figures = await run_phase(server, watcher, child, people, echo=echo, questions=questions,
-                                          duration=duration, warmup=warmup, think=think, profile=output)
+                figures = await run_phase(
+                    server,
+                    watcher,
+                    child,
+                    people,
+                    echo=echo,
+                    questions=questions,
+                    duration=duration,
+                    warmup=warmup,
+                    think=think,
+                    profile=output,
+                )
                 figures["violations"] = [r.describe() for r in server.violations][:5]
                 figures["violation_count"] = len(server.violations)
                 figures["unanswered_callbacks"] = len(server.unanswered_callbacks)
@@ -620,6 +688,7 @@ async def run_target(name: str, *, spec: ApiSpec, users: int, phases: list[tuple
 
 
 # --- the whole load benchmark -----------------------------------------------------------------
+
 
 @dataclass
 class LoadConfig:
@@ -651,10 +720,15 @@ async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:  # type: ig
         plans.append(("bot-max", [capacity]))
     if config.only in (None, "bot-max-pg") and config.postgres:
         plans.append(("bot-max-pg", [capacity]))
-    results: dict[str, Any] = {"config": {"users": config.users, "duration_s": config.duration,
-                                          "paced_duration_s": config.paced_duration,
-                                          "think_s": list(config.think)},
-                               "machine": machine()}
+    results: dict[str, Any] = {
+        "config": {
+            "users": config.users,
+            "duration_s": config.duration,
+            "paced_duration_s": config.paced_duration,
+            "think_s": list(config.think),
+        },
+        "machine": machine(),
+    }
     with tempfile.TemporaryDirectory(prefix="lw-bench-") as tmp:
         for name, phases in plans:
             if name == "bot-max-pg":
@@ -662,15 +736,30 @@ async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:  # type: ig
 
                 try:
                     async with postgres_database() as url:
-                        results[name] = await run_target(name, spec=spec, users=config.users, phases=phases,
-                                                         questions=questions, tmp=Path(tmp), db_url=url,
-                                                         profile=config.profile, log=log)
+                        results[name] = await run_target(
+                            name,
+                            spec=spec,
+                            users=config.users,
+                            phases=phases,
+                            questions=questions,
+                            tmp=Path(tmp),
+                            db_url=url,
+                            profile=config.profile,
+                            log=log,
+                        )
                 except OSError as exc:
                     results[name] = {"skipped": f"PostgreSQL not reachable ({type(exc).__name__})"}
                 continue
-            results[name] = await run_target(name, spec=spec, users=config.users, phases=phases,
-                                             questions=questions, tmp=Path(tmp), profile=config.profile,
-                                             log=log)
+            results[name] = await run_target(
+                name,
+                spec=spec,
+                users=config.users,
+                phases=phases,
+                questions=questions,
+                tmp=Path(tmp),
+                profile=config.profile,
+                log=log,
+            )
     results["summary"] = summarize(results)
     return results
 
@@ -732,12 +821,21 @@ def print_load(results: dict[str, Any]) -> None:
         rows.append((f"{label}: generator CPU", *(cell(t, phase, "generator_cpu_share", ".2f") for t in TARGETS)))
         rows.append((f"{label}: timeouts", *(cell(t, phase, "timeouts", ".0f") for t in TARGETS)))
     rows.append(("start-up s", *(fmt((results.get(t) or {}).get("startup_s"), ".2f") for t in TARGETS)))
-    rows.append(("  ...to 1st request s", *(fmt((results.get(t) or {}).get("startup_first_request_s"), ".2f") for t in TARGETS)))
-    rows.append(("  ...to 1st getUpdates s", *(fmt((results.get(t) or {}).get("startup_first_poll_s"), ".2f") for t in TARGETS)))
+    rows.append(
+        ("  ...to 1st request s", *(fmt((results.get(t) or {}).get("startup_first_request_s"), ".2f") for t in TARGETS))
+    )
+    rows.append(
+        ("  ...to 1st getUpdates s", *(fmt((results.get(t) or {}).get("startup_first_poll_s"), ".2f") for t in TARGETS))
+    )
     rows.append(("peak RSS MB", *(fmt((results.get(t) or {}).get("peak_rss_mb"), ".0f") for t in TARGETS)))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  " + "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        print(
+            "  "
+            + "  ".join(
+                str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
     for target in TARGETS:
         for phase, _ in phases:
             figures = (results.get(target) or {}).get(phase)
@@ -745,7 +843,9 @@ def print_load(results: dict[str, Any]) -> None:
                 if figures.get("outcomes"):
                     print(f"  {target} {phase}: {figures['outcomes']}")
                 if figures.get("violation_count"):
-                    print(f"  {target} {phase}: {figures['violation_count']} Bot API violations: {figures['violations']}")
+                    print(
+                        f"  {target} {phase}: {figures['violation_count']} Bot API violations: {figures['violations']}"
+                    )
 
 
 def main() -> None:
@@ -754,21 +854,35 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="capacity phase, seconds")
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--paced-duration", type=float, default=30.0)
-    parser.add_argument("--think", default="3,6",
-                        help="paced phase: think time range in seconds (3,6: a person reading and typing; "
-                             "never more than the bot's 20 updates per minute per person)")
+    parser.add_argument(
+        "--think",
+        default="3,6",
+        help="paced phase: think time range in seconds (3,6: a person reading and typing; "
+        "never more than the bot's 20 updates per minute per person)",
+    )
     parser.add_argument("--no-postgres", action="store_true", help="no bot-max-pg")
-    parser.add_argument("--only", choices=("bot", "bot-max", "bot-max-pg", "echo", "echo-model"),
-                        help="bot: the shipped bot (paced) and bot-max (capacity); bot-max: capacity only; "
-                             "echo-model: the echo floor that also understands every typed text")
+    parser.add_argument(
+        "--only",
+        choices=("bot", "bot-max", "bot-max-pg", "echo", "echo-model"),
+        help="bot: the shipped bot (paced) and bot-max (capacity); bot-max: capacity only; "
+        "echo-model: the echo floor that also understands every typed text",
+    )
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--profile", type=Path, metavar="DIR",
-                        help="py-spy (in the .venv) samples each capacity phase into DIR")
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="py-spy (in the .venv) samples each capacity phase into DIR"
+    )
     args = parser.parse_args()
     low, high = (float(x) for x in args.think.split(","))
-    config = LoadConfig(users=args.users, duration=args.duration, warmup=args.warmup,
-                        paced_duration=args.paced_duration, think=(low, high), only=args.only,
-                        profile=args.profile, postgres=not args.no_postgres)
+    config = LoadConfig(
+        users=args.users,
+        duration=args.duration,
+        warmup=args.warmup,
+        paced_duration=args.paced_duration,
+        think=(low, high),
+        only=args.only,
+        profile=args.profile,
+        postgres=not args.no_postgres,
+    )
     results = asyncio.run(run_load(config))
     print_load(results)
     if args.json:

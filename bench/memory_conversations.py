@@ -14,6 +14,7 @@ ACTIVE people write (/start, a question, /hours: 3 updates each; in the stored c
 people from the database, so their stored conversation is read), and reads VmRSS and VmHWM
 (peak) from /proc/<pid>/status after start-up and after the updates.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,17 +50,27 @@ async def seed(db_url: str, people: int, bot_id: int) -> float:
     if not people:
         return time.perf_counter() - started
     keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rng = random.Random(1)
     person_rows: list[dict[str, Any]] = []
     state_rows: list[dict[str, Any]] = []
     for i in range(people):
         chat_id = FIRST_CHAT_ID + i
         seen = now - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
-        person_rows.append({"channel": "telegram", "external_id": str(chat_id),
-                            "language": LANGUAGES[i % 8], "language_chosen": i % 5 == 0,
-                            "district": None, "office": None, "active": True,
-                            "translation_consent": False, "created_at": seen, "last_seen_at": seen})
+        person_rows.append(
+            {
+                "channel": "telegram",
+                "external_id": str(chat_id),
+                "language": LANGUAGES[i % 8],
+                "language_chosen": i % 5 == 0,
+                "district": None,
+                "office": None,
+                "active": True,
+                "translation_consent": False,
+                "created_at": seen,
+                "last_seen_at": seen,
+            }
+        )
         kind = i % 3
         if kind == 0:
             state, data = "booking:day", {"office": "io", "topic": "school", "last_topic": "school"}
@@ -73,22 +84,35 @@ async def seed(db_url: str, people: int, bot_id: int) -> float:
     try:
         async with engine.begin() as connection:
             for start in range(0, people, 2000):
-                await connection.execute(insert(Person), person_rows[start:start + 2000])
-                await connection.execute(insert(ConversationState), state_rows[start:start + 2000])
+                await connection.execute(insert(Person), person_rows[start : start + 2000])
+                await connection.execute(insert(ConversationState), state_rows[start : start + 2000])
     finally:
         await engine.dispose()
     return time.perf_counter() - started
 
 
-async def measure_one(label: str, *, spec: ApiSpec, tmp: Path, people: int, active: int,
-                      questions: dict[str, list[str]], extra_env: dict[str, str] | None = None) -> dict[str, Any]:
+async def measure_one(
+    label: str,
+    *,
+    spec: ApiSpec,
+    tmp: Path,
+    people: int,
+    active: int,
+    questions: dict[str, list[str]],
+    extra_env: dict[str, str] | None = None,
+) -> dict[str, Any]:
     async with FakeBotAPI(spec=spec, validate_updates=False) as server:
         watcher = Watcher(server)
         server.group(STAFF_CHAT_ID, "lokal willkommen Team", is_forum=True)
         db_url = sqlite_url(tmp / f"memory-{label}.sqlite3")
         seed_s = await seed(db_url, people, int(server.token.split(":")[0]))
-        env = bot_env(token=server.token, api_url=server.base_url, db_url=db_url,
-                      STAFF_CHAT_ID=str(STAFF_CHAT_ID), **(extra_env or {}))
+        env = bot_env(
+            token=server.token,
+            api_url=server.base_url,
+            db_url=db_url,
+            STAFF_CHAT_ID=str(STAFF_CHAT_ID),
+            **(extra_env or {}),
+        )
         child = await spawn(["-m", "bot", "run"], env, tmp / f"memory-{label}.log")
         result: dict[str, Any] = {"people": people, "seed_s": seed_s}
         try:
@@ -96,9 +120,8 @@ async def measure_one(label: str, *, spec: ApiSpec, tmp: Path, people: int, acti
             await asyncio.sleep(0.5)
             result["rss_after_start_mb"] = child.rss_mb()
             rng = random.Random(3)
-            ids = (rng.sample(range(people), active) if people >= active else list(range(active)))
-            users = [server.user(FIRST_CHAT_ID + i, f"P{i}", language_code=LANGUAGES[i % len(LANGUAGES)])
-                     for i in ids]
+            ids = rng.sample(range(people), active) if people >= active else list(range(active))
+            users = [server.user(FIRST_CHAT_ID + i, f"P{i}", language_code=LANGUAGES[i % len(LANGUAGES)]) for i in ids]
             semaphore = asyncio.Semaphore(10)
             answered = 0
 
@@ -111,7 +134,7 @@ async def measure_one(label: str, *, spec: ApiSpec, tmp: Path, people: int, acti
                     for text in ("/start", question, "/hours"):
                         mark = len(watch.events)
                         await user.send(text)
-                        if await watch.until(lambda: True if len(watch.events) > mark else None, 20):
+                        if await watch.until(lambda mark=mark: True if len(watch.events) > mark else None, 20):
                             answered += 1
                         await asyncio.sleep(0.2)  # a person reads; stays under the flood limits
 
@@ -137,8 +160,9 @@ async def run_memory(people: int = 10_000, active: int = 40, log=print) -> dict[
     with tempfile.TemporaryDirectory(prefix="lw-memory-") as tmp:
         for label, count in (("empty", 0), ("stored", people)):
             log(f"  memory: bot on a database with {count} conversations...")
-            out[label] = await measure_one(label, spec=spec, tmp=Path(tmp), people=count, active=active,
-                                           questions=questions)
+            out[label] = await measure_one(
+                label, spec=spec, tmp=Path(tmp), people=count, active=active, questions=questions
+            )
     out["peak_ratio"] = ratio(out["stored"].get("peak_rss_mb"), out["empty"].get("peak_rss_mb"))
     return out
 
@@ -155,10 +179,13 @@ def main() -> None:
         return
     for label in ("empty", "stored"):
         r = result[label]
-        print(f"  {label:6s} ({r['people']} conversations): RSS after start {fmt(r.get('rss_after_start_mb'), '.0f')} MB, "
-              f"after {r.get('answered')}/{r.get('updates')} updates {fmt(r.get('rss_mb'), '.0f')} MB, "
-              f"peak {fmt(r.get('peak_rss_mb'), '.0f')} MB (now: anonymous {fmt(r.get('rss_anon_mb'), '.0f')} MB, "
-              f"file-backed {fmt(r.get('rss_file_mb'), '.0f')} MB)")
+        print(
+            f"  {label:6s} ({r['people']} conversations): "
+            f"RSS after start {fmt(r.get('rss_after_start_mb'), '.0f')} MB, "
+            f"after {r.get('answered')}/{r.get('updates')} updates {fmt(r.get('rss_mb'), '.0f')} MB, "
+            f"peak {fmt(r.get('peak_rss_mb'), '.0f')} MB (now: anonymous {fmt(r.get('rss_anon_mb'), '.0f')} MB, "
+            f"file-backed {fmt(r.get('rss_file_mb'), '.0f')} MB)"
+        )
     print(f"  peak with stored conversations / empty: {fmt(result['peak_ratio'], '.2f')}")
 
 

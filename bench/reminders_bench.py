@@ -13,6 +13,7 @@ Prints: messages per second achieved versus the 30/s limit (as a ratio), the num
 (must be 0), duplicates (must be 0), reminders not delivered, and the final database states.
 10,000 reminders at 30/s take about 5.5 minutes; use --count 1000 for a 35-second run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,20 +56,55 @@ async def seed(url: str, count: int, now) -> None:  # type: ignore[no-untyped-de
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(insert(Person), [
-                {"id": i + 1, "channel": "telegram", "external_id": str(FIRST_CHAT + i), "language": "de",
-                 "language_chosen": True, "active": True, "created_at": now, "last_seen_at": now}
-                for i in range(count)])
+            await conn.execute(
+                insert(Person),
+                [
+                    {
+                        "id": i + 1,
+                        "channel": "telegram",
+                        "external_id": str(FIRST_CHAT + i),
+                        "language": "de",
+                        "language_chosen": True,
+                        "active": True,
+                        "created_at": now,
+                        "last_seen_at": now,
+                    }
+                    for i in range(count)
+                ],
+            )
             starts = now + timedelta(hours=23)
-            await conn.execute(insert(Booking), [
-                {"id": i + 1, "person_id": i + 1, "office": "ba", "starts_at": starts,
-                 "ends_at": starts + timedelta(minutes=30), "seat": i, "topic": "school", "status": "booked",
-                 "created_at": now, "updated_at": now}
-                for i in range(count)])
-            await conn.execute(insert(Reminder), [
-                {"booking_id": i + 1, "offset_minutes": offset, "due_at": starts - timedelta(minutes=offset),
-                 "status": "pending", "attempts": 0}
-                for i in range(count) for offset in (1440, 120)])
+            await conn.execute(
+                insert(Booking),
+                [
+                    {
+                        "id": i + 1,
+                        "person_id": i + 1,
+                        "office": "ba",
+                        "starts_at": starts,
+                        "ends_at": starts + timedelta(minutes=30),
+                        "seat": i,
+                        "topic": "school",
+                        "status": "booked",
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for i in range(count)
+                ],
+            )
+            await conn.execute(
+                insert(Reminder),
+                [
+                    {
+                        "booking_id": i + 1,
+                        "offset_minutes": offset,
+                        "due_at": starts - timedelta(minutes=offset),
+                        "status": "pending",
+                        "attempts": 0,
+                    }
+                    for i in range(count)
+                    for offset in (1440, 120)
+                ],
+            )
     finally:
         await engine.dispose()
 
@@ -103,12 +139,22 @@ async def run(count: int, dispatchers: int, db_url: str | None, quiet: bool) -> 
             catalog = Catalog.load()
             outbox = TelegramOutbox(staff_chat_id=None)
             outbox.renderer = TelegramRenderer(bot, catalog)
-            outbox.services = Services(settings=Settings(), clock=clock, sessions=session_factory(create_engine(url)),
-                                       catalog=catalog, flows=FlowLibrary.load(), translator=NoTranslator(),
-                                       outbox=outbox)
+            outbox.services = Services(
+                settings=Settings(),
+                clock=clock,
+                sessions=session_factory(create_engine(url)),
+                catalog=catalog,
+                flows=FlowLibrary.load(),
+                translator=NoTranslator(),
+                outbox=outbox,
+            )
             engines = [create_engine(url) for _ in range(dispatchers)]
-            workers = [ReminderDispatcher(session_factory(engine), sender=outbox.to_person, clock=clock,
-                                          supports_language=catalog.supports) for engine in engines]
+            workers = [
+                ReminderDispatcher(
+                    session_factory(engine), sender=outbox.to_person, clock=clock, supports_language=catalog.supports
+                )
+                for engine in engines
+            ]
             ticker = asyncio.create_task(progress(server, count, quiet))
             started = time.monotonic()
             try:
@@ -133,11 +179,20 @@ async def run(count: int, dispatchers: int, db_url: str | None, quiet: bool) -> 
 
         engine = create_engine(url)
         async with session_factory(engine)() as session:
-            states = dict((await session.execute(
-                select(Reminder.status, func.count()).where(Reminder.offset_minutes == 1440)
-                .group_by(Reminder.status))).all())
-            untouched = await session.scalar(select(func.count()).select_from(Reminder).where(
-                Reminder.offset_minutes == 120, Reminder.status != "pending"))
+            states = dict(
+                (
+                    await session.execute(
+                        select(Reminder.status, func.count())
+                        .where(Reminder.offset_minutes == 1440)
+                        .group_by(Reminder.status)
+                    )
+                ).all()
+            )
+            untouched = await session.scalar(
+                select(func.count())
+                .select_from(Reminder)
+                .where(Reminder.offset_minutes == 120, Reminder.status != "pending")
+            )
         await engine.dispose()
 
     rows = [

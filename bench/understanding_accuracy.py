@@ -49,10 +49,14 @@ from bot.understanding.matcher import INTENTS  # noqa: E402
 from bot.understanding.normalize import fold, tokens  # noqa: E402
 
 DATA = Path(__file__).with_name("data") / "understanding_set.yaml"
-SAFETY_SETS = (Path(__file__).with_name("data") / "safety_set.yaml",
-               Path(__file__).with_name("data") / "safety_holdout.yaml")
-SAFETY_DEV_SETS = tuple(Path(__file__).with_name("data") / f"{name}.yaml" for name in
-                        ("safety_set", "safety_holdout", "safety_holdout2", "safety_holdout3"))
+SAFETY_SETS = (
+    Path(__file__).with_name("data") / "safety_set.yaml",
+    Path(__file__).with_name("data") / "safety_holdout.yaml",
+)
+SAFETY_DEV_SETS = tuple(
+    Path(__file__).with_name("data") / f"{name}.yaml"
+    for name in ("safety_set", "safety_holdout", "safety_holdout2", "safety_holdout3")
+)
 NEAR_COPY = 0.97  # cosine above which a benchmark item is reported as a near copy of an example
 
 
@@ -76,13 +80,37 @@ def check_not_copied(u: Understander, texts: list[str]) -> list[str]:
 
 # Off-topic messages for calibration only (the benchmark has its own off_topic list).
 CALIBRATION_OFF_TOPIC = [
-    "qwertz uiop", "I like pizza", "Wie spät ist es?", "كم الساعة الآن", "Messi mı Ronaldo mu",
-    "who is the president of France", "lol", "Tell me about dinosaurs", "Je m'appelle Pierre",
-    "Mein Hund ist süß", "хороший день сегодня", "ok danke", "hi", "Bonjour", "salut",
-    "kannst du singen", "das Wetter in Dortmund", "wie alt bist du", "1234",
-    "what's the meaning of life", "кто ты", "Ich gehe heute ins Kino", "my phone is broken",
-    "dün akşam ne yedin", "vreau să mănânc pizza", "qu'est-ce que tu fais", "какой сегодня день",
-    "احكيلي عن حالك", "ти любиш котів?", "обичам да чета книги", "کتاب خوب معرفی کن",
+    "qwertz uiop",
+    "I like pizza",
+    "Wie spät ist es?",
+    "كم الساعة الآن",
+    "Messi mı Ronaldo mu",
+    "who is the president of France",
+    "lol",
+    "Tell me about dinosaurs",
+    "Je m'appelle Pierre",
+    "Mein Hund ist süß",
+    "хороший день сегодня",
+    "ok danke",
+    "hi",
+    "Bonjour",
+    "salut",
+    "kannst du singen",
+    "das Wetter in Dortmund",
+    "wie alt bist du",
+    "1234",
+    "what's the meaning of life",
+    "кто ты",
+    "Ich gehe heute ins Kino",
+    "my phone is broken",
+    "dün akşam ne yedin",
+    "vreau să mănânc pizza",
+    "qu'est-ce que tu fais",
+    "какой сегодня день",
+    "احكيلي عن حالك",
+    "ти любиш котів?",
+    "обичам да чета книги",
+    "کتاب خوب معرفی کن",
 ]
 
 
@@ -90,7 +118,7 @@ def leave_one_out() -> int:
     u = Understander.load()
     ex = u.examples
     per_lang: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for i, (text, intent, lang) in enumerate(zip(ex.texts, ex.intents, ex.languages)):
+    for i, (text, intent, lang) in enumerate(zip(ex.texts, ex.intents, ex.languages, strict=False)):
         if intent == "none":
             continue
         detected = u.understand_language(text)
@@ -117,9 +145,7 @@ def leave_one_out() -> int:
     return 0
 
 
-HEADER = (
-    f"{'lang':<6}{'n':>4}  {'intent':>7}  {'conf+ok':>7}  {'conf+wrong':>10}  {'language':>8}"
-)
+HEADER = f"{'lang':<6}{'n':>4}  {'intent':>7}  {'conf+ok':>7}  {'conf+wrong':>10}  {'language':>8}"
 
 
 def _pct(a: int, b: int) -> str:
@@ -235,9 +261,7 @@ def main() -> int:
     print(f"load time: {load_s:.2f} s ({load_note}; {len(u.examples.texts)} examples)")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process (RSS): {rss_mb:.0f} MB")
-    print(
-        f"benchmark items equal to an example: 0; near copies (cosine >= {NEAR_COPY}): {near}"
-    )
+    print(f"benchmark items equal to an example: 0; near copies (cosine >= {NEAR_COPY}): {near}")
     if misses and not args.quiet:
         print("\nmisses (label -> got, score, confident, detected language):")
         print("\n".join(misses))
@@ -301,7 +325,7 @@ def safety(paths: tuple[Path, ...], *, use_model: bool, quiet: bool, cross_valid
             understood = [u.understand(t) for t in texts] if u is not None else [None] * len(texts)
         times: list[float] = []
         alerts = []
-        for text, understanding in zip(texts, understood):
+        for text, understanding in zip(texts, understood, strict=False):
             started = time.perf_counter()
             alerts.append(detect(text, understanding))
             times.append((time.perf_counter() - started) * 1000)
@@ -311,7 +335,7 @@ def safety(paths: tuple[Path, ...], *, use_model: bool, quiet: bool, cross_valid
         per_variant: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         caught_without_model = 0
         misses, wrong_category, alarms = [], [], []
-        for (category, tag, text), alert, plain in zip(emergencies, alerts, lexicon_only):
+        for (category, tag, text), alert, plain in zip(emergencies, alerts, lexicon_only, strict=False):
             found = alert is not None
             for table, key in ((per_category, category), (per_language, tag.split("-")[0]), (per_variant, tag)):
                 table[key][0] += found
@@ -321,8 +345,8 @@ def safety(paths: tuple[Path, ...], *, use_model: bool, quiet: bool, cross_valid
                 misses.append(f"  {category:>17} {tag:<8} {text}")
             elif alert.category != category and category != "general":
                 wrong_category.append(f"  {category:>17} -> {alert.category:<17} ({alert.source}) {tag:<8} {text}")
-        near_alerts = alerts[len(emergencies):]
-        for (tag, text), alert in zip(near, near_alerts):
+        near_alerts = alerts[len(emergencies) :]
+        for (tag, text), alert in zip(near, near_alerts, strict=False):
             if alert is not None:
                 alarms.append(f"  {tag:<8} -> {alert.category} ({alert.source}: {alert.language}) {text}")
         found_all = sum(v[0] for v in per_category.values())
@@ -332,53 +356,77 @@ def safety(paths: tuple[Path, ...], *, use_model: bool, quiet: bool, cross_valid
                 total[key][1] += n
         total_near[0] += len(alarms)
         total_near[1] += len(near)
-        print(f"\nset: {path.name}  ({len(emergencies)} emergencies, {len(near)} near misses; "
-              f"model {'on' if u is not None else 'OFF: lexicon and numbers only'})")
+        print(
+            f"\nset: {path.name}  ({len(emergencies)} emergencies, {len(near)} near misses; "
+            f"model {'on' if u is not None else 'OFF: lexicon and numbers only'})"
+        )
         print("recall per category:")
         for category, (hit, n) in sorted(per_category.items()):
             print(f"  {category:<18} {_ratio(hit, n)}")
         print("recall per language:")
         for language, (hit, n) in sorted(per_language.items()):
-            variants = ", ".join(f"{tag} {h}/{m}" for tag, (h, m) in sorted(per_variant.items())
-                                 if tag.split("-")[0] == language and tag != language)
+            variants = ", ".join(
+                f"{tag} {h}/{m}"
+                for tag, (h, m) in sorted(per_variant.items())
+                if tag.split("-")[0] == language and tag != language
+            )
             print(f"  {language:<6} {_ratio(hit, n)}" + (f"   ({variants})" if variants else ""))
-        print(f"recall overall: {_ratio(found_all, len(emergencies))}; "
-              f"the lexicon and numbers alone: {_ratio(caught_without_model, len(emergencies))}")
+        print(
+            f"recall overall: {_ratio(found_all, len(emergencies))}; "
+            f"the lexicon and numbers alone: {_ratio(caught_without_model, len(emergencies))}"
+        )
         if u is not None:
             from bot.safety.neighbours import category_of
 
             alone = [category_of(x.safety_similarities, x.similarities) is not None for x in understood]
-            print(f"the nearest safety examples alone (bot.safety.neighbours): recall "
-                  f"{_ratio(sum(alone[:len(emergencies)]), len(emergencies))}, false alarms on near misses "
-                  f"{_ratio(sum(alone[len(emergencies):]), len(near))}")
-        print(f"right category (of the emergencies found, general excluded): "
-              f"{found_all - len(wrong_category) - per_category['general'][0]}/"
-              f"{found_all - per_category['general'][0]}")
+            print(
+                f"the nearest safety examples alone (bot.safety.neighbours): recall "
+                f"{_ratio(sum(alone[: len(emergencies)]), len(emergencies))}, false alarms on near misses "
+                f"{_ratio(sum(alone[len(emergencies) :]), len(near))}"
+            )
+        print(
+            f"right category (of the emergencies found, general excluded): "
+            f"{found_all - len(wrong_category) - per_category['general'][0]}/"
+            f"{found_all - per_category['general'][0]}"
+        )
         print(f"false alarms on near misses: {_ratio(len(alarms), len(near))}")
         times.sort()
         p99 = times[min(len(times) - 1, int(round(0.99 * (len(times) - 1))))]
-        print(f"detection (lexicon + numbers + decision, the model's answer given): "
-              f"p50 {statistics.median(times):.3f} ms, p99 {p99:.3f} ms over {len(times)} messages")
-        ordinary = [(lang, text) for other in (DATA, DATA.with_name("understanding_holdout.yaml"))
-                    for lang, intent, text in load_set(other)[0] if intent != "emergency"]
+        print(
+            f"detection (lexicon + numbers + decision, the model's answer given): "
+            f"p50 {statistics.median(times):.3f} ms, p99 {p99:.3f} ms over {len(times)} messages"
+        )
+        ordinary = [
+            (lang, text)
+            for other in (DATA, DATA.with_name("understanding_holdout.yaml"))
+            for lang, intent, text in load_set(other)[0]
+            if intent != "emergency"
+        ]
         ordinary_alarms = []
         for lang, text in ordinary:
             alert = detect(text, u.understand(text) if u is not None else None)
             if alert is not None:
                 ordinary_alarms.append(f"  {lang:<8} -> {alert.category} ({alert.source}) {text}")
-        print(f"alarms on the ordinary questions of the understanding sets: "
-              f"{_ratio(len(ordinary_alarms), len(ordinary))}")
+        print(
+            f"alarms on the ordinary questions of the understanding sets: {_ratio(len(ordinary_alarms), len(ordinary))}"
+        )
         if not quiet:
-            for title, lines in (("missed", misses), ("other category", wrong_category), ("false alarms", alarms),
-                                 ("alarms on ordinary questions", ordinary_alarms)):
+            for title, lines in (
+                ("missed", misses),
+                ("other category", wrong_category),
+                ("false alarms", alarms),
+                ("alarms on ordinary questions", ordinary_alarms),
+            ):
                 if lines:
                     print(f"{title}:")
                     print("\n".join(lines))
     if len(paths) > 1:
         hit = sum(v[0] for v in total_category.values())
         n = sum(v[1] for v in total_category.values())
-        print(f"\nall {len(paths)} sets together: recall {_ratio(hit, n)}, false alarms on near misses "
-              f"{_ratio(*total_near)}")
+        print(
+            f"\nall {len(paths)} sets together: recall {_ratio(hit, n)}, false alarms on near misses "
+            f"{_ratio(*total_near)}"
+        )
         print("  per category: " + ", ".join(f"{k} {_ratio(*v)}" for k, v in sorted(total_category.items())))
         print("  per language: " + ", ".join(f"{k} {_ratio(*v)}" for k, v in sorted(total_language.items())))
     return 0

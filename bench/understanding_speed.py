@@ -13,6 +13,7 @@ shows what language detection, keywords and scoring add on top of the model. CPU
 process only; the model's own CPU is in its child process.
 Accuracy is measured elsewhere (bench/understanding_accuracy.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,12 +83,18 @@ def main() -> None:
     if args.json:
         print(json.dumps(result))
         return
-    print(f"understanding: {result['questions']} questions, load {result['load_s']:.2f} s "
-          f"(embedding cache {'hit' if result['embedding_cache_hit'] else 'miss'})")
-    print(f"  p50 {fmt(result['p50_ms'])} ms  p99 {fmt(result['p99_ms'])} ms  max {fmt(result['max_ms'])} ms  "
-          f"CPU {fmt(result['cpu_ms_per_question'])} ms/question in the bot's process")
-    print(f"  the embedding alone: p50 {fmt(result['model_p50_ms'])} ms  p99 {fmt(result['model_p99_ms'])} ms"
-          f"  (understanding / embedding at p50: {result['p50_ms'] / result['model_p50_ms']:.2f}x)")
+    print(
+        f"understanding: {result['questions']} questions, load {result['load_s']:.2f} s "
+        f"(embedding cache {'hit' if result['embedding_cache_hit'] else 'miss'})"
+    )
+    print(
+        f"  p50 {fmt(result['p50_ms'])} ms  p99 {fmt(result['p99_ms'])} ms  max {fmt(result['max_ms'])} ms  "
+        f"CPU {fmt(result['cpu_ms_per_question'])} ms/question in the bot's process"
+    )
+    print(
+        f"  the embedding alone: p50 {fmt(result['model_p50_ms'])} ms  p99 {fmt(result['model_p99_ms'])} ms"
+        f"  (understanding / embedding at p50: {result['p50_ms'] / result['model_p50_ms']:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

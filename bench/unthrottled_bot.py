@@ -7,6 +7,7 @@ overall, ~1/s per private chat). Under a closed-loop load that cap, not our code
 throughput, so bench/load.py measures processing capacity with this launcher: the limiter
 middleware still runs on every request, only its limits are set out of reach.
 """
+
 from __future__ import annotations
 
 import runpy

@@ -10,6 +10,7 @@ p50/p95/p99, errors, page weight, and the time to the first answer on a fresh pa
 measured in the same run against the same process: an authenticated request that reads the
 transcript and runs no turn (GET /api/messages?wait=0), i.e. HTTP, the session lookup, one query.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,10 +29,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import bot_env, fmt, percentile, spawn, sqlite_url  # noqa: E402
 
 QUESTIONS = {
-    "de": ["Wann hat das Büro in Eving geöffnet?", "Ich brauche Hilfe mit dem Jobcenter",
-           "Wie melde ich mein Kind in der Schule an?", "Wo bekomme ich einen Deutschkurs?"],
-    "uk": ["Де я можу записатися на курси німецької?", "Як зареєструвати дитину до школи?",
-           "Мені потрібна допомога з Jobcenter"],
+    "de": [
+        "Wann hat das Büro in Eving geöffnet?",
+        "Ich brauche Hilfe mit dem Jobcenter",
+        "Wie melde ich mein Kind in der Schule an?",
+        "Wo bekomme ich einen Deutschkurs?",
+    ],
+    "uk": [
+        "Де я можу записатися на курси німецької?",
+        "Як зареєструвати дитину до школи?",
+        "Мені потрібна допомога з Jobcenter",
+    ],
     "ar": ["كيف أسجل طفلي في المدرسة؟", "أين أجد دورة لغة ألمانية؟", "أحتاج مساعدة في الجوب سنتر"],
     "tr": ["Almanca kursunu nerede bulabilirim?", "Jobcenter ile ilgili yardıma ihtiyacım var"],
     "ru": ["Где найти курсы немецкого?", "Как записать ребёнка в школу?"],
@@ -74,8 +82,9 @@ class Person:
 
     async def post(self, path: str, body: dict[str, Any]) -> float:
         started = time.perf_counter()
-        async with self.http.post(self.base + path, json=body,
-                                  headers={"X-CSRF-Token": self.csrf, "Origin": self.base}) as response:
+        async with self.http.post(
+            self.base + path, json=body, headers={"X-CSRF-Token": self.csrf, "Origin": self.base}
+        ) as response:
             data = await response.json()
             elapsed = time.perf_counter() - started
             if response.status != 200:
@@ -116,8 +125,14 @@ async def run(users: int, messages: int, think: float, seed: int) -> dict[str, A
     port = 18090 + rng.randrange(1000)
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
-        env = bot_env(token="", api_url="https://api.telegram.org", db_url=sqlite_url(Path(tmp) / "web.sqlite3"),
-                      BOT_TOKEN="", WEB_LIMIT_PER_MINUTE="1000", WEB_ADDRESS_LIMIT_PER_MINUTE="100000")
+        env = bot_env(
+            token="",
+            api_url="https://api.telegram.org",
+            db_url=sqlite_url(Path(tmp) / "web.sqlite3"),
+            BOT_TOKEN="",
+            WEB_LIMIT_PER_MINUTE="1000",
+            WEB_ADDRESS_LIMIT_PER_MINUTE="100000",
+        )
         child = await spawn(["-m", "bot", "web", "--port", str(port)], env, Path(tmp) / "web.log")
         try:
             await wait_until_up(base, child)
@@ -163,9 +178,17 @@ async def run(users: int, messages: int, think: float, seed: int) -> dict[str, A
         finally:
             await child.stop()
     every = [t for values in timings.values() for t in values]
-    return {"users": users, "messages": len(every), "duration": duration, "errors": errors,
-            "every": every, "timings": timings, "baseline": baseline, "page_weight": page_weight,
-            "first_answers": first_answers}
+    return {
+        "users": users,
+        "messages": len(every),
+        "duration": duration,
+        "errors": errors,
+        "every": every,
+        "timings": timings,
+        "baseline": baseline,
+        "page_weight": page_weight,
+        "first_answers": first_answers,
+    }
 
 
 async def wait_until_up(base: str, child: Any, timeout: float = 60) -> None:
@@ -193,18 +216,24 @@ def report(result: dict[str, Any]) -> None:
     every, baseline = result["every"], result["baseline"]
     print(f"web chat: {result['users']} people, {result['messages']} messages in {result['duration']:.1f} s")
     print(f"{'figure':<44}{'p50':>12}{'p95':>12}{'p99':>12}")
-    for name, values in (("message -> first answer (all)", every),
-                         *((f"  {kind}", values) for kind, values in result["timings"].items()),
-                         ("baseline: session + transcript read, no turn", baseline)):
+    for name, values in (
+        ("message -> first answer (all)", every),
+        *((f"  {kind}", values) for kind, values in result["timings"].items()),
+        ("baseline: session + transcript read, no turn", baseline),
+    ):
         print(f"{name:<44}{ms(values, 50):>12}{ms(values, 95):>12}{ms(values, 99):>12}")
     p99, base99 = percentile(every, 99), percentile(baseline, 99)
     if p99 is not None and base99:
-        print(f"p99 vs baseline p99: {p99 / base99:.1f}x   target p99 <= 150 ms: {'met' if p99 <= 0.150 else 'NOT met'}")
+        print(
+            f"p99 vs baseline p99: {p99 / base99:.1f}x   target p99 <= 150 ms: {'met' if p99 <= 0.150 else 'NOT met'}"
+        )
     print(f"errors: {len(result['errors'])}" + (f" (first: {result['errors'][0]})" if result["errors"] else ""))
     print(f"page weight (HTML + CSS + JS): {result['page_weight'] / 1024:.1f} KB (target <= 150 KB)")
     firsts = result["first_answers"]
-    print(f"fresh page to first answer: median {ms(firsts, 50)}, worst {fmt(max(firsts) * 1000, '.1f', ' ms')}"
-          f" ({len(firsts)} fresh pages)")
+    print(
+        f"fresh page to first answer: median {ms(firsts, 50)}, worst {fmt(max(firsts) * 1000, '.1f', ' ms')}"
+        f" ({len(firsts)} fresh pages)"
+    )
 
 
 def main() -> int:

@@ -1,4 +1,5 @@
 """python -m bot run | chat [--lang de] | web [--host H] [--port P] | understand [TEXT ...] | check | migrate"""
+
 from __future__ import annotations
 
 import argparse
@@ -6,12 +7,15 @@ import asyncio
 import json
 import logging
 import sys
-from typing import Any, Coroutine
+from collections.abc import Coroutine
+from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
 
-NO_TOKEN = ("BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), put its token "
-            "in .env as BOT_TOKEN=..., or try the bot without Telegram: python -m bot chat")
+NO_TOKEN = (
+    "BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), put its token "
+    "in .env as BOT_TOKEN=..., or try the bot without Telegram: python -m bot chat"
+)
 
 
 def _settings() -> Settings:
@@ -128,12 +132,22 @@ def main(argv: list[str] | None = None) -> int:
     understand = sub.add_parser("understand", help="print language and intent for each text as JSON")
     understand.add_argument("text", nargs="*")
     check = sub.add_parser("check", help="validate flows, locales and office data")
-    check.add_argument("--max-age-days", type=int, default=365,
-                       help="warn about facts whose source is older than this many days (default 365)")
+    check.add_argument(
+        "--max-age-days",
+        type=int,
+        default=365,
+        help="warn about facts whose source is older than this many days (default 365)",
+    )
     sub.add_parser("migrate", help="apply database migrations")
     args = parser.parse_args(argv)
-    handlers = {"run": cmd_run, "chat": cmd_chat, "web": cmd_web, "understand": cmd_understand, "check": cmd_check,
-                "migrate": cmd_migrate}
+    handlers = {
+        "run": cmd_run,
+        "chat": cmd_chat,
+        "web": cmd_web,
+        "understand": cmd_understand,
+        "check": cmd_check,
+        "migrate": cmd_migrate,
+    }
     return handlers[args.command](args)
 
 

@@ -1,18 +1,19 @@
 """The parts both adapters share: database (migrated), texts, flows, translator."""
+
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings
 from bot.content.flows import FlowLibrary
-from bot.content.locales import Catalog
 from bot.content.live import LiveContent
+from bot.content.locales import Catalog
 from bot.content.problems import Problem, broken_edit_listeners
 from bot.core.replies import Msg
 from bot.core.services import Outbox, Services
@@ -67,15 +68,24 @@ class Foundation:
         await self.engine.dispose()
 
 
-async def build_foundation(settings: Settings, outbox: Outbox, *, clock: Clock | None = None,
-                           translator: Translator | None = None, db_attempts: int = 5) -> Foundation:
+async def build_foundation(
+    settings: Settings,
+    outbox: Outbox,
+    *,
+    clock: Clock | None = None,
+    translator: Translator | None = None,
+    db_attempts: int = 5,
+) -> Foundation:
     engine = await connect(settings.database_url, attempts=db_attempts, timeout=settings.database_timeout)
     sessions = session_factory(engine)
     if translator is None:
         try:
-            translator = build_translator(settings.translator, api_key=settings.translator_api_key,
-                                          base_url=settings.translator_url,
-                                          timeout=settings.translator_timeout)
+            translator = build_translator(
+                settings.translator,
+                api_key=settings.translator_api_key,
+                base_url=settings.translator_url,
+                timeout=settings.translator_timeout,
+            )
         except ValueError as exc:
             await engine.dispose()
             raise ConfigError(str(exc)) from None

@@ -1,6 +1,7 @@
 """Settings from the environment or a `.env` file.
 
 Bad values fail at start-up with a message that names the variable (see `load_settings`)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -77,8 +78,9 @@ class Settings(BaseSettings):
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("bot_token", "redis_url", "webhook_url", "webhook_secret", "translator_api_key",
-                     "translator_url", mode="before")
+    @field_validator(
+        "bot_token", "redis_url", "webhook_url", "webhook_secret", "translator_api_key", "translator_url", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -136,7 +138,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _webhook_needs_secret(self) -> "Settings":
+    def _webhook_needs_secret(self) -> Settings:
         if self.webhook_url and not self.webhook_secret:
             raise ValueError("WEBHOOK_SECRET: required when WEBHOOK_URL is set")
         return self
@@ -151,7 +153,7 @@ class Settings(BaseSettings):
 
 
 def parse_origins(text: str) -> tuple[str, ...]:
-    """"https://www.dortmund.de, https://x.de" -> ("https://www.dortmund.de", "https://x.de")."""
+    """ "https://www.dortmund.de, https://x.de" -> ("https://www.dortmund.de", "https://x.de")."""
     origins: list[str] = []
     for part in (p.strip().rstrip("/") for p in text.split(",") if p.strip()):
         scheme, sep, host = part.partition("://")
@@ -162,7 +164,7 @@ def parse_origins(text: str) -> tuple[str, ...]:
 
 
 def parse_offsets(text: str) -> tuple[int, ...]:
-    """"24h,2h,30m" -> (1440, 120, 30) minutes, largest first."""
+    """ "24h,2h,30m" -> (1440, 120, 30) minutes, largest first."""
     minutes: list[int] = []
     for part in (p.strip().lower() for p in text.split(",") if p.strip()):
         unit = part[-1]

@@ -12,6 +12,7 @@ is built moves every object alive into the permanent generation that the collect
 walks (`freeze_startup_objects`, which lets it run again). Objects made later are collected as
 before. The few cycles of garbage made during start-up stay: ~900 objects.
 """
+
 from __future__ import annotations
 
 import gc

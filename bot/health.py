@@ -5,6 +5,7 @@ Telegram-free: the adapter tells `Health` when a call failed or worked (bot.tele
 and serves `Health.check()` over HTTP (bot.telegram.health_server). A service that went down is
 probed in the background until it answers again, so its recovery is noticed and logged even when
 no update comes by."""
+
 from __future__ import annotations
 
 import asyncio
@@ -39,8 +40,11 @@ class OutageLog:
         if service in self._down_since:
             return False
         self._down_since[service] = self.clock()
-        log.warning("%s is not reachable (%s): people get an apology or an answer without it until it is back",
-                    service, reason or type(error).__name__)
+        log.warning(
+            "%s is not reachable (%s): people get an apology or an answer without it until it is back",
+            service,
+            reason or type(error).__name__,
+        )
         return True
 
     def recovered(self, service: str) -> bool:
@@ -81,9 +85,16 @@ class Health:
     """The probes of the bot's services (None: not configured), their outage log, and a report
     that is computed at most once a second however often /healthz is asked."""
 
-    def __init__(self, probes: Mapping[str, Probe | None], *, timeout: float, outages: OutageLog | None = None,
-                 cache_seconds: float = 1.0, retry_seconds: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        probes: Mapping[str, Probe | None],
+        *,
+        timeout: float,
+        outages: OutageLog | None = None,
+        cache_seconds: float = 1.0,
+        retry_seconds: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.probes = dict(probes)
         self.timeout = timeout
         self.outages = outages or OutageLog(clock)
@@ -115,7 +126,7 @@ class Health:
                 return self._report
             names = list(self.probes)
             results = await asyncio.gather(*(self._probe(name) for name in names))
-            self._report = HealthReport(dict(zip(names, results)))
+            self._report = HealthReport(dict(zip(names, results, strict=False)))
             self._checked_at = self.clock()
             return self._report
 
@@ -165,7 +176,7 @@ class Health:
 
 
 def outage_of(error: BaseException) -> str | None:
-    """"redis" or "database" when `error` means that service did not answer (refused, timed out,
+    """ "redis" or "database" when `error` means that service did not answer (refused, timed out,
     connection lost, locked); None for every other failure, which stays a bug to be logged."""
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.exc import TimeoutError as PoolTimeoutError

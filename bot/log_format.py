@@ -5,12 +5,13 @@ The person a record is about is the pseudonymous `Person.id`, from the record's 
 (`log.info(..., extra={"person_id": id})`) or from the turn being handled (`PERSON_ID`, set by
 bot.core.turn). Messages stay what the code logs: ids and types, never names or message texts.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 LogFormat = Literal["text", "json"]
@@ -23,7 +24,7 @@ PERSON_ID: ContextVar[int | None] = ContextVar("lw_person_id", default=None)
 class JsonLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

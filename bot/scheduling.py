@@ -15,12 +15,13 @@ their batch (a reminder run stops after its current batch), then the rest is can
 cancelled send leaves its claim, which another process takes over once this one has stopped
 beating: bot.reminders.dispatch, "Claims and heartbeats").
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -51,20 +52,31 @@ PostReply = Callable[[Reply], Awaitable[Any]]
 class Scheduling:
     """The jobs of one bot process."""
 
-    def __init__(self, services: Services, *, post_staff_html: PostHtml | None = None,
-                 post_staff_reply: PostReply | None = None, owner: str | None = None,
-                 dispatcher: ReminderDispatcher | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        post_staff_html: PostHtml | None = None,
+        post_staff_reply: PostReply | None = None,
+        owner: str | None = None,
+        dispatcher: ReminderDispatcher | None = None,
+    ) -> None:
         self.services = services
         self.post_staff_html = post_staff_html
         self.post_staff_reply = post_staff_reply
         self.owner = owner or default_owner()
         catalog = services.catalog
         self.dispatcher = dispatcher or ReminderDispatcher(
-            services.sessions, sender=services.outbox.to_person, clock=services.clock, owner=self.owner,
-            supports_language=catalog.supports, places=services.places,
+            services.sessions,
+            sender=services.outbox.to_person,
+            clock=services.clock,
+            owner=self.owner,
+            supports_language=catalog.supports,
+            places=services.places,
         )
-        self.scheduler = AsyncIOScheduler(timezone=TZ, job_defaults={
-            "coalesce": True, "max_instances": 1, "misfire_grace_time": 60})
+        self.scheduler = AsyncIOScheduler(
+            timezone=TZ, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
+        )
         self._running: set[asyncio.Task[Any]] = set()
 
     # --- the jobs (also callable directly, e.g. from tests) -------------------------------------
@@ -75,27 +87,43 @@ class Scheduling:
     async def run_attendance(self) -> int:
         if self.post_staff_reply is None:
             return 0
-        return await attendance.ask_staff(self.services.sessions, now=self.services.clock.now(),
-                                          post=self.post_staff_reply, catalog=self.services.catalog,
-                                          places=self.services.places, owner=self.owner)
+        return await attendance.ask_staff(
+            self.services.sessions,
+            now=self.services.clock.now(),
+            post=self.post_staff_reply,
+            catalog=self.services.catalog,
+            places=self.services.places,
+            owner=self.owner,
+        )
 
     async def run_digest(self) -> bool:
         if self.post_staff_html is None:
             return False
-        return await digest.post_daily_digest(self.services.sessions, now=self.services.clock.now(),
-                                              post=self.post_staff_html, catalog=self.services.catalog,
-                                              places=self.services.places, owner=self.owner)
+        return await digest.post_daily_digest(
+            self.services.sessions,
+            now=self.services.clock.now(),
+            post=self.post_staff_html,
+            catalog=self.services.catalog,
+            places=self.services.places,
+            owner=self.owner,
+        )
 
     async def catch_up_digest(self) -> bool:
         if self.post_staff_html is None:
             return False
-        return await digest.catch_up(self.services.sessions, now=self.services.clock.now(),
-                                     post=self.post_staff_html, catalog=self.services.catalog,
-                                     places=self.services.places, owner=self.owner)
+        return await digest.catch_up(
+            self.services.sessions,
+            now=self.services.clock.now(),
+            post=self.post_staff_html,
+            catalog=self.services.catalog,
+            places=self.services.places,
+            owner=self.owner,
+        )
 
     async def run_purge(self) -> dict[str, int]:
-        return await purge.purge_all(self.services.sessions, now=self.services.clock.now(),
-                                     retention_days=self.services.settings.retention_days)
+        return await purge.purge_all(
+            self.services.sessions, now=self.services.clock.now(), retention_days=self.services.settings.retention_days
+        )
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -119,27 +147,44 @@ class Scheduling:
         return run
 
     def add_jobs(self) -> None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
 
         def add(func: Any, trigger: Any, **kwargs: Any) -> None:
             # One run of a job at a time; missed runs collapse into one.
             kwargs.setdefault("misfire_grace_time", 60)
             self.scheduler.add_job(func, trigger, max_instances=1, coalesce=True, replace_existing=True, **kwargs)
 
-        add(self._guarded("reminders", self.run_reminders), IntervalTrigger(
-            seconds=REMINDER_INTERVAL.total_seconds(), timezone=TZ), id="reminders", next_run_time=now)
-        add(self._guarded("purge", self.run_purge), CronTrigger(hour=PURGE_AT[0], minute=PURGE_AT[1], timezone=TZ),
-            id="purge", misfire_grace_time=3600)
+        add(
+            self._guarded("reminders", self.run_reminders),
+            IntervalTrigger(seconds=REMINDER_INTERVAL.total_seconds(), timezone=TZ),
+            id="reminders",
+            next_run_time=now,
+        )
+        add(
+            self._guarded("purge", self.run_purge),
+            CronTrigger(hour=PURGE_AT[0], minute=PURGE_AT[1], timezone=TZ),
+            id="purge",
+            misfire_grace_time=3600,
+        )
         if self.post_staff_html is not None:
-            add(self._guarded("digest", self.run_digest), CronTrigger(
-                hour=digest.DIGEST_AT.hour, minute=digest.DIGEST_AT.minute, timezone=TZ),
-                id="digest", misfire_grace_time=2 * 3600)
-            add(self._guarded("digest_catch_up", self.catch_up_digest), DateTrigger(now + timedelta(seconds=5)),
-                id="digest_catch_up")
+            add(
+                self._guarded("digest", self.run_digest),
+                CronTrigger(hour=digest.DIGEST_AT.hour, minute=digest.DIGEST_AT.minute, timezone=TZ),
+                id="digest",
+                misfire_grace_time=2 * 3600,
+            )
+            add(
+                self._guarded("digest_catch_up", self.catch_up_digest),
+                DateTrigger(now + timedelta(seconds=5)),
+                id="digest_catch_up",
+            )
         if self.post_staff_reply is not None:
-            add(self._guarded("attendance", self.run_attendance), IntervalTrigger(
-                seconds=ATTENDANCE_INTERVAL.total_seconds(), timezone=TZ), id="attendance",
-                next_run_time=now + timedelta(seconds=10))
+            add(
+                self._guarded("attendance", self.run_attendance),
+                IntervalTrigger(seconds=ATTENDANCE_INTERVAL.total_seconds(), timezone=TZ),
+                id="attendance",
+                next_run_time=now + timedelta(seconds=10),
+            )
 
     def start(self) -> None:
         """Add the jobs and start the clock (inside the running event loop)."""
@@ -168,7 +213,7 @@ class Scheduling:
         log.info("scheduler stopped")
 
 
-def start_for_telegram(app: "TelegramApp") -> Scheduling:
+def start_for_telegram(app: TelegramApp) -> Scheduling:
     """Build and start the jobs of the Telegram bot (staff jobs only with STAFF_CHAT_ID)."""
     services = app.foundation.services
     staff_chat_id = services.settings.staff_chat_id

@@ -1,4 +1,5 @@
 """Shared fixtures: databases on SQLite and PostgreSQL, a fake clock."""
+
 from __future__ import annotations
 
 import asyncio
@@ -47,8 +48,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: SqliteTemplate,
-                 postgres_databases: PostgresDatabases) -> str:
+async def db_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: SqliteTemplate,
+    postgres_databases: PostgresDatabases,
+) -> str:
     """A fresh, migrated database; every test using it runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         database = tmp_path / "bot.sqlite3"

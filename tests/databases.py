@@ -1,5 +1,6 @@
 """Test databases: a fresh SQLite file, or a fresh PostgreSQL database cloned from a migrated
 template. PostgreSQL tests skip on a developer machine without the server, but fail in CI."""
+
 from __future__ import annotations
 
 import asyncio
@@ -75,7 +76,8 @@ class PostgresDatabases:
                 await conn.execute("SET lock_timeout = '5s'")
                 if await conn.fetchval("SELECT version_num FROM alembic_version") == self.head:
                     tables = await conn.fetch(
-                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    )
                     names = ", ".join(f'"{row["tablename"]}"' for row in tables)
                     await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
                     return sqlalchemy_url(_dsn_for(self.reused))

@@ -1,4 +1,5 @@
 """Services for tests that run dialogues or jobs without an adapter."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,8 +22,20 @@ class NoOutbox:
         return None
 
 
-def services_for(sessions: Any, clock: Clock, *, settings: Settings | None = None,
-                  outbox: Outbox | None = None, catalog: Catalog | None = None) -> Services:
-    return Services(settings=settings or Settings(), clock=clock, sessions=sessions,
-                    catalog=catalog or Catalog.load(), flows=FlowLibrary.load(),
-                    translator=NoTranslator(), outbox=outbox or NoOutbox())
+def services_for(
+    sessions: Any,
+    clock: Clock,
+    *,
+    settings: Settings | None = None,
+    outbox: Outbox | None = None,
+    catalog: Catalog | None = None,
+) -> Services:
+    return Services(
+        settings=settings or Settings(),
+        clock=clock,
+        sessions=sessions,
+        catalog=catalog or Catalog.load(),
+        flows=FlowLibrary.load(),
+        translator=NoTranslator(),
+        outbox=outbox or NoOutbox(),
+    )

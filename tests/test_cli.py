@@ -1,10 +1,11 @@
 """The command line as people and deployments use it: real processes."""
+
 from __future__ import annotations
 
 import asyncio
-import re
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,16 +19,35 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in (
-        "BOT_TOKEN", "DATABASE_URL", "STAFF_CHAT_ID", "WEBHOOK_URL", "WEBHOOK_SECRET", "REDIS_URL", "TRANSLATOR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "BOT_TOKEN",
+            "DATABASE_URL",
+            "STAFF_CHAT_ID",
+            "WEBHOOK_URL",
+            "WEBHOOK_SECRET",
+            "REDIS_URL",
+            "TRANSLATOR",
+        )
+    }
     # HEALTH_PORT=0: no health server, so that tests running at once never compete for its port.
     env.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}", "HEALTH_PORT": "0", **extra})
     return env
 
 
 def run_cli(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_run_without_a_token_says_how_to_get_one(tmp_path: Path) -> None:
@@ -38,13 +58,16 @@ def test_run_without_a_token_says_how_to_get_one(tmp_path: Path) -> None:
     assert "@BotFather" in lines[0] and "python -m bot chat" in lines[0]
 
 
-@pytest.mark.parametrize("variable, value", [
-    ("STAFF_CHAT_ID", "not-a-number"),
-    ("DATABASE_URL", "mysql://x"),
-    ("TELEGRAM_API_URL", "api.telegram.org"),
-    ("REMINDER_OFFSETS", "soon"),
-    ("BOT_TOKEN", "no-colon"),
-])
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("STAFF_CHAT_ID", "not-a-number"),
+        ("DATABASE_URL", "mysql://x"),
+        ("TELEGRAM_API_URL", "api.telegram.org"),
+        ("REMINDER_OFFSETS", "soon"),
+        ("BOT_TOKEN", "no-colon"),
+    ],
+)
 def test_a_bad_setting_fails_at_start_naming_the_variable(tmp_path: Path, variable: str, value: str) -> None:
     env = bot_env(tmp_path, BOT_TOKEN="123:abc")
     env[variable] = value
@@ -87,8 +110,15 @@ async def test_run_answers_start_against_a_bot_api_server(tmp_path: Path) -> Non
     async with FakeBotAPI() as server:
         env = bot_env(tmp_path, BOT_TOKEN=server.token, TELEGRAM_API_URL=server.base_url, LOG_LEVEL="INFO")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             await server.wait_for(lambda r: r.method == "getUpdates", timeout=60)
             person = server.user(501, "Olena", language_code="de")
@@ -106,10 +136,13 @@ async def test_run_answers_start_against_a_bot_api_server(tmp_path: Path) -> Non
         assert frozen is not None and int(frozen.group(1)) > 100_000, log[-2000:]
 
 
-@pytest.mark.parametrize("variable, value, says", [
-    ("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:9/nothing", "cannot reach the database"),
-    ("REDIS_URL", "redis://:secret@127.0.0.1:9/0", "cannot reach Redis at redis://127.0.0.1:9/0"),
-])
+@pytest.mark.parametrize(
+    "variable, value, says",
+    [
+        ("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:9/nothing", "cannot reach the database"),
+        ("REDIS_URL", "redis://:secret@127.0.0.1:9/0", "cannot reach Redis at redis://127.0.0.1:9/0"),
+    ],
+)
 def test_unreachable_services_at_start_give_a_clear_error(tmp_path: Path, variable: str, value: str, says: str) -> None:
     env = bot_env(tmp_path, BOT_TOKEN="123:abc", TELEGRAM_API_URL="http://127.0.0.1:9", LOG_LEVEL="ERROR")
     env[variable] = value

@@ -17,6 +17,7 @@ from typing import Any
 import aiogram.methods as aiogram_methods
 import pytest
 from aiogram import Bot, Dispatcher, F
+from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramConflictError,
@@ -27,7 +28,6 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.filters import CommandStart
 from aiogram.methods import Response, SendMessage, TelegramMethod
 from aiogram.types import (
@@ -70,18 +70,19 @@ def olena(server: FakeBotAPI) -> FakeUser:
 
 
 def keyboard(*buttons: tuple[str, str]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=t, callback_data=d)] for t, d in buttons]
-    )
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=t, callback_data=d)] for t, d in buttons])
 
 
 # -- validation of requests -------------------------------------------------------------------
 
 
-async def test_valid_send_message_is_recorded_per_chat(server: FakeBotAPI, bot: Bot,
-                                                       olena: FakeUser) -> None:
-    sent = await bot.send_message(olena.id, "<b>Willkommen</b> in Dortmund &amp; Umgebung!",
-                                  parse_mode="HTML", reply_markup=keyboard(("Termin", "book:1")))
+async def test_valid_send_message_is_recorded_per_chat(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
+    sent = await bot.send_message(
+        olena.id,
+        "<b>Willkommen</b> in Dortmund &amp; Umgebung!",
+        parse_mode="HTML",
+        reply_markup=keyboard(("Termin", "book:1")),
+    )
 
     assert sent.text == "Willkommen in Dortmund & Umgebung!"
     assert sent.entities is not None and sent.entities[0].type == "bold"
@@ -94,43 +95,37 @@ async def test_valid_send_message_is_recorded_per_chat(server: FakeBotAPI, bot: 
     assert request.ok and request.params["chat_id"] == olena.id
 
 
-async def test_unknown_parameter_is_rejected(server: FakeBotAPI, bot: Bot,
-                                             olena: FakeUser) -> None:
+async def test_unknown_parameter_is_rejected(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
     with server.expect_violation('unknown parameter "colour"'):
         with pytest.raises(TelegramBadRequest, match='unknown parameter "colour"'):
             await bot(SendMessage(chat_id=olena.id, text="Hallo", colour="red"))
 
 
-async def test_missing_required_parameter_is_rejected(server: FakeBotAPI, bot: Bot,
-                                                      olena: FakeUser) -> None:
+async def test_missing_required_parameter_is_rejected(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
     with server.expect_violation("message text is empty"):
         with pytest.raises(TelegramBadRequest, match="message text is empty"):
             await bot.send_message(olena.id, "")  # aiogram drops the empty field
     with server.expect_violation('parameter "latitude" is required'):
         with pytest.raises(TelegramBadRequest, match="latitude"):
-            await bot(aiogram_methods.SendLocation.model_construct(chat_id=olena.id,
-                                                                   longitude=7.46))
+            await bot(aiogram_methods.SendLocation.model_construct(chat_id=olena.id, longitude=7.46))
 
 
-async def test_wrong_types_are_rejected_also_nested(server: FakeBotAPI, bot: Bot,
-                                                    olena: FakeUser) -> None:
+async def test_wrong_types_are_rejected_also_nested(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
     with server.expect_violation("must be of type Boolean"):
         with pytest.raises(TelegramBadRequest, match='"disable_notification" must be of type'):
-            await bot(SendMessage.model_construct(chat_id=olena.id, text="x",
-                                                  disable_notification="maybe"))
+            await bot(SendMessage.model_construct(chat_id=olena.id, text="x", disable_notification="maybe"))
     # model_construct skips aiogram's own validation, as a hand-built request would.
     bad_button = InlineKeyboardButton.model_construct(text="Ja", callback_data=5)
     markup = InlineKeyboardMarkup.model_construct(inline_keyboard=[[bad_button]])
     with server.expect_violation('"callback_data" must be of type String'):
         with pytest.raises(TelegramBadRequest, match="callback_data"):
-            await bot(SendMessage.model_construct(chat_id=olena.id, text="x",
-                                                  reply_markup=markup))
+            await bot(SendMessage.model_construct(chat_id=olena.id, text="x", reply_markup=markup))
 
 
 @pytest.mark.parametrize(
     ("html", "error"),
     [
-        ("<b>fett", "Can't find end tag corresponding to start tag \"b\""),
+        ("<b>fett", 'Can\'t find end tag corresponding to start tag "b"'),
         ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
         ("<div>Block</div>", 'Unsupported start tag "div" at byte offset 0'),
         ("Termin</b>", "Unexpected end tag at byte offset 6"),
@@ -140,8 +135,9 @@ async def test_wrong_types_are_rejected_also_nested(server: FakeBotAPI, bot: Bot
         ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler"'),
     ],
 )
-async def test_bad_html_is_rejected_like_telegram(server: FakeBotAPI, bot: Bot, olena: FakeUser,
-                                                  html: str, error: str) -> None:
+async def test_bad_html_is_rejected_like_telegram(
+    server: FakeBotAPI, bot: Bot, olena: FakeUser, html: str, error: str
+) -> None:
     with server.expect_violation("can't parse entities"):
         with pytest.raises(TelegramBadRequest) as caught:
             await bot.send_message(olena.id, html, parse_mode="HTML")
@@ -150,24 +146,34 @@ async def test_bad_html_is_rejected_like_telegram(server: FakeBotAPI, bot: Bot, 
 
 async def test_all_telegram_html_tags_are_accepted(bot: Bot, olena: FakeUser) -> None:
     html = (
-        '<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s>'
+        "<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s>"
         '<strike>k</strike><del>d</del><span class="tg-spoiler">p</span><tg-spoiler>t</tg-spoiler>'
         '<a href="https://dortmund.de/?a=1&amp;b=2">link</a><tg-emoji emoji-id="5368324170671202286">'
         '👍</tg-emoji><code>c</code><pre><code class="language-python">x = 1</code></pre>'
-        '<blockquote>q</blockquote><blockquote expandable>long</blockquote> &lt;3 &quot;&#228;&#x1F600;'
+        "<blockquote>q</blockquote><blockquote expandable>long</blockquote> &lt;3 &quot;&#228;&#x1F600;"
     )
     sent = await bot.send_message(olena.id, html, parse_mode="HTML")
 
     assert sent.text is not None and sent.text.endswith('<3 "ä😀')
     types = [e.type for e in sent.entities or []]
-    assert {"bold", "italic", "underline", "strikethrough", "spoiler", "text_link",
-            "custom_emoji", "code", "pre", "blockquote", "expandable_blockquote"} <= set(types)
+    assert {
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "text_link",
+        "custom_emoji",
+        "code",
+        "pre",
+        "blockquote",
+        "expandable_blockquote",
+    } <= set(types)
     pre = next(e for e in sent.entities or [] if e.type == "pre")
     assert pre.language == "python"
 
 
-async def test_text_limit_counts_visible_characters(server: FakeBotAPI, bot: Bot,
-                                                    olena: FakeUser) -> None:
+async def test_text_limit_counts_visible_characters(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
     visible_4096 = "<b>" + "x" * 4090 + "</b>&amp;&lt;&gt;" + "y" * 3
     assert len(parse_html(visible_4096).text) == 4096
     await bot.send_message(olena.id, visible_4096, parse_mode="HTML")
@@ -176,16 +182,16 @@ async def test_text_limit_counts_visible_characters(server: FakeBotAPI, bot: Bot
         with pytest.raises(TelegramBadRequest, match="message is too long"):
             await bot.send_message(olena.id, "<i>" + "x" * 4097 + "</i>", parse_mode="HTML")
     photo = server.register_file("photo", b"jpeg")
-    await bot.send_photo(olena.id, photo.file_id, caption="<b>c</b>" + "x" * 1023,
-                         parse_mode="HTML")
+    await bot.send_photo(olena.id, photo.file_id, caption="<b>c</b>" + "x" * 1023, parse_mode="HTML")
     with server.expect_violation("message caption is too long"):
         with pytest.raises(TelegramBadRequest, match="caption is too long"):
             await bot.send_photo(olena.id, photo.file_id, caption="x" * 1025)
 
 
 @pytest.mark.parametrize("data", ["x" * 65, "ä" * 33, "€" * 22], ids=["ascii", "umlaut", "euro"])
-async def test_callback_data_over_64_bytes_is_rejected(server: FakeBotAPI, bot: Bot,
-                                                       olena: FakeUser, data: str) -> None:
+async def test_callback_data_over_64_bytes_is_rejected(
+    server: FakeBotAPI, bot: Bot, olena: FakeUser, data: str
+) -> None:
     assert len(data.encode()) > 64  # "ä" * 33 is 33 characters but 66 bytes
     with server.expect_violation("BUTTON_DATA_INVALID"):
         with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
@@ -194,20 +200,21 @@ async def test_callback_data_over_64_bytes_is_rejected(server: FakeBotAPI, bot: 
 
 async def test_keyboard_rules(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
     await bot.send_message(olena.id, "ok", reply_markup=keyboard(("A", "x" * 64)))
-    await bot.send_message(olena.id, "reply keyboard", reply_markup=ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text="Standort senden", request_location=True)]]))
+    await bot.send_message(
+        olena.id,
+        "reply keyboard",
+        reply_markup=ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="Standort senden", request_location=True)]]),
+    )
     url_button = InlineKeyboardButton(text="Web", url="ftp://dortmund.de")
     with server.expect_violation("BUTTON_URL_INVALID"):
         with pytest.raises(TelegramBadRequest):
-            await bot.send_message(olena.id, "x", reply_markup=InlineKeyboardMarkup(
-                inline_keyboard=[[url_button]]))
+            await bot.send_message(olena.id, "x", reply_markup=InlineKeyboardMarkup(inline_keyboard=[[url_button]]))
     with server.expect_violation("BUTTON_TEXT_EMPTY"):
         with pytest.raises(TelegramBadRequest):
             await bot.send_message(olena.id, "x", reply_markup=keyboard(("", "d")))
 
 
-async def test_answer_callback_query_rules(server: FakeBotAPI, bot: Bot,
-                                           olena: FakeUser) -> None:
+async def test_answer_callback_query_rules(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
     await bot.send_message(olena.id, "Frage", reply_markup=keyboard(("Ja", "yes")))
     press = await olena.press("Ja")
     assert server.unanswered_callbacks == [press]
@@ -227,16 +234,18 @@ async def test_answer_callback_query_rules(server: FakeBotAPI, bot: Bot,
 
 
 async def test_edit_rules(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
-    sent = await bot.send_message(olena.id, "<b>Termin</b>", parse_mode="HTML",
-                                  reply_markup=keyboard(("OK", "ok")))
+    sent = await bot.send_message(olena.id, "<b>Termin</b>", parse_mode="HTML", reply_markup=keyboard(("OK", "ok")))
     with server.expect_violation(NOT_MODIFIED):
         with pytest.raises(TelegramBadRequest, match="exactly the same as a current content"):
-            await bot.edit_message_text("<b>Termin</b>", chat_id=olena.id,
-                                        message_id=sent.message_id, parse_mode="HTML",
-                                        reply_markup=keyboard(("OK", "ok")))
+            await bot.edit_message_text(
+                "<b>Termin</b>",
+                chat_id=olena.id,
+                message_id=sent.message_id,
+                parse_mode="HTML",
+                reply_markup=keyboard(("OK", "ok")),
+            )
     # Same text, but the keyboard goes away: that is a modification.
-    await bot.edit_message_text("<b>Termin</b>", chat_id=olena.id, message_id=sent.message_id,
-                                parse_mode="HTML")
+    await bot.edit_message_text("<b>Termin</b>", chat_id=olena.id, message_id=sent.message_id, parse_mode="HTML")
     with server.expect_violation(NOT_MODIFIED):
         with pytest.raises(TelegramBadRequest, match=NOT_MODIFIED):
             await bot.edit_message_reply_markup(chat_id=olena.id, message_id=sent.message_id)
@@ -246,8 +255,9 @@ async def test_edit_rules(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None
     await bot.delete_message(olena.id, sent.message_id)
     with server.expect_violation("message to edit not found"):
         with pytest.raises(TelegramBadRequest):
-            await bot.edit_message_reply_markup(chat_id=olena.id, message_id=sent.message_id,
-                                                reply_markup=keyboard(("A", "a")))
+            await bot.edit_message_reply_markup(
+                chat_id=olena.id, message_id=sent.message_id, reply_markup=keyboard(("A", "a"))
+            )
 
     [stored] = server.chat(olena.id).deleted_messages
     assert [e.reply_markup is not None for e in stored.edits] == [True]
@@ -273,8 +283,7 @@ async def test_chats_people_and_ranges(server: FakeBotAPI, bot: Bot, olena: Fake
     assert venue.venue["title"] == "Bürgeramt" and venue.location["latitude"] == 51.5136
 
 
-async def test_blocked_user_gives_forbidden_and_is_no_violation(server: FakeBotAPI, bot: Bot,
-                                                                olena: FakeUser) -> None:
+async def test_blocked_user_gives_forbidden_and_is_no_violation(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
     olena.block()
     with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
         await bot.send_message(olena.id, "Erinnerung")
@@ -282,8 +291,9 @@ async def test_blocked_user_gives_forbidden_and_is_no_violation(server: FakeBotA
     await bot.send_message(olena.id, "Erinnerung")
 
     assert server.calls("sendMessage")[0].provoked
-    assert [u for u in server.updates.pending if "my_chat_member" in u][0][
-        "my_chat_member"]["new_chat_member"]["status"] == "kicked"
+    assert [u for u in server.updates.pending if "my_chat_member" in u][0]["my_chat_member"]["new_chat_member"][
+        "status"
+    ] == "kicked"
 
 
 async def test_markdown_v2_is_checked(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
@@ -355,7 +365,8 @@ async def test_wrong_token_and_unknown_method(server: FakeBotAPI, bot: Bot) -> N
 
 
 async def test_get_updates_long_poll_returns_as_soon_as_an_update_arrives(
-        server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
+    server: FakeBotAPI, bot: Bot, olena: FakeUser
+) -> None:
     async def later() -> None:
         await asyncio.sleep(0.2)
         await olena.send("/start")
@@ -373,15 +384,17 @@ async def test_get_updates_long_poll_returns_as_soon_as_an_update_arrives(
     assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == []
 
 
-async def test_dispatcher_polling_conversation(server: FakeBotAPI, bot: Bot,
-                                               olena: FakeUser) -> None:
+async def test_dispatcher_polling_conversation(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
     dp = Dispatcher()
 
     @dp.message(CommandStart())
     async def start(message: Message) -> None:
         assert message.from_user is not None
-        await message.answer(f"Привіт, <b>{message.from_user.first_name}</b>!", parse_mode="HTML",
-                             reply_markup=keyboard(("Termin buchen", "book")))
+        await message.answer(
+            f"Привіт, <b>{message.from_user.first_name}</b>!",
+            parse_mode="HTML",
+            reply_markup=keyboard(("Termin buchen", "book")),
+        )
 
     @dp.callback_query(F.data == "book")
     async def book(query: CallbackQuery) -> None:
@@ -393,8 +406,7 @@ async def test_dispatcher_polling_conversation(server: FakeBotAPI, bot: Bot,
     async def location(message: Message) -> None:
         await message.reply("Danke für den Standort")
 
-    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False,
-                                                   close_bot_session=False))
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, close_bot_session=False))
     try:
         await olena.send("/start")
         greeting = await olena.wait_reply()
@@ -448,8 +460,7 @@ async def test_forum_topics_and_threads(server: FakeBotAPI, bot: Bot, olena: Fak
     assert staff.chat.topics[topic.message_thread_id].closed is False
 
 
-async def test_webhook_push_with_secret_token(server: FakeBotAPI, bot: Bot,
-                                              olena: FakeUser) -> None:
+async def test_webhook_push_with_secret_token(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
     dp = Dispatcher()
 
     @dp.message(CommandStart())
@@ -457,8 +468,7 @@ async def test_webhook_push_with_secret_token(server: FakeBotAPI, bot: Bot,
         return message.answer("Hallo per Webhook")  # answered inside the webhook response
 
     app = web.Application()
-    SimpleRequestHandler(dp, bot, handle_in_background=False,
-                         secret_token="s3cr3t-Token_1").register(app, path="/tg")
+    SimpleRequestHandler(dp, bot, handle_in_background=False, secret_token="s3cr3t-Token_1").register(app, path="/tg")
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -517,9 +527,13 @@ async def test_files_copies_and_replies(server: FakeBotAPI, bot: Bot, olena: Fak
     staff = server.group(-1005550000, "Team")
     doc = await olena.send_document("Meldebescheinigung.pdf", data=b"%PDF-1.7 scan")
     copied = await bot.copy_message(staff.id, olena.id, doc.message_id, caption="Von Olena")
-    sent = await bot.send_document(olena.id, BufferedInputFile(b"Checkliste", "checkliste.txt"),
-                                   caption="<i>Bitte mitbringen</i>", parse_mode="HTML",
-                                   reply_parameters=ReplyParameters(message_id=doc.message_id))
+    sent = await bot.send_document(
+        olena.id,
+        BufferedInputFile(b"Checkliste", "checkliste.txt"),
+        caption="<i>Bitte mitbringen</i>",
+        parse_mode="HTML",
+        reply_parameters=ReplyParameters(message_id=doc.message_id),
+    )
     assert sent.document is not None and sent.document.file_name == "checkliste.txt"
     downloaded = await bot.download(sent.document.file_id)
     assert downloaded is not None and downloaded.read() == b"Checkliste"
@@ -537,15 +551,15 @@ async def test_files_copies_and_replies(server: FakeBotAPI, bot: Bot, olena: Fak
     assert server.chat(olena.id).last.reply_to is doc  # type: ignore[union-attr]
 
 
-async def test_bot_settings_and_generic_methods(server: FakeBotAPI, bot: Bot,
-                                                olena: FakeUser) -> None:
-    commands = [BotCommand(command="start", description="Neu starten"),
-                BotCommand(command="termin_1", description="Termin")]
+async def test_bot_settings_and_generic_methods(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
+    commands = [
+        BotCommand(command="start", description="Neu starten"),
+        BotCommand(command="termin_1", description="Termin"),
+    ]
     await bot.set_my_commands(commands, language_code="uk")
     await bot.set_my_commands(commands[:1], scope=BotCommandScopeChat(chat_id=olena.id))
     assert [c["command"] for c in server.commands(language_code="uk")] == ["start", "termin_1"]
-    assert [c.command for c in await bot.get_my_commands(language_code="uk")] == [
-        "start", "termin_1"]
+    assert [c.command for c in await bot.get_my_commands(language_code="uk")] == ["start", "termin_1"]
     with server.expect_violation("BOT_COMMAND_INVALID"):
         with pytest.raises(TelegramBadRequest):
             await bot.set_my_commands([BotCommand(command="Start", description="x")])
@@ -565,16 +579,25 @@ async def test_bot_settings_and_generic_methods(server: FakeBotAPI, bot: Bot,
     assert server.chat(olena.id).actions[0].action == "typing"
 
 
-async def test_raw_updates_are_validated_and_delivered(server: FakeBotAPI, bot: Bot,
-                                                       olena: FakeUser) -> None:
-    server.add_raw_update({"poll": {
-        "id": "1", "question": "Deutschkurs?", "options": [
-            {"persistent_id": "a", "text": "Ja", "voter_count": 1}],
-        "total_voter_count": 1, "is_closed": False, "is_anonymous": True, "type": "regular",
-        "allows_multiple_answers": False, "allows_revoting": False, "members_only": False}})
+async def test_raw_updates_are_validated_and_delivered(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
+    server.add_raw_update(
+        {
+            "poll": {
+                "id": "1",
+                "question": "Deutschkurs?",
+                "options": [{"persistent_id": "a", "text": "Ja", "voter_count": 1}],
+                "total_voter_count": 1,
+                "is_closed": False,
+                "is_anonymous": True,
+                "type": "regular",
+                "allows_multiple_answers": False,
+                "allows_revoting": False,
+                "members_only": False,
+            }
+        }
+    )
     with pytest.raises(ApiError, match="unknown field"):
-        server.add_raw_update({"chat_join_request": {"chat": {"id": 1, "type": "group"},
-                                                     "bogus": True}})
+        server.add_raw_update({"chat_join_request": {"chat": {"id": 1, "type": "group"}, "bogus": True}})
     group = server.group(-1002020, "Nachbarn", bot_status="left")
     await group.add_bot(by=olena)
     updates = await bot.get_updates(allowed_updates=["poll", "my_chat_member"])
@@ -583,8 +606,7 @@ async def test_raw_updates_are_validated_and_delivered(server: FakeBotAPI, bot: 
     assert updates[1].my_chat_member.new_chat_member.status == "administrator"
 
 
-async def test_every_people_helper_makes_a_valid_update(server: FakeBotAPI, bot: Bot,
-                                                         olena: FakeUser) -> None:
+async def test_every_people_helper_makes_a_valid_update(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
     jana = server.user(3003, first_name="Jana", username="jana_dortmund")
     staff = server.group(-1007770000, "Team", is_forum=True)
     news = server.channel(-1008880000, "Neuigkeiten", username="lw_news")
@@ -607,11 +629,18 @@ async def test_every_people_helper_makes_a_valid_update(server: FakeBotAPI, bot:
     olena.unblock()
 
     updates = await bot.get_updates()
-    kinds = [next(k for k, v in u.model_dump().items() if v is not None and k != "update_id")
-             for u in updates]
+    kinds = [next(k for k, v in u.model_dump().items() if v is not None and k != "update_id") for u in updates]
     assert kinds == ["message", "edited_message"] + ["message"] * 5 + [
-        "message", "message", "chat_member", "message", "message", "chat_member", "channel_post",
-        "my_chat_member", "my_chat_member"]
+        "message",
+        "message",
+        "chat_member",
+        "message",
+        "message",
+        "chat_member",
+        "channel_post",
+        "my_chat_member",
+        "my_chat_member",
+    ]
     photo_file = await bot.get_file(updates[2].message.photo[-1].file_id)  # type: ignore[index,union-attr]
     assert photo_file.file_path
     assert updates[7].message.forum_topic_created is not None  # type: ignore[union-attr]
@@ -622,8 +651,11 @@ def test_every_generic_answer_parses_in_aiogram(server: FakeBotAPI) -> None:
     """Methods without a dedicated handler answer spec-built examples; aiogram must accept them."""
     checked = 0
     for method in vars(aiogram_methods).values():
-        if not (inspect.isclass(method) and issubclass(method, TelegramMethod)
-                and isinstance(getattr(method, "__api_method__", None), str)):
+        if not (
+            inspect.isclass(method)
+            and issubclass(method, TelegramMethod)
+            and isinstance(getattr(method, "__api_method__", None), str)
+        ):
             continue
         method_spec = server.spec.method(method.__api_method__)
         if method_spec is None:
@@ -636,12 +668,19 @@ def test_every_generic_answer_parses_in_aiogram(server: FakeBotAPI) -> None:
 
 async def test_standalone_server_prints_url_and_serves() -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fakebotapi", "--port", "0", "--user", "1001",
-        stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).parents[1],
+        sys.executable,
+        "-m",
+        "tests.fakebotapi",
+        "--port",
+        "0",
+        "--user",
+        "1001",
+        stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).parents[1],
     )
     try:
         assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), 10)).decode()
+        line = (await asyncio.wait_for(process.stdout.readline(), 60)).decode()
         assert line.startswith("Fake Telegram Bot API at http://127.0.0.1:")
         base_url = line.rsplit(" ", 1)[1].strip()
         async with FakeBotAPI() as local:  # only for its make_bot(); talks to the subprocess

@@ -1,4 +1,5 @@
 """Start-up objects frozen out of the garbage collector's way (bot/garbage.py)."""
+
 from __future__ import annotations
 
 import gc

@@ -1,5 +1,6 @@
 """bot.health: an outage is logged once and its end once; /healthz's report is cached for a second
 and names what failed; which errors mean "the service did not answer"."""
+
 from __future__ import annotations
 
 import asyncio
@@ -39,7 +40,8 @@ def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def test_an_outage_is_logged_once_however_many_calls_fail_and_once_when_it_ends(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     clock = Clock()
     outages = OutageLog(clock)
     assert outages.failed("redis", RedisConnectionError("refused")) is True
@@ -88,7 +90,8 @@ async def test_a_probe_that_hangs_counts_as_unavailable_after_the_timeout() -> N
 
 
 async def test_a_failure_reported_by_the_bot_is_watched_until_the_service_answers_again(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     database = Service()
     database.up = False
     health = Health({"database": database}, timeout=1, retry_seconds=0.01)
@@ -104,7 +107,9 @@ async def test_a_failure_reported_by_the_bot_is_watched_until_the_service_answer
         await asyncio.sleep(0.01)
     assert not health.is_down("database")
     assert [m.split(" (")[0].split(" after")[0] for m in warnings(caplog)] == [
-        "database is not reachable", "database is reachable again"]
+        "database is not reachable",
+        "database is reachable again",
+    ]
     assert (await health.check()).healthy
     await health.close()
 
@@ -114,16 +119,19 @@ def test_a_report_is_healthy_only_without_an_unavailable_service() -> None:
     assert not HealthReport({"database": "unavailable", "redis": "ok"}).healthy
 
 
-@pytest.mark.parametrize("error, service", [
-    (RedisConnectionError("Connection refused"), "redis"),
-    (ConnectionRefusedError(111, "Connect call failed"), "database"),
-    (TimeoutError(), "database"),
-    (OperationalError("SELECT 1", {}, Exception("database is locked")), "database"),
-    (OperationalError("SELECT 1", {}, Exception("connection was closed in the middle of operation")), "database"),
-    (OperationalError("SELECT x", {}, Exception("no such column: x")), None),
-    (IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed")), None),
-    (ResponseError("WRONGTYPE"), None),
-    (ValueError("a bug"), None),
-])
+@pytest.mark.parametrize(
+    "error, service",
+    [
+        (RedisConnectionError("Connection refused"), "redis"),
+        (ConnectionRefusedError(111, "Connect call failed"), "database"),
+        (TimeoutError(), "database"),
+        (OperationalError("SELECT 1", {}, Exception("database is locked")), "database"),
+        (OperationalError("SELECT 1", {}, Exception("connection was closed in the middle of operation")), "database"),
+        (OperationalError("SELECT x", {}, Exception("no such column: x")), None),
+        (IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed")), None),
+        (ResponseError("WRONGTYPE"), None),
+        (ValueError("a bug"), None),
+    ],
+)
 def test_which_errors_mean_a_service_did_not_answer(error: BaseException, service: str | None) -> None:
     assert outage_of(error) == service

@@ -8,9 +8,10 @@ local time, so no VTIMEZONE is needed. Lines end in CRLF and are folded at 75 oc
 splitting a UTF-8 character; text values are escaped (backslash, semicolon, comma, newline).
 Pure: takes strings and aware datetimes, returns bytes.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 CRLF = "\r\n"
 MAX_OCTETS = 75
@@ -26,7 +27,7 @@ def escape_text(value: str) -> str:
 def format_utc(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("expected an aware datetime")
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def fold(line: str) -> str:
@@ -47,9 +48,19 @@ def fold(line: str) -> str:
     return (CRLF + " ").join(pieces)
 
 
-def booking_ics(*, uid: str, start: datetime, end: datetime, stamp: datetime, summary: str,
-                location: str, description: str | None = None, cancelled: bool = False,
-                sequence: int = 0, alarm_before: timedelta | None = None) -> bytes:
+def booking_ics(
+    *,
+    uid: str,
+    start: datetime,
+    end: datetime,
+    stamp: datetime,
+    summary: str,
+    location: str,
+    description: str | None = None,
+    cancelled: bool = False,
+    sequence: int = 0,
+    alarm_before: timedelta | None = None,
+) -> bytes:
     """One VEVENT in a VCALENDAR. `cancelled=True` makes a cancellation (METHOD:CANCEL) for the same UID.
     `alarm_before`: a VALARM, so the phone's calendar reminds a person who does not keep the chat open."""
     lines = [
@@ -75,8 +86,13 @@ def booking_ics(*, uid: str, start: datetime, end: datetime, stamp: datetime, su
     ]
     if alarm_before is not None and not cancelled:
         minutes = max(1, int(alarm_before.total_seconds() // 60))
-        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_text(summary)}",
-                  f"TRIGGER:-PT{minutes}M", "END:VALARM"]
+        lines += [
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{escape_text(summary)}",
+            f"TRIGGER:-PT{minutes}M",
+            "END:VALARM",
+        ]
     lines += [
         "END:VEVENT",
         "END:VCALENDAR",

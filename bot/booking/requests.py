@@ -12,6 +12,7 @@ or "ändern" count as a move only next to an appointment word ("change the langu
 When several kinds are there, the more explicit one wins: a move ("I can't come, can we move it")
 before a cancellation, before "I'm late", before "I can't come".
 """
+
 from __future__ import annotations
 
 import enum
@@ -64,5 +65,8 @@ def read_request(text: str, lang: str | None) -> BookingRequest | None:
 
 
 def _phrases(language: LanguageWords, kind: RequestKind) -> tuple[Phrase, ...]:
-    return {RequestKind.CANCEL: language.cancel, RequestKind.LATE: language.late,
-            RequestKind.CANT_COME: language.cant_come}[kind]
+    return {
+        RequestKind.CANCEL: language.cancel,
+        RequestKind.LATE: language.late,
+        RequestKind.CANT_COME: language.cant_come,
+    }[kind]

@@ -17,12 +17,13 @@ Every function takes the session of the caller and `now` (aware), and never comm
         case LimitReached(upcoming=bookings): ...
         case NotBookable(problem=problem, next_free=alternatives): ...
 """
+
 from __future__ import annotations
 
 import importlib.util
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from sqlalchemy import CursorResult, func, select, update
@@ -40,19 +41,20 @@ if TYPE_CHECKING:
     from bot.core.turn import Turn
 
 log = logging.getLogger(__name__)
-UTC = timezone.utc
+UTC = UTC
 
-MAX_UPCOMING = 2          # upcoming bookings one person may hold at once
-ALTERNATIVES = 3          # next free times offered when a slot is gone
-NOTE_MAX = 300            # Booking.note is String(300)
+MAX_UPCOMING = 2  # upcoming bookings one person may hold at once
+ALTERNATIVES = 3  # next free times offered when a slot is gone
+NOTE_MAX = 300  # Booking.note is String(300)
 
 
 # --- results ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Booked:
     booking: Booking
-    already: bool = False          # the person already held exactly this slot (nothing new)
+    already: bool = False  # the person already held exactly this slot (nothing new)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ BookResult = Booked | SlotTaken | LimitReached | NotBookable
 
 # --- reading ----------------------------------------------------------------------------------
 
+
 def office_of(office: Office | str) -> Office | None:
     return office if isinstance(office, Office) else load_offices().get(office)
 
@@ -107,8 +110,9 @@ async def taken_counts(session: AsyncSession, office_id: str, start: datetime, e
     """Live bookings per slot start (aware UTC) in [start, end)."""
     rows = await session.execute(
         select(Booking.starts_at, func.count())
-        .where(Booking.office == office_id, Booking.status == "booked",
-               Booking.starts_at >= start, Booking.starts_at < end)
+        .where(
+            Booking.office == office_id, Booking.status == "booked", Booking.starts_at >= start, Booking.starts_at < end
+        )
         .group_by(Booking.starts_at)
     )
     return {starts_at: count for starts_at, count in rows.all()}
@@ -124,19 +128,24 @@ async def taken_in_horizon(session: AsyncSession, office: Office, now: datetime)
     return await taken_counts(session, office.id, start, end)
 
 
-async def next_free(session: AsyncSession, office: Office, now: datetime, *, near: datetime | None = None,
-                    count: int = ALTERNATIVES) -> tuple[Slot, ...]:
+async def next_free(
+    session: AsyncSession, office: Office, now: datetime, *, near: datetime | None = None, count: int = ALTERNATIVES
+) -> tuple[Slot, ...]:
     taken = await taken_in_horizon(session, office, now)
     return tuple(slots.next_free_slots(office, now=now, taken=taken, near=near, count=count))
 
 
 async def upcoming_for(session: AsyncSession, person_id: int, now: datetime) -> list[Booking]:
     """The person's live bookings that have not started yet, earliest first."""
-    return list((await session.scalars(
-        select(Booking)
-        .where(Booking.person_id == person_id, Booking.status == "booked", Booking.starts_at > now)
-        .order_by(Booking.starts_at, Booking.id)
-    )).all())
+    return list(
+        (
+            await session.scalars(
+                select(Booking)
+                .where(Booking.person_id == person_id, Booking.status == "booked", Booking.starts_at > now)
+                .order_by(Booking.starts_at, Booking.id)
+            )
+        ).all()
+    )
 
 
 async def bookings_between(session: AsyncSession, office: str | None, start: datetime, end: datetime) -> list[Booking]:
@@ -161,6 +170,7 @@ async def own_upcoming(session: AsyncSession, person_id: int, booking_id: int, n
 
 # --- writing ----------------------------------------------------------------------------------
 
+
 async def _lock_person(session: AsyncSession, person_id: int) -> None:
     """Serialise the bookings of one person (the "at most 2 upcoming" check and the insert).
 
@@ -169,15 +179,26 @@ async def _lock_person(session: AsyncSession, person_id: int) -> None:
     opens the transaction (the driver only sends BEGIN before a write; a SAVEPOINT without it would
     commit on release) and takes the database's write lock, so reads that follow are current."""
     await session.execute(
-        update(Person).where(Person.id == person_id).values(last_seen_at=Person.last_seen_at)
+        update(Person)
+        .where(Person.id == person_id)
+        .values(last_seen_at=Person.last_seen_at)
         .execution_options(synchronize_session=False)
     )
 
 
-async def book(session: AsyncSession, *, person_id: int, office: Office | str, start: datetime,
-               now: datetime, topic: str | None = None, language: str | None = None,
-               interpreter: str | None = None, note: str | None = None,
-               replacing: int | None = None) -> BookResult:
+async def book(
+    session: AsyncSession,
+    *,
+    person_id: int,
+    office: Office | str,
+    start: datetime,
+    now: datetime,
+    topic: str | None = None,
+    language: str | None = None,
+    interpreter: str | None = None,
+    note: str | None = None,
+    replacing: int | None = None,
+) -> BookResult:
     """Book one place of the slot starting at `start`. Never double-books (see module docstring).
 
     `replacing`: the id of the person's booking this one replaces (a reschedule), left out of the
@@ -190,8 +211,12 @@ async def book(session: AsyncSession, *, person_id: int, office: Office | str, s
     await _lock_person(session, person_id)
 
     mine = await session.scalar(
-        select(Booking).where(Booking.person_id == person_id, Booking.office == office.id,
-                              Booking.starts_at == start, Booking.status == "booked")
+        select(Booking).where(
+            Booking.person_id == person_id,
+            Booking.office == office.id,
+            Booking.starts_at == start,
+            Booking.status == "booked",
+        )
     )
     if mine is not None:
         return Booked(mine, already=True)
@@ -202,19 +227,32 @@ async def book(session: AsyncSession, *, person_id: int, office: Office | str, s
     if len(upcoming) >= MAX_UPCOMING:
         return LimitReached(tuple(upcoming))
 
-    held = set((await session.scalars(
-        select(Booking.seat).where(Booking.office == office.id, Booking.starts_at == start,
-                                   Booking.status == "booked")
-    )).all())
+    held = set(
+        (
+            await session.scalars(
+                select(Booking.seat).where(
+                    Booking.office == office.id, Booking.starts_at == start, Booking.status == "booked"
+                )
+            )
+        ).all()
+    )
     settings = office.appointments
     for seat in range(settings.capacity):
         if seat in held:
             continue
         booking = Booking(
-            person_id=person_id, office=office.id, starts_at=start,
-            ends_at=start + timedelta(minutes=settings.slot_minutes), seat=seat, topic=topic,
-            language=language, interpreter=interpreter, note=(note or None) and note[:NOTE_MAX],
-            status="booked", created_at=now, updated_at=now,
+            person_id=person_id,
+            office=office.id,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=settings.slot_minutes),
+            seat=seat,
+            topic=topic,
+            language=language,
+            interpreter=interpreter,
+            note=(note or None) and note[:NOTE_MAX],
+            status="booked",
+            created_at=now,
+            updated_at=now,
         )
         try:
             async with session.begin_nested():
@@ -230,8 +268,14 @@ async def book(session: AsyncSession, *, person_id: int, office: Office | str, s
     return SlotTaken(office.id, start, await next_free(session, office, now, near=start))
 
 
-async def cancel(session: AsyncSession, booking_id: int, *, by: Literal["person", "staff"], now: datetime,
-                 person_id: int | None = None) -> Booking | Refused:
+async def cancel(
+    session: AsyncSession,
+    booking_id: int,
+    *,
+    by: Literal["person", "staff"],
+    now: datetime,
+    person_id: int | None = None,
+) -> Booking | Refused:
     """Cancel a live, upcoming booking (the person's own when `person_id` is given)."""
     result = await _cancel(session, booking_id, by=by, now=now, person_id=person_id)
     if not isinstance(result, Refused):
@@ -240,8 +284,14 @@ async def cancel(session: AsyncSession, booking_id: int, *, by: Literal["person"
     return result
 
 
-async def _cancel(session: AsyncSession, booking_id: int, *, by: Literal["person", "staff"], now: datetime,
-                  person_id: int | None = None) -> Booking | Refused:
+async def _cancel(
+    session: AsyncSession,
+    booking_id: int,
+    *,
+    by: Literal["person", "staff"],
+    now: datetime,
+    person_id: int | None = None,
+) -> Booking | Refused:
     """Cancel without counting (a move is counted as one).
 
     A conditional UPDATE, so two simultaneous cancellations cancel once. The note is erased with
@@ -249,11 +299,15 @@ async def _cancel(session: AsyncSession, booking_id: int, *, by: Literal["person
     conditions = [Booking.id == booking_id, Booking.status == "booked", Booking.starts_at > now]
     if person_id is not None:
         conditions.append(Booking.person_id == person_id)
-    result = cast("CursorResult[Any]", await session.execute(  # an UPDATE's result is a CursorResult
-        update(Booking).where(*conditions)
-        .values(status="cancelled", cancelled_by=by, note=None, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ))
+    result = cast(
+        "CursorResult[Any]",
+        await session.execute(  # an UPDATE's result is a CursorResult
+            update(Booking)
+            .where(*conditions)
+            .values(status="cancelled", cancelled_by=by, note=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     booking = await session.get(Booking, booking_id, populate_existing=True)
     if result.rowcount == 1 and booking is not None:
         log.info("booking #%s cancelled by %s", booking_id, by)
@@ -265,8 +319,15 @@ async def _cancel(session: AsyncSession, booking_id: int, *, by: Literal["person
     return Refused("past")
 
 
-async def reschedule(session: AsyncSession, *, person_id: int, booking_id: int, start: datetime,
-                     now: datetime, office: Office | str | None = None) -> Moved | BookResult | Refused:
+async def reschedule(
+    session: AsyncSession,
+    *,
+    person_id: int,
+    booking_id: int,
+    start: datetime,
+    now: datetime,
+    office: Office | str | None = None,
+) -> Moved | BookResult | Refused:
     """Move the person's booking to `start` (at `office`, default: the same office).
 
     Atomic: the new booking is made first (so the person never ends up with neither), then the old
@@ -277,9 +338,18 @@ async def reschedule(session: AsyncSession, *, person_id: int, booking_id: int, 
     if isinstance(old, Refused):
         return old
     async with session.begin_nested():
-        result = await book(session, person_id=person_id, office=office or old.office, start=start, now=now,
-                            topic=old.topic, language=old.language, interpreter=old.interpreter,
-                            note=old.note, replacing=old.id)
+        result = await book(
+            session,
+            person_id=person_id,
+            office=office or old.office,
+            start=start,
+            now=now,
+            topic=old.topic,
+            language=old.language,
+            interpreter=old.interpreter,
+            note=old.note,
+            replacing=old.id,
+        )
         if not isinstance(result, Booked) or result.booking.id == old.id:
             return result
         cancelled = await _cancel(session, old.id, by="person", now=now, person_id=person_id)
@@ -291,8 +361,10 @@ async def reschedule(session: AsyncSession, *, person_id: int, booking_id: int, 
 
 # --- reminders hook ---------------------------------------------------------------------------
 
-async def booking_changed(session: AsyncSession, booking: Booking, *, offsets_minutes: tuple[int, ...],
-                          now: datetime) -> None:
+
+async def booking_changed(
+    session: AsyncSession, booking: Booking, *, offsets_minutes: tuple[int, ...], now: datetime
+) -> None:
     """Plan or drop the reminders of a booking that was created, moved or cancelled.
 
     Delegates to bot.reminders.planning (another engineer's module) when it is installed."""
@@ -306,7 +378,8 @@ async def booking_changed(session: AsyncSession, booking: Booking, *, offsets_mi
         await planning.cancel_for_booking(session, booking.id)
 
 
-async def on_booking_changed(turn: "Turn", booking: Booking) -> None:
+async def on_booking_changed(turn: Turn, booking: Booking) -> None:
     """Called by the booking dialogue after each change (the hook the reminders plug into)."""
-    await booking_changed(turn.session, booking, offsets_minutes=turn.services.settings.reminder_offset_minutes,
-                          now=turn.now)
+    await booking_changed(
+        turn.session, booking, offsets_minutes=turn.services.settings.reminder_offset_minutes, now=turn.now
+    )

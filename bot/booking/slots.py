@@ -19,26 +19,27 @@ Rules (per office, from `Office.appointments`):
 Wall-clock times are turned into instants per day, so a 09:00 slot stays 09:00 across the
 daylight-saving switches; a wall-clock start that does not exist (spring-forward gap) is skipped.
 """
+
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Mapping
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.places.calendar import SchoolCalendar, local_datetime, to_local
 from bot.places.offices import Office
 from bot.places.opening_hours import appointment_windows_on
 
-UTC = timezone.utc
+UTC = UTC
 Taken = Mapping[datetime, int]
 
 
 @dataclass(frozen=True)
 class Slot:
     office: str
-    start: datetime          # aware, UTC
-    end: datetime            # aware, UTC
+    start: datetime  # aware, UTC
+    end: datetime  # aware, UTC
     capacity: int
     taken: int = 0
 
@@ -57,11 +58,11 @@ class Slot:
 
 
 class SlotProblem(enum.Enum):
-    NOT_A_SLOT = "not_a_slot"          # not a start time the office offers (or a closed day)
-    PAST = "past"                      # already begun
-    TOO_SOON = "too_soon"              # inside the lead time
+    NOT_A_SLOT = "not_a_slot"  # not a start time the office offers (or a closed day)
+    PAST = "past"  # already begun
+    TOO_SOON = "too_soon"  # inside the lead time
     BEYOND_HORIZON = "beyond_horizon"  # later than the last bookable day
-    FULL = "full"                      # every place taken
+    FULL = "full"  # every place taken
 
 
 def to_minutes(moment: datetime) -> int:
@@ -90,8 +91,9 @@ def _count(taken: Taken, start: datetime) -> int:
     return int(taken.get(start, 0))
 
 
-def all_slots_on(office: Office, day: date, *, taken: Taken | None = None,
-                 calendar: SchoolCalendar | None = None) -> list[Slot]:
+def all_slots_on(
+    office: Office, day: date, *, taken: Taken | None = None, calendar: SchoolCalendar | None = None
+) -> list[Slot]:
     """Every slot the office offers on `day` (Berlin), regardless of now, lead time and horizon."""
     settings = office.appointments
     length = settings.slot_minutes
@@ -106,19 +108,20 @@ def all_slots_on(office: Office, day: date, *, taken: Taken | None = None,
             if local.time() != wall:
                 continue  # inside the spring-forward gap: this wall-clock time does not exist today
             start = local.astimezone(UTC)
-            found[start] = Slot(office.id, start, start + timedelta(minutes=length), settings.capacity,
-                                _count(taken, start))
+            found[start] = Slot(
+                office.id, start, start + timedelta(minutes=length), settings.capacity, _count(taken, start)
+            )
     return sorted(found.values(), key=lambda s: s.start)
 
 
-def free_slots_on(office: Office, day: date, *, now: datetime, taken: Taken,
-                  calendar: SchoolCalendar | None = None) -> list[Slot]:
+def free_slots_on(
+    office: Office, day: date, *, now: datetime, taken: Taken, calendar: SchoolCalendar | None = None
+) -> list[Slot]:
     """The slots of `day` a person can book now: after the lead time, within the horizon, not full."""
     if day < today(now) or day > last_day(office, now):
         return []
     earliest = earliest_start(office, now)
-    return [s for s in all_slots_on(office, day, taken=taken, calendar=calendar)
-            if s.start >= earliest and s.free > 0]
+    return [s for s in all_slots_on(office, day, taken=taken, calendar=calendar) if s.start >= earliest and s.free > 0]
 
 
 def bookable_days(office: Office, now: datetime) -> list[date]:
@@ -126,8 +129,15 @@ def bookable_days(office: Office, now: datetime) -> list[date]:
     return [first + timedelta(days=i) for i in range((last_day(office, now) - first).days + 1)]
 
 
-def days_with_free_slots(office: Office, *, now: datetime, taken: Taken, after: date | None = None,
-                         limit: int | None = None, calendar: SchoolCalendar | None = None) -> list[date]:
+def days_with_free_slots(
+    office: Office,
+    *,
+    now: datetime,
+    taken: Taken,
+    after: date | None = None,
+    limit: int | None = None,
+    calendar: SchoolCalendar | None = None,
+) -> list[date]:
     """The days (Berlin) with at least one free slot, from today (or the day after `after`)."""
     days: list[date] = []
     for day in bookable_days(office, now):
@@ -140,15 +150,24 @@ def days_with_free_slots(office: Office, *, now: datetime, taken: Taken, after: 
     return days
 
 
-def free_slots(office: Office, *, now: datetime, taken: Taken,
-               calendar: SchoolCalendar | None = None) -> list[Slot]:
+def free_slots(office: Office, *, now: datetime, taken: Taken, calendar: SchoolCalendar | None = None) -> list[Slot]:
     """Every bookable slot within the horizon, earliest first."""
-    return [slot for day in bookable_days(office, now)
-            for slot in free_slots_on(office, day, now=now, taken=taken, calendar=calendar)]
+    return [
+        slot
+        for day in bookable_days(office, now)
+        for slot in free_slots_on(office, day, now=now, taken=taken, calendar=calendar)
+    ]
 
 
-def next_free_slots(office: Office, *, now: datetime, taken: Taken, near: datetime | None = None,
-                    count: int = 3, calendar: SchoolCalendar | None = None) -> list[Slot]:
+def next_free_slots(
+    office: Office,
+    *,
+    now: datetime,
+    taken: Taken,
+    near: datetime | None = None,
+    count: int = 3,
+    calendar: SchoolCalendar | None = None,
+) -> list[Slot]:
     """Up to `count` free slots to offer instead: those after `near` first (the person wanted about
     that time), then the earliest ones before it. Sorted by time."""
     candidates = free_slots(office, now=now, taken=taken, calendar=calendar)
@@ -158,12 +177,13 @@ def next_free_slots(office: Office, *, now: datetime, taken: Taken, near: dateti
     earlier = [s for s in candidates if s.start < near]
     chosen = later[:count]
     if len(chosen) < count:
-        chosen += earlier[-(count - len(chosen)):]
+        chosen += earlier[-(count - len(chosen)) :]
     return sorted(chosen, key=lambda s: s.start)
 
 
-def check_slot(office: Office, start: datetime, *, now: datetime, taken: Taken,
-               calendar: SchoolCalendar | None = None) -> SlotProblem | None:
+def check_slot(
+    office: Office, start: datetime, *, now: datetime, taken: Taken, calendar: SchoolCalendar | None = None
+) -> SlotProblem | None:
     """Why `start` cannot be booked at `office` right now; None when it can."""
     if start.tzinfo is None:
         raise ValueError("expected an aware datetime")

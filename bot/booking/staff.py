@@ -7,11 +7,12 @@ the staff chat get here. Texts are German (locale keys under `staff.booking`), r
     await week_text(services, now)            # today and the next 6 days, per office
     await cancel_from_staff(services, "12")   # cancel #12, tell the person in their language
 """
+
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.booking import service
 from bot.core.replies import Msg, Plain, Text
@@ -21,7 +22,7 @@ from bot.places.calendar import local_datetime, to_local
 from bot.storage.models import Booking, Person
 
 log = logging.getLogger(__name__)
-UTC = timezone.utc
+UTC = UTC
 WEEK_DAYS = 7
 
 
@@ -33,7 +34,7 @@ def day_bounds(first: date, days: int) -> tuple[datetime, datetime]:
 
 
 def parse_booking_id(args: str | None) -> int | None:
-    """"12", "#12", " 12 " -> 12; anything else -> None."""
+    """ "12", "#12", " 12 " -> 12; anything else -> None."""
     text = (args or "").strip().lstrip("#").strip()
     if not text.isdigit() or len(text) > 9:
         return None
@@ -46,8 +47,7 @@ def _interpreter(booking: Booking) -> Text:
     return Msg("staff.booking.line_interpreter", language=staff_notes.language_name_de(booking.interpreter))
 
 
-def render_list(services: Services, bookings: list[Booking], *, title: Msg, with_date: bool,
-                with_notes: bool) -> str:
+def render_list(services: Services, bookings: list[Booking], *, title: Msg, with_date: bool, with_notes: bool) -> str:
     """Bookings grouped per office (in the offices' order), each line with number, time, topic,
     chat language and interpreter; notes only when `with_notes` (see staff_notes for why)."""
     offices = services.places.offices()
@@ -60,17 +60,24 @@ def render_list(services: Services, bookings: list[Booking], *, title: Msg, with
         parts.append(Msg("staff.booking.none"))
     for office_id in sorted(grouped, key=lambda o: (order.get(o, len(order)), o)):
         items = sorted(grouped[office_id], key=lambda b: (b.starts_at, b.seat))
-        parts.append(Msg("staff.booking.office", office=staff_notes.office_name(services, office_id),
-                         count=len(items)))
+        parts.append(Msg("staff.booking.office", office=staff_notes.office_name(services, office_id), count=len(items)))
         for booking in items:
             local = to_local(booking.starts_at)
-            args = dict(time=f"{local:%H:%M}", id=booking.id,
-                        topic=staff_notes.topic_title(services, booking.topic),
-                        language=staff_notes.language_name_de(booking.language),
-                        interpreter=_interpreter(booking))
+            args = dict(
+                time=f"{local:%H:%M}",
+                id=booking.id,
+                topic=staff_notes.topic_title(services, booking.topic),
+                language=staff_notes.language_name_de(booking.language),
+                interpreter=_interpreter(booking),
+            )
             if with_date:
-                parts.append(Msg("staff.booking.line_week", date=f"{staff_notes.WEEKDAYS_DE[local.weekday()]} {local:%d.%m.}",
-                                 **args))
+                parts.append(
+                    Msg(
+                        "staff.booking.line_week",
+                        date=f"{staff_notes.WEEKDAYS_DE[local.weekday()]} {local:%d.%m.}",
+                        **args,
+                    )
+                )
             else:
                 parts.append(Msg("staff.booking.line_today", **args))
             if with_notes and booking.note:
@@ -110,17 +117,25 @@ async def cancel_from_staff(services: Services, args: str | None) -> str:
         result = await service.cancel(session, booking_id, by="staff", now=now)
         if isinstance(result, service.Refused):
             return catalog.render(Msg("staff.booking.cancel_not_found", id=booking_id), "de")
-        await service.booking_changed(session, result, offsets_minutes=services.settings.reminder_offset_minutes,
-                                      now=now)
+        await service.booking_changed(
+            session, result, offsets_minutes=services.settings.reminder_offset_minutes, now=now
+        )
         await session.commit()  # cancelled for sure before anyone is told
         person = await session.get(Person, result.person_id) if result.person_id is not None else None
         told = False
         if person is not None:
-            told = await services.outbox.to_person(person, cancelled_by_staff(services, result, person.language or "de"))
+            told = await services.outbox.to_person(
+                person, cancelled_by_staff(services, result, person.language or "de")
+            )
             await session.commit()  # the outbox marks a person who blocked the bot as inactive
         log.info("booking #%s cancelled by staff; person told: %s", booking_id, told)
-        return catalog.render(Msg("staff.booking.cancel_done", id=result.id,
-                                  office=staff_notes.office_name(services, result.office),
-                                  when=staff_notes.booking_when(result),
-                                  told=Msg("staff.booking.person_told" if told else "staff.booking.person_not_told")),
-                              "de")
+        return catalog.render(
+            Msg(
+                "staff.booking.cancel_done",
+                id=result.id,
+                office=staff_notes.office_name(services, result.office),
+                when=staff_notes.booking_when(result),
+                told=Msg("staff.booking.person_told" if told else "staff.booking.person_not_told"),
+            ),
+            "de",
+        )

@@ -13,6 +13,7 @@ one typo ("Frietag", "wensday").
     time_wish("um halb 11")                         # TimeWish(10, 30)
     yes_no("evet", "tr")                            # True
 """
+
 from __future__ import annotations
 
 import re
@@ -29,13 +30,14 @@ from bot.understanding.normalize import fold, tokens
 
 WORDS_FILE = Path(__file__).with_name("typed_words.yaml")
 ALWAYS = ("de", "en")  # understood in every language
-GAP = 3                # other words allowed between the words of a phrase
-FUZZY_MIN = 6          # a word this long may be typed with one typo
+GAP = 3  # other words allowed between the words of a phrase
+FUZZY_MIN = 6  # a word this long may be typed with one typo
 WHOLE_ANSWER_WORDS = 4  # "short" abbreviations and yes/no only in answers this short
 _ARABIC_PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 
 
 # --- phrases --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Alternative:
@@ -130,7 +132,7 @@ def _fold_word(word: str) -> str:
 def _forms(token: str) -> list[str]:
     forms = [token]
     if token and "\u0600" <= token[0] <= "\u06ff":
-        forms += [token[len(p):] for p in _ARABIC_PROCLITICS if token.startswith(p) and len(token) - len(p) >= 2]
+        forms += [token[len(p) :] for p in _ARABIC_PROCLITICS if token.startswith(p) and len(token) - len(p) >= 2]
     return forms
 
 
@@ -154,18 +156,19 @@ def _within_one(a: str, b: str) -> bool:
         return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     shorter, longer = (a, b) if len(a) < len(b) else (b, a)
     for i in range(len(longer)):
-        if longer[:i] + longer[i + 1:] == shorter:
+        if longer[:i] + longer[i + 1 :] == shorter:
             return True
     return False
 
 
 # --- the words ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class LanguageWords:
-    weekdays: tuple[tuple[Phrase, ...], ...]   # Monday first
-    short: tuple[tuple[Phrase, ...], ...]      # weekday abbreviations (whole answer only)
-    days: tuple[tuple[Phrase, ...], ...]       # today, tomorrow, the day after tomorrow
+    weekdays: tuple[tuple[Phrase, ...], ...]  # Monday first
+    short: tuple[tuple[Phrase, ...], ...]  # weekday abbreviations (whole answer only)
+    days: tuple[tuple[Phrase, ...], ...]  # today, tomorrow, the day after tomorrow
     yes: tuple[Phrase, ...]
     no: tuple[Phrase, ...]
     appointment: tuple[Phrase, ...]
@@ -202,11 +205,18 @@ def all_words(path: Path = WORDS_FILE) -> dict[str, LanguageWords]:
         if len(days) != 3:
             raise ValueError(f"{path.name}: {lang} needs three days (today, tomorrow, the day after)")
         result[str(lang)] = LanguageWords(
-            weekdays=weekdays, short=short, days=days, yes=_flat(section.get("yes_words")), no=_flat(section.get("no_words")),
-            appointment=_flat(section.get("appointment")), cancel=_flat(section.get("cancel")),
+            weekdays=weekdays,
+            short=short,
+            days=days,
+            yes=_flat(section.get("yes_words")),
+            no=_flat(section.get("no_words")),
+            appointment=_flat(section.get("appointment")),
+            cancel=_flat(section.get("cancel")),
             move=_flat(section.get("move")),
             change_needs_appointment=_flat(section.get("change_needs_appointment")),
-            late=_flat(section.get("late")), cant_come=_flat(section.get("cant_come")))
+            late=_flat(section.get("late")),
+            cant_come=_flat(section.get("cant_come")),
+        )
     return result
 
 
@@ -218,6 +228,7 @@ def words_for(lang: str | None) -> list[LanguageWords]:
 
 
 # --- days -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DayWish:
@@ -299,6 +310,7 @@ def choose_day(wish: DayWish, offered: Sequence[date], *, today: date) -> date |
 
 # --- times ------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TimeWish:
     hour: int
@@ -342,6 +354,7 @@ def choose_time(wish: TimeWish, offered: Sequence[time]) -> time | None:
 
 
 # --- yes, no, numbers -----------------------------------------------------------------------
+
 
 def yes_no(text: str, lang: str | None) -> bool | None:
     """True for yes, False for no, None when the answer is neither or both ("ja aber nicht ...")

@@ -1,4 +1,5 @@
 """`python -m bot check`: everything a content editor can break, with file, key and problem."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,7 @@ def run_checks() -> list[Problem]:
     problems += validate_places_data()
     try:
         library = FlowLibrary.load()
-    except Exception as exc:  # a broken file must be reported, not crash the checker
+    except Exception as exc:  # noqa: BLE001 - a broken file must be reported, not crash the checker
         return problems + [Problem("flows/", "-", f"cannot load: {exc}")]
     problems += validate_flows(library, Catalog.load())
     problems += _used_keys_exist(Catalog.load())

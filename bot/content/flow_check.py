@@ -4,6 +4,7 @@ Every problem names the file, the key path inside it (e.g. `steps.school_age.lin
 what is wrong, so a content editor can fix it without reading Python. Locale keys are checked in
 German, the source language; the locale checker compares the other languages with German.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,14 @@ from bot.content.locales import SOURCE_LANGUAGE, Catalog, placeholders
 from bot.content.problems import Problem
 from bot.core.actions import Action, FlowGo, OpenTopic, pack
 
-ENGINE_KEYS = (KEY_DATED, KEY_CHECKED_ON, KEY_CHECKED_ON_UNVERIFIED, KEY_SOURCE_DATED, KEY_SOURCE_UNDATED,
-               *NEXT_LABELS.values())
+ENGINE_KEYS = (
+    KEY_DATED,
+    KEY_CHECKED_ON,
+    KEY_CHECKED_ON_UNVERIFIED,
+    KEY_SOURCE_DATED,
+    KEY_SOURCE_UNDATED,
+    *NEXT_LABELS.values(),
+)
 
 # Telegram HTML as we allow it in locale texts: <b>, <i>, <a href="...">, entities.
 _TAG = re.compile(r"<[^<>]*>")
@@ -182,7 +189,7 @@ def _overlapping_answers(step: Step) -> list[str]:
     problems: list[str] = []
     whens = [(i, c.when) for i, c in enumerate(step.choices or ()) if c.when is not None]
     for n, (i, first) in enumerate(whens):
-        for j, second in whens[n + 1:]:
+        for j, second in whens[n + 1 :]:
             if isinstance(first, bool) or isinstance(second, bool):
                 same = first is second
             else:
@@ -207,7 +214,7 @@ def _html_problem(text: str) -> str | None:
                 return f"closing tag {tag} does not match"
             stack.pop()
         else:
-            return f"unsupported HTML tag {tag} (use <b>, <i>, <a href=\"...\">; write &lt; for <)"
+            return f'unsupported HTML tag {tag} (use <b>, <i>, <a href="...">; write &lt; for <)'
     if stack:
         return f"tag <{stack[-1]}> is not closed"
     rest = _ENTITY.sub("", _TAG.sub("", text))

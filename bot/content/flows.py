@@ -12,6 +12,7 @@ Pure: no database, no Telegram. Loading is lenient: shape errors are collected i
 `FlowLibrary.problems` (reported by `bot.content.flow_check`) and the broken part is skipped, so one
 bad edit never takes the bot down.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -300,8 +301,9 @@ class FlowLibrary:
                     implied[step.asks] = choice.pinned
         return implied
 
-    def reply_for(self, flow_id: str, step_id: str, language_for_dates: str,
-                  known: Mapping[str, object] | None = None) -> Reply:
+    def reply_for(
+        self, flow_id: str, step_id: str, language_for_dates: str, known: Mapping[str, object] | None = None
+    ) -> Reply:
         """The answer for one step: text with fact arguments (+ "Stand:" line), then buttons:
         choices, links, and the next-step buttons. Raises UnknownStep for a stale flow/step.
         With `known` facts, a question leaves out the choices they rule out ("I am from an EU
@@ -338,7 +340,9 @@ class FlowLibrary:
 
     def _choice(self, flow_id: str, spec: ChoiceSpec) -> Choice:
         if spec.topic is not None:
-            label = spec.label or (self.flows[spec.topic].title if spec.topic in self.flows else f"flow.{spec.topic}.title")
+            label = spec.label or (
+                self.flows[spec.topic].title if spec.topic in self.flows else f"flow.{spec.topic}.title"
+            )
             return Choice(Msg(label), OpenTopic(spec.topic))
         assert spec.goto is not None and spec.label is not None
         return Choice(Msg(spec.label), FlowGo(flow_id, spec.goto))
@@ -351,8 +355,9 @@ def source_line(facts: list[Fact], lang: str) -> Msg:
     if any(f.source_date is None for f in facts):
         return Msg(KEY_SOURCE_UNDATED, date=date)
     oldest = min(f.source_date for f in facts if f.source_date is not None)
-    return Msg(KEY_SOURCE_DATED, source_date=Plain(format_date(oldest, format="medium", locale=_babel_locale(lang))),
-               date=date)
+    return Msg(
+        KEY_SOURCE_DATED, source_date=Plain(format_date(oldest, format="medium", locale=_babel_locale(lang))), date=date
+    )
 
 
 def fact_age_warnings(facts: Mapping[str, Fact], file: str, today: dt.date, max_age_days: int) -> list[Problem]:
@@ -361,16 +366,23 @@ def fact_age_warnings(facts: Mapping[str, Fact], file: str, today: dt.date, max_
     warnings: list[Problem] = []
     for fid, fact in facts.items():
         if fact.source_date is None and not fact.source_undated:
-            warnings.append(Problem(file, f"{fid}.source_date",
-                                    "missing: the date of the source (YYYY-MM-DD), or 'undated'"))
+            warnings.append(
+                Problem(file, f"{fid}.source_date", "missing: the date of the source (YYYY-MM-DD), or 'undated'")
+            )
         reference = fact.source_date or fact.as_of
         if reference is None:
             continue
         age = (today - reference).days
         if age > max_age_days:
             what = "source" if fact.source_date is not None else "undated source, last checked"
-            warnings.append(Problem(file, fid, f"{what} {reference.isoformat()} is {age} days old "
-                                               f"(more than {max_age_days}): check it and update the dates"))
+            warnings.append(
+                Problem(
+                    file,
+                    fid,
+                    f"{what} {reference.isoformat()} is {age} days old "
+                    f"(more than {max_age_days}): check it and update the dates",
+                )
+            )
     return warnings
 
 
@@ -542,7 +554,7 @@ def _load_flow(path: Path, problems: list[Problem]) -> Flow | None:
         bad("id", f"{flow_id!r} differs from the file name {path.stem!r}")
     title = data.get("title")
     if not _is_key(title):
-        bad("title", "missing: the locale key of the menu button, e.g. flow.%s.title" % flow_id)
+        bad("title", f"missing: the locale key of the menu button, e.g. flow.{flow_id}.title")
         title = f"flow.{flow_id}.title"
     start = data.get("start")
     if not isinstance(start, str) or not start:

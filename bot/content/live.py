@@ -10,6 +10,7 @@ reported once per version (bot.content.problems.report_broken_edit: the log and 
 chat). The data files of offices, districts and the calendar are re-read on use instead
 (bot.places.datafile).
 """
+
 from __future__ import annotations
 
 import asyncio

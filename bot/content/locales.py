@@ -15,6 +15,7 @@ Counts and choices use a small part of ICU MessageFormat, so each language write
 `#` is the number; `=N` selects an exact number before the category. A placeholder that ends with
 a full stop (a date such as "22.11.2026 г.") swallows the template's own full stop after it.
 """
+
 from __future__ import annotations
 
 import html
@@ -113,12 +114,14 @@ def choice_blocks(template: str) -> list[ChoiceBlock]:
             option = _OPTION.match(template, at)
             if option is None:
                 if template[at:end].strip():
-                    raise ValueError(f"{{{match.group(1)}, {match.group(2)}}}: expected 'key {{text}}' at {template[at:end]!r}")
+                    raise ValueError(
+                        f"{{{match.group(1)}, {match.group(2)}}}: expected 'key {{text}}' at {template[at:end]!r}"
+                    )
                 break
             close = _closing_brace(template, option.end() - 1)
             if close < 0 or close > end:
                 raise ValueError(f"{{{match.group(1)}, {match.group(2)}}}: unclosed option {option.group(1)!r}")
-            options[option.group(1)] = template[option.end():close]
+            options[option.group(1)] = template[option.end() : close]
             at = close + 1
         if "other" not in options:
             raise ValueError(f"{{{match.group(1)}, {match.group(2)}}} needs an 'other' option")
@@ -133,7 +136,7 @@ def placeholders(template: str) -> set[str]:
     outside: list[str] = []
     pos = 0
     for block in choice_blocks(template):
-        outside.append(template[pos:block.start])
+        outside.append(template[pos : block.start])
         names.add(block.name)
         for text in block.options.values():
             names |= placeholders(text)
@@ -180,15 +183,18 @@ def expand_choices(template: str, args: Mapping[str, Any], language: str) -> str
     out: list[str] = []
     pos = 0
     for block in blocks:
-        out.append(template[pos:block.start])
+        out.append(template[pos : block.start])
         value = args.get(block.name)
         if block.kind == "plural":
             number = _as_number(value)
             if number is None:
                 text = block.options["other"]
             else:
-                text = block.options.get(f"={number}") or block.options.get(plural_category(language, number)) \
+                text = (
+                    block.options.get(f"={number}")
+                    or block.options.get(plural_category(language, number))
                     or block.options["other"]
+                )
                 text = text.replace("#", str(number))
         else:
             text = block.options.get(str(value), block.options["other"])
@@ -202,9 +208,10 @@ _FULL_STOP_AFTER = re.compile(r"\{(\w+)\}\.")
 
 
 def _no_double_full_stop(template: str, rendered: Mapping[str, str]) -> str:
-    """"Stand: {date}." with date "22.11.2026 г." -> one full stop, not two."""
+    """ "Stand: {date}." with date "22.11.2026 г." -> one full stop, not two."""
     return _FULL_STOP_AFTER.sub(
-        lambda m: m.group(0)[:-1] if rendered.get(m.group(1), "").endswith(".") else m.group(0), template)
+        lambda m: m.group(0)[:-1] if rendered.get(m.group(1), "").endswith(".") else m.group(0), template
+    )
 
 
 def load_locale(path: Path) -> Locale:

@@ -5,6 +5,7 @@ person (cached in the database by the CachedTranslator), marked as machine trans
 message offers the curated languages. Without a service, or when translation fails, the person gets
 the closest curated language instead — never an error. Only our own texts are sent to the service
 here, never what the person wrote."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,25 +15,75 @@ import logging
 from bot.content.locales import SOURCE_LANGUAGE, Catalog, html_to_plain
 from bot.core.actions import SetLanguage
 from bot.core.replies import Choice, Link, Plain, Raw, Reply
-from bot.translation import Translator, TranslationFailed
+from bot.translation import TranslationFailed, Translator
 
 log = logging.getLogger(__name__)
 
 # The curated language most speakers of a language also read; English where nothing is closer.
 CLOSEST_CURATED = {
-    "ps": "fa", "prs": "fa", "tg": "fa", "ckb": "ar", "ku": "tr", "kmr": "tr", "az": "tr", "ku-iq": "ar",
-    "be": "ru", "kk": "ru", "ky": "ru", "uz": "ru", "hy": "ru", "ka": "ru", "mo": "ro", "mk": "bg",
-    "sr": "bg", "ur": "en", "hi": "en", "ti": "en", "am": "en", "so": "en", "sw": "en", "es": "en",
-    "it": "en", "pt": "en", "sq": "en", "pl": "en", "ln": "fr", "wo": "fr", "ff": "fr", "bm": "fr",
-    "ber": "fr", "kab": "fr", "he": "en",
+    "ps": "fa",
+    "prs": "fa",
+    "tg": "fa",
+    "ckb": "ar",
+    "ku": "tr",
+    "kmr": "tr",
+    "az": "tr",
+    "ku-iq": "ar",
+    "be": "ru",
+    "kk": "ru",
+    "ky": "ru",
+    "uz": "ru",
+    "hy": "ru",
+    "ka": "ru",
+    "mo": "ro",
+    "mk": "bg",
+    "sr": "bg",
+    "ur": "en",
+    "hi": "en",
+    "ti": "en",
+    "am": "en",
+    "so": "en",
+    "sw": "en",
+    "es": "en",
+    "it": "en",
+    "pt": "en",
+    "sq": "en",
+    "pl": "en",
+    "ln": "fr",
+    "wo": "fr",
+    "ff": "fr",
+    "bm": "fr",
+    "ber": "fr",
+    "kab": "fr",
+    "he": "en",
 }
 # Their own names, for a button that offers machine translation into one of them.
 NATIVE_NAMES = {
-    "so": "Soomaali", "ti": "ትግርኛ", "am": "አማርኛ", "ps": "پښتو", "ur": "اردو", "ckb": "کوردی",
-    "ku": "Kurdî", "kmr": "Kurdî", "sq": "Shqip", "pl": "Polski", "sr": "Srpski", "es": "Español",
-    "it": "Italiano", "pt": "Português", "sw": "Kiswahili", "hi": "हिन्दी", "be": "Беларуская",
-    "kk": "Қазақша", "az": "Azərbaycanca", "hy": "Հայերեն", "ka": "ქართული", "tg": "Тоҷикӣ",
-    "uz": "Oʻzbekcha", "mk": "Македонски", "he": "עברית",
+    "so": "Soomaali",
+    "ti": "ትግርኛ",
+    "am": "አማርኛ",
+    "ps": "پښتو",
+    "ur": "اردو",
+    "ckb": "کوردی",
+    "ku": "Kurdî",
+    "kmr": "Kurdî",
+    "sq": "Shqip",
+    "pl": "Polski",
+    "sr": "Srpski",
+    "es": "Español",
+    "it": "Italiano",
+    "pt": "Português",
+    "sw": "Kiswahili",
+    "hi": "हिन्दी",
+    "be": "Беларуская",
+    "kk": "Қазақша",
+    "az": "Azərbaycanca",
+    "hy": "Հայերեն",
+    "ka": "ქართული",
+    "tg": "Тоҷикӣ",
+    "uz": "Oʻzbekcha",
+    "mk": "Македонски",
+    "he": "עברית",
 }
 MACHINE_NOTE = "🤖 Maschinelle Übersetzung · machine translation"
 # A reply is several texts (message, buttons), each bounded by the provider's TRANSLATOR_TIMEOUT;
@@ -55,8 +106,9 @@ def machine_locale_name(language: str | None) -> str | None:
     return NATIVE_NAMES.get(language) if language else None
 
 
-async def localize(replies: list[Reply], language: str, catalog: Catalog, translator: Translator,
-                   *, service_configured: bool) -> tuple[list[Reply], str]:
+async def localize(
+    replies: list[Reply], language: str, catalog: Catalog, translator: Translator, *, service_configured: bool
+) -> tuple[list[Reply], str]:
     """The replies ready for `language`, and the language to render them in."""
     if catalog.supports(language):
         return replies, language

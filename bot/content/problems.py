@@ -1,4 +1,5 @@
 """A content problem found by `python -m bot check`: which file, which key, what is wrong."""
+
 from __future__ import annotations
 
 import logging

@@ -6,6 +6,7 @@ every bot built in a process reads them again (a live reload, the tests' hundred
 memo is keyed by the file's bytes, so an edited file is always parsed afresh, and each caller gets
 its own copy of the document (unpickled), so changing a result never changes the memo.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,7 +31,8 @@ def _no_duplicate_keys(loader: SafeLoader, node: yaml.MappingNode, deep: bool = 
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark)
+                "while constructing a mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark
+            )
         seen.add(key)
     return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep)
 

@@ -12,6 +12,7 @@ ever sees values of the right type and range (a database id fits the id columns,
 date) and never a button the bot could not have sent. Whether a key names something that exists
 (an office, a flow step) is the handler's question: that depends on data staff edit.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -41,6 +42,7 @@ class InvalidAction(ValueError):
 
 
 # --- what a field may hold ---------------------------------------------------------------
+
 
 @runtime_checkable
 class Rule(Protocol):
@@ -232,14 +234,14 @@ def pack(action: Action) -> str:
     values = [getattr(action, rule.name) for rule in rules]
     # Separator and size first: for a flow's author they say more than which rule a value breaks.
     texts = ["" if v is None else str(int(v) if isinstance(v, bool) else v) for v in values]
-    for rule, text in zip(rules, texts):
+    for rule, text in zip(rules, texts, strict=False):
         if _SEP in text:
             raise ValueError(f"{type(action).__name__}.{rule.name} may not contain {_SEP!r}")
     plain = _SEP.join([action.prefix, *texts])
     if len(plain.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {plain!r}")
     parts = [action.prefix]
-    for rule, value in zip(rules, values):
+    for rule, value in zip(rules, values, strict=False):
         if value is None and rule.optional:
             parts.append("")
             continue
@@ -262,7 +264,7 @@ def unpack(data: str) -> Action:
     if len(values) != len(rules):
         raise InvalidAction(f"{prefix}: expected {len(rules)} values, got {len(values)}")
     kwargs: dict[str, Any] = {}
-    for rule, raw in zip(rules, values):
+    for rule, raw in zip(rules, values, strict=False):
         if raw == "" and rule.optional:
             kwargs[rule.name] = None
             continue
@@ -421,7 +423,7 @@ class RescheduleBooking(Action):
 
 @dataclass(frozen=True)
 class WillAttend(Action):
-    """"I'll come", pressed under a reminder."""
+    """ "I'll come", pressed under a reminder."""
 
     prefix: ClassVar[str] = "bka"
     booking: RowId

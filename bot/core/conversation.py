@@ -13,6 +13,7 @@ It knows no feature: the dialogues (bot/dialogues) register what they handle on 
    intent, or "not sure" (`unsure`);
 7. whatever nobody handled (`unhandled`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -85,8 +86,7 @@ class Conversation:
     async def answer(self, turn: Turn, text: str) -> Replies:
         """A typed question outside any step: by its intent, wrapped by the question hooks."""
         understanding = await turn.understanding(text)
-        intent = (understanding.intent if understanding is not None and understanding.confident
-                  else None)
+        intent = understanding.intent if understanding is not None and understanding.confident else None
 
         async def answer_as(intent: str | None) -> Replies:
             question = Question(text, understanding, intent, answer_as)
@@ -107,16 +107,18 @@ class Conversation:
         return await answer()
 
 
-def _wrapped(around: Around, turn: Turn, event: Event,
-             inner: Callable[[], Awaitable[Replies]]) -> Callable[[], Awaitable[Replies]]:
+def _wrapped(
+    around: Around, turn: Turn, event: Event, inner: Callable[[], Awaitable[Replies]]
+) -> Callable[[], Awaitable[Replies]]:
     async def call() -> Replies:
         return await around(turn, event, inner)
 
     return call
 
 
-def _question_wrapped(around: QuestionAround, turn: Turn, question: Question,
-                      inner: Callable[[], Awaitable[Replies]]) -> Callable[[], Awaitable[Replies]]:
+def _question_wrapped(
+    around: QuestionAround, turn: Turn, question: Question, inner: Callable[[], Awaitable[Replies]]
+) -> Callable[[], Awaitable[Replies]]:
     async def call() -> Replies:
         return await around(turn, question, inner)
 

@@ -15,6 +15,7 @@ can register, in the order the core asks:
 - `unhandled`: an event no other handler took (an unknown command, an outdated button, ...).
 
 Handlers are `async (turn, ...) -> list[Reply]`."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -40,7 +41,7 @@ IntentPredicate = Callable[["Turn", str], bool]
 F = TypeVar("F", bound=FirstHandler)
 R = TypeVar("R", bound=Around)
 Q = TypeVar("Q", bound=QuestionAround)
-I = TypeVar("I", bound=IntentHandler)
+IH = TypeVar("IH", bound=IntentHandler)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Question:
     closest other topic)."""
 
     text: str
-    understanding: "Understanding | None"
+    understanding: Understanding | None
     intent: str | None
     answer_as: Callable[[str | None], Awaitable[Replies]]
 
@@ -76,7 +77,7 @@ class Dialogue:
     intents: dict[str, IntentHandler] = field(default_factory=dict)
     intent_predicates: list[tuple[IntentPredicate, IntentHandler]] = field(default_factory=list)
     unsure_handler: IntentHandler | None = None
-    unhandled_handler: Callable[["Turn", Event], Awaitable[Replies]] | None = None
+    unhandled_handler: Callable[[Turn, Event], Awaitable[Replies]] | None = None
 
     def command(self, *names: str) -> Callable[[H], H]:
         """`handler(turn, args: str)` for /name."""
@@ -150,34 +151,35 @@ class Dialogue:
 
         return register
 
-    def intent(self, *names: str) -> Callable[[I], I]:
+    def intent(self, *names: str) -> Callable[[IH], IH]:
         """`handler(turn, question)` for a confident understanding with one of these intents."""
 
-        def register(handler: I) -> I:
+        def register(handler: IH) -> IH:
             for name in names:
                 self.intents[name] = handler
             return handler
 
         return register
 
-    def intents_where(self, accepts: IntentPredicate) -> Callable[[I], I]:
+    def intents_where(self, accepts: IntentPredicate) -> Callable[[IH], IH]:
         """`handler(turn, question)` for every intent `accepts(turn, intent)` that no dialogue
         registered by name."""
 
-        def register(handler: I) -> I:
+        def register(handler: IH) -> IH:
             self.intent_predicates.append((accepts, handler))
             return handler
 
         return register
 
-    def unsure(self, handler: I) -> I:
+    def unsure(self, handler: IH) -> IH:
         """`handler(turn, question)` when the question was not understood confidently, or its
         intent has no handler."""
         self.unsure_handler = handler
         return handler
 
-    def unhandled(self, handler: Callable[["Turn", Event], Awaitable[Replies]]) \
-            -> Callable[["Turn", Event], Awaitable[Replies]]:
+    def unhandled(
+        self, handler: Callable[[Turn, Event], Awaitable[Replies]]
+    ) -> Callable[[Turn, Event], Awaitable[Replies]]:
         """`handler(turn, event)` for a command, press, location or media nobody handles."""
         self.unhandled_handler = handler
         return handler
@@ -218,30 +220,39 @@ class Registry:
         return next((d.location for d in self.dialogues if d.location is not None), None)
 
     def firsts(self) -> list[FirstHandler]:
-        return [handler for _, handler in sorted((entry for d in self.dialogues for entry in d.firsts),
-                                                  key=lambda entry: entry[0])]
+        return [
+            handler
+            for _, handler in sorted((entry for d in self.dialogues for entry in d.firsts), key=lambda entry: entry[0])
+        ]
 
     def arounds(self) -> list[Around]:
         """Outermost first."""
-        return [handler for _, handler in sorted((entry for d in self.dialogues for entry in d.arounds),
-                                                  key=lambda entry: entry[0])]
+        return [
+            handler
+            for _, handler in sorted((entry for d in self.dialogues for entry in d.arounds), key=lambda entry: entry[0])
+        ]
 
     def question_arounds(self) -> list[QuestionAround]:
         """Outermost first."""
-        return [handler for _, handler in sorted((entry for d in self.dialogues for entry in d.question_arounds),
-                                                  key=lambda entry: entry[0])]
+        return [
+            handler
+            for _, handler in sorted(
+                (entry for d in self.dialogues for entry in d.question_arounds), key=lambda entry: entry[0]
+            )
+        ]
 
-    def intent(self, turn: "Turn", name: str) -> IntentHandler | None:
+    def intent(self, turn: Turn, name: str) -> IntentHandler | None:
         named = next((d.intents[name] for d in self.dialogues if name in d.intents), None)
         if named is not None:
             return named
-        return next((handler for d in self.dialogues for accepts, handler in d.intent_predicates
-                     if accepts(turn, name)), None)
+        return next(
+            (handler for d in self.dialogues for accepts, handler in d.intent_predicates if accepts(turn, name)), None
+        )
 
     def unsure(self) -> IntentHandler | None:
         return next((d.unsure_handler for d in self.dialogues if d.unsure_handler is not None), None)
 
-    def unhandled(self) -> Callable[["Turn", Event], Awaitable[Replies]] | None:
+    def unhandled(self) -> Callable[[Turn, Event], Awaitable[Replies]] | None:
         return next((d.unhandled_handler for d in self.dialogues if d.unhandled_handler is not None), None)
 
     def all_commands(self) -> list[str]:

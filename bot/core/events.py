@@ -1,4 +1,5 @@
 """What a person did, independent of the channel (Telegram, terminal)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

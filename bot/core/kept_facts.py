@@ -10,6 +10,7 @@ In between, every dialogue reads them with `known(turn)` and adds to them with `
 Also here: which flow question the bot showed last (`flow_at`), so a typed answer can be read as
 the answer to it. It lasts one turn: the next event either answers it or moves on.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -24,11 +25,18 @@ _FLOW_AT_BEFORE = "kept_facts.flow_at_before"  # turn.extra: the question shown 
 _FLOW_AT_NOW = "kept_facts.flow_at_now"  # turn.extra: the question shown in this turn
 
 # What may be kept, with the type of its value (the state is stored as JSON).
-KEPT_TYPES: dict[str, type] = {"child_age": int, "district": str, "postal_code": str, "office": str,
-                               "from_eu": bool, "interpreter_language": str, "topic": str}
+KEPT_TYPES: dict[str, type] = {
+    "child_age": int,
+    "district": str,
+    "postal_code": str,
+    "office": str,
+    "from_eu": bool,
+    "interpreter_language": str,
+    "topic": str,
+}
 
 
-async def load(turn: "Turn") -> None:
+async def load(turn: Turn) -> None:
     """Read the kept facts and the last flow question into the turn (before the event is handled)."""
     data = await turn.data()
     stored = data.get(STATE_KEY)
@@ -37,29 +45,29 @@ async def load(turn: "Turn") -> None:
     turn.extra[_FLOW_AT_BEFORE] = (str(at[0]), str(at[1])) if isinstance(at, list) and len(at) == 2 else None
 
 
-def known(turn: "Turn") -> dict[str, Any]:
+def known(turn: Turn) -> dict[str, Any]:
     """The facts kept so far, this turn's included."""
     return dict(turn.extra.get(_FACTS, {}))
 
 
-def note(turn: "Turn", **facts: Any) -> None:
+def note(turn: Turn, **facts: Any) -> None:
     """Keep these facts (None values are ignored: nothing said is no reason to forget)."""
     current = turn.extra.setdefault(_FACTS, {})
     current.update(_valid({key: value for key, value in facts.items() if value is not None}))
 
 
-def flow_question_before(turn: "Turn") -> tuple[str, str] | None:
+def flow_question_before(turn: Turn) -> tuple[str, str] | None:
     """The flow question (flow, step) the bot showed in the turn before, if the person is answering it."""
     at = turn.extra.get(_FLOW_AT_BEFORE)
     return at if isinstance(at, tuple) else None
 
 
-def flow_question_shown(turn: "Turn", flow: str | None, step: str | None = None) -> None:
+def flow_question_shown(turn: Turn, flow: str | None, step: str | None = None) -> None:
     """The flow question shown in this turn (None: none, e.g. an answer step)."""
     turn.extra[_FLOW_AT_NOW] = (flow, step) if flow is not None and step is not None else None
 
 
-async def store(turn: "Turn") -> None:
+async def store(turn: Turn) -> None:
     """Put the facts and this turn's flow question back into the state (after the event was handled)."""
     data = await turn.data()
     wanted: dict[str, Any] = {}
@@ -80,5 +88,4 @@ async def store(turn: "Turn") -> None:
 
 def _valid(facts: dict[str, Any]) -> dict[str, Any]:
     """Only known keys with values of their type (a stored state may be old or edited)."""
-    return {key: value for key, value in facts.items()
-            if key in KEPT_TYPES and type(value) is KEPT_TYPES[key]}
+    return {key: value for key, value in facts.items() if key in KEPT_TYPES and type(value) is KEPT_TYPES[key]}

@@ -1,4 +1,5 @@
 """Finding and creating the Person behind a chat."""
+
 from __future__ import annotations
 
 import logging
@@ -43,22 +44,23 @@ async def get_or_create(session: AsyncSession, channel: str, external_id: str) -
 
 
 async def find(session: AsyncSession, channel: str, external_id: str) -> Person | None:
-    return await session.scalar(
-        select(Person).where(Person.channel == channel, Person.external_id == external_id)
-    )
+    return await session.scalar(select(Person).where(Person.channel == channel, Person.external_id == external_id))
 
 
-async def mark_unreachable(session: AsyncSession, person: Person, services: "Services", now: datetime) -> None:
+async def mark_unreachable(session: AsyncSession, person: Person, services: Services, now: datetime) -> None:
     """The person blocked the bot: stop writing to them (reminders check `active`), and tell staff
     about upcoming bookings so nobody waits for a confirmation that cannot arrive."""
     if not person.active:
         return
     person.active = False
     log.info("person %s blocked the bot; marked inactive", person.id)
-    upcoming = (await session.scalars(
-        select(Booking).where(Booking.person_id == person.id, Booking.status == "booked", Booking.starts_at > now)
-        .order_by(Booking.starts_at)
-    )).all()
+    upcoming = (
+        await session.scalars(
+            select(Booking)
+            .where(Booking.person_id == person.id, Booking.status == "booked", Booking.starts_at > now)
+            .order_by(Booking.starts_at)
+        )
+    ).all()
     if upcoming:
         from bot.core.replies import Msg
         from bot.places.calendar import TZ

@@ -3,11 +3,12 @@
 Texts are locale keys with arguments (`Msg`), rendered per language by `bot.content.locales`.
 Arguments are escaped for Telegram HTML at render time, so user text can never inject markup.
 """
+
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from bot.core.actions import Action
 
@@ -48,10 +49,10 @@ class Plain:
 class Lines:
     """Several texts shown as one message, one per line (each rendered in the same language)."""
 
-    parts: tuple["Text", ...]
+    parts: tuple[Text, ...]
     separator: str = "\n"
 
-    def __init__(self, *parts: "Text", separator: str = "\n") -> None:
+    def __init__(self, *parts: Text, separator: str = "\n") -> None:
         object.__setattr__(self, "parts", tuple(parts))
         object.__setattr__(self, "separator", separator)
 
@@ -122,4 +123,4 @@ def column(buttons: Sequence[Choice | Link]) -> tuple[tuple[Choice | Link, ...],
 
 def grid(buttons: Sequence[Choice | Link], per_row: int) -> tuple[tuple[Choice | Link, ...], ...]:
     """The buttons in rows of `per_row` (the last row may be shorter)."""
-    return tuple(tuple(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row))
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))

@@ -1,11 +1,12 @@
 """Everything a dialogue may use, built once by the composition root (Telegram, web or terminal)."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import threading
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,9 +15,9 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content.flows import FlowLibrary
 from bot.content.locales import Catalog
-from bot.places.data import Places
 from bot.core.replies import Reply
 from bot.core.staff_desk import NULL_DESK, StaffDesk
+from bot.places.data import Places
 from bot.translation import Translator
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 class Outbox(Protocol):
     """Messages that are not answers to the current turn: to another person, or to staff."""
 
-    async def to_person(self, person: "Person", replies: list[Reply]) -> bool:
+    async def to_person(self, person: Person, replies: list[Reply]) -> bool:
         """Deliver; False when the person cannot be reached (e.g. blocked the bot)."""
 
     async def to_staff(self, html: str) -> None:
@@ -51,7 +52,7 @@ class TurnSlot:
         self._slots = slots
         self._held = False
 
-    async def __aenter__(self) -> "TurnSlot":
+    async def __aenter__(self) -> TurnSlot:
         await self._slots.acquire()
         self._held = True
         return self
@@ -65,11 +66,11 @@ class TurnSlot:
             self._slots.release()
 
 
-_SHARED_UNDERSTANDER: "Understander | None" = None
+_SHARED_UNDERSTANDER: Understander | None = None
 _SHARED_LOCK = threading.Lock()
 
 
-def _shared_understander() -> "Understander":
+def _shared_understander() -> Understander:
     global _SHARED_UNDERSTANDER
     with _SHARED_LOCK:
         if _SHARED_UNDERSTANDER is None:
@@ -96,7 +97,7 @@ class Services:
     # Texts answered before, and without, the model (the composition root gives the safety
     # lexicon's check): open_turn does not make them wait for it.
     answered_without_model: Callable[[str], bool] = field(default=lambda text: False)
-    _understander: "Understander | None" = None
+    _understander: Understander | None = None
     _understander_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # The turns of this process that work with the database at once, whichever channel they come
     # from (an adapter takes a `turn_slot()` after understanding the typed text). On SQLite one:
@@ -112,7 +113,7 @@ class Services:
     def turn_slot(self) -> TurnSlot:
         return TurnSlot(self.turn_slots)
 
-    async def understander(self) -> "Understander":
+    async def understander(self) -> Understander:
         """Loaded once per process, off the event loop, on first use (or at start-up by `warm_up`).
 
         The models are read-only after loading, so every Services of a process shares them."""

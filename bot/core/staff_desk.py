@@ -10,6 +10,7 @@ desk prints "[to staff] ..." (bot.terminal.staff_desk); the web chat marks Teleg
 Each adapter gives the desk of its channel to `Services.staff_desks` when it builds the services;
 a turn finds its person's with `turn.staff_desk` (NULL_DESK where a channel has none).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -70,8 +71,9 @@ class StaffDesk(Protocol):
     async def post(self, thread: Thread, html: str, *, reply_to: int | None = None) -> int:
         """Post one message (at most one Telegram message long); its message id."""
 
-    async def copy_in(self, thread: Thread, source: SourceMessage | None, *, kind: str,
-                      reply_to: int | None = None) -> int | None:
+    async def copy_in(
+        self, thread: Thread, source: SourceMessage | None, *, kind: str, reply_to: int | None = None
+    ) -> int | None:
         """Copy the newcomer's media message into the thread; its id (None if nothing copied)."""
 
 
@@ -93,8 +95,9 @@ class NullDesk:
     async def post(self, thread: Thread, html: str, *, reply_to: int | None = None) -> int:
         raise DeskError("no staff chat configured")
 
-    async def copy_in(self, thread: Thread, source: SourceMessage | None, *, kind: str,
-                      reply_to: int | None = None) -> int | None:
+    async def copy_in(
+        self, thread: Thread, source: SourceMessage | None, *, kind: str, reply_to: int | None = None
+    ) -> int | None:
         raise DeskError("no staff chat configured")
 
 

@@ -1,8 +1,8 @@
 """One turn of a conversation: who, in which language, with which state and database session."""
+
 from __future__ import annotations
 
 import logging
-
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger(__name__)
+
 
 class StateStore(Protocol):
     """What a dialogue needs of the conversation state; aiogram's FSMContext is one."""
@@ -53,7 +54,7 @@ class Turn:
     # Called once, after the next commit (the Telegram adapter gives back its turn slot there).
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     # The typed text of this turn, understood before its transaction began (see open_turn).
-    understood: dict[str, "Understanding"] = field(default_factory=dict)
+    understood: dict[str, Understanding] = field(default_factory=dict)
     not_understood: set[str] = field(default_factory=set)
     # The language of the person's app, if the channel tells it (set by the conversation).
     language_hint: str | None = None
@@ -72,7 +73,7 @@ class Turn:
         """The staff chat this person's channel hands over to (`Services.staff_desks`)."""
         return self.services.staff_desk(self.person.channel)
 
-    async def understanding(self, text: str) -> "Understanding | None":
+    async def understanding(self, text: str) -> Understanding | None:
         """What `text` is about, or None while the model is unavailable (callers answer without).
         The turn's typed text was usually understood before the turn began."""
         known = self.understood.get(text)
@@ -123,9 +124,16 @@ Replies = list[Reply]
 
 
 @asynccontextmanager
-async def open_turn(services: Services, channel: str, external_id: str, state: StateStore, *,
-                    display_name: str | None = None, typed: str | None = None,
-                    understood: dict[str, "Understanding"] | None = None) -> AsyncIterator[Turn]:
+async def open_turn(
+    services: Services,
+    channel: str,
+    external_id: str,
+    state: StateStore,
+    *,
+    display_name: str | None = None,
+    typed: str | None = None,
+    understood: dict[str, Understanding] | None = None,
+) -> AsyncIterator[Turn]:
     """One turn's unit of work, the same for every adapter: the person (created on first contact),
     a database session whose transaction the conversation state joins, committed when the turn
     ends, rolled back when it fails. The state is read and written through a TurnState: once each
@@ -142,8 +150,15 @@ async def open_turn(services: Services, channel: str, external_id: str, state: S
         understood = await understand_first(services, typed)
     async with services.sessions() as session:
         person, _ = await people.get_or_create(session, channel, external_id)
-        turn = Turn(services=services, session=session, person=person, state=TurnState(state),
-                    now=services.clock.now(), display_name=display_name, understood=understood)
+        turn = Turn(
+            services=services,
+            session=session,
+            person=person,
+            state=TurnState(state),
+            now=services.clock.now(),
+            display_name=display_name,
+            understood=understood,
+        )
         token = turn_session.set(session)
         person_token = PERSON_ID.set(person.id)  # LOG_FORMAT=json names the person of each record
         try:
@@ -158,7 +173,7 @@ async def open_turn(services: Services, channel: str, external_id: str, state: S
             turn_session.reset(token)
 
 
-async def understand_first(services: Services, typed: str | None) -> dict[str, "Understanding"]:
+async def understand_first(services: Services, typed: str | None) -> dict[str, Understanding]:
     """A typed message understood before its turn, unless it is answered without the model
     (`Services.answered_without_model`: the safety lexicon knows an emergency, and that answer
     never waits for the model) or the model is unavailable (the turn then answers without it)."""

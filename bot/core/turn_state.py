@@ -5,6 +5,7 @@ Dialogues read and write the step and its data several times a turn (`turn.step(
 `remember`, `leave`); against the store each of those was a statement (up to 13 a turn, measured
 in bench/README.md). Here they are answered from memory. A turn that fails writes nothing, so the
 state stays what it was, like the rest of the turn's changes."""
+
 from __future__ import annotations
 
 import copy

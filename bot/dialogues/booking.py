@@ -16,6 +16,7 @@ booking they have ("randevumu iptal et", "I can't come on Friday", "запізн
 bookings with the fitting action (bot.booking.requests), and a new booking while one is open
 shows it first.
 """
+
 from __future__ import annotations
 
 import logging
@@ -111,6 +112,7 @@ INTERPRETER_LANGUAGES = tuple(code for code in CURATED_LANGUAGES if code != "de"
 
 # --- the draft ----------------------------------------------------------------------------------
 
+
 @dataclass
 class Draft:
     """The booking in progress. Kept in the conversation state as a plain dict (`to_state`), so it
@@ -127,17 +129,28 @@ class Draft:
     reschedule: int | None = None  # the booking being moved
 
     @classmethod
-    def from_state(cls, data: Mapping[str, Any]) -> "Draft":
+    def from_state(cls, data: Mapping[str, Any]) -> Draft:
         start, reschedule = data.get("start"), data.get("reschedule")
-        return cls(office=data.get("office") or None, topic=data.get("topic") or None, day=_parse_day(data.get("day")),
-                   start=int(start) if start is not None else None, interpreter=data.get("interpreter"),
-                   interpreter_chosen="interpreter" in data, note=data.get("note"), note_given="note" in data,
-                   reschedule=int(reschedule) if reschedule else None)
+        return cls(
+            office=data.get("office") or None,
+            topic=data.get("topic") or None,
+            day=_parse_day(data.get("day")),
+            start=int(start) if start is not None else None,
+            interpreter=data.get("interpreter"),
+            interpreter_chosen="interpreter" in data,
+            note=data.get("note"),
+            note_given="note" in data,
+            reschedule=int(reschedule) if reschedule else None,
+        )
 
     def to_state(self) -> dict[str, Any]:
-        state: dict[str, Any] = {"office": self.office, "topic": self.topic,
-                                 "day": self.day.isoformat() if self.day else None, "start": self.start,
-                                 "reschedule": self.reschedule}
+        state: dict[str, Any] = {
+            "office": self.office,
+            "topic": self.topic,
+            "day": self.day.isoformat() if self.day else None,
+            "start": self.start,
+            "reschedule": self.reschedule,
+        }
         state = {key: value for key, value in state.items() if value is not None}
         if self.interpreter_chosen:
             state["interpreter"] = self.interpreter
@@ -145,16 +158,16 @@ class Draft:
             state["note"] = self.note
         return state
 
-    def at(self, office: str) -> "Draft":
+    def at(self, office: str) -> Draft:
         """At another office: its own days and times."""
         if office == self.office:
             return self
         return replace(self, office=office, day=None, start=None)
 
-    def without_time(self) -> "Draft":
+    def without_time(self) -> Draft:
         return replace(self, start=None)
 
-    def without_day(self) -> "Draft":
+    def without_day(self) -> Draft:
         return replace(self, day=None, start=None)
 
 
@@ -191,6 +204,7 @@ def on_a_draft(*, new: bool) -> Callable[[DraftHandler[A]], Callable[[Turn, A], 
 
 
 # --- entry points ------------------------------------------------------------------------------
+
 
 @dialogue.command("book")
 async def book_command(turn: Turn, args: str = "") -> Replies:
@@ -230,6 +244,7 @@ async def start(turn: Turn, topic: str | None, *, notice: Msg | None = None, ano
 
 # --- the form: ask for the first thing still missing -------------------------------------------
 
+
 async def advance(turn: Turn, draft: Draft, *, notice: Msg | None = None) -> Replies:
     """Ask for the first missing part of the draft (and save it in the conversation state)."""
     office = turn.services.places.offices().get(draft.office or "")
@@ -263,18 +278,26 @@ async def ask_topic(turn: Turn, draft: Draft, notice: Msg | None = None) -> Repl
     return [_with_notice(notice, Reply(Msg("booking.which_topic"), choices=grid(buttons, TOPICS_PER_ROW)))]
 
 
-async def ask_day(turn: Turn, office: Office, draft: Draft, *, after: date | None = None,
-                  notice: Msg | None = None) -> Replies:
+async def ask_day(
+    turn: Turn, office: Office, draft: Draft, *, after: date | None = None, notice: Msg | None = None
+) -> Replies:
     await _goto(turn, STEP_DAY, draft.without_day())
     taken = await service.taken_in_horizon(turn.session, office, turn.now)
     days = slots.days_with_free_slots(office, now=turn.now, taken=taken, after=after, limit=DAYS_SHOWN + 1)
     footer = [Choice(Msg("booking.other_office"), BookPickOffice()), Choice(Msg("common.menu"), OpenMenu())]
     if not days and after is None:
-        return [_with_notice(notice, Reply(
-            Msg("booking.no_days", office=office.name, days=office.appointments.horizon_days),
-            choices=rows([Choice(Msg("booking.other_office"), BookPickOffice())],
-                         [Choice(Msg("common.talk_to_staff"), TalkToStaff()), Choice(Msg("common.menu"), OpenMenu())]),
-        ))]
+        return [
+            _with_notice(
+                notice,
+                Reply(
+                    Msg("booking.no_days", office=office.name, days=office.appointments.horizon_days),
+                    choices=rows(
+                        [Choice(Msg("booking.other_office"), BookPickOffice())],
+                        [Choice(Msg("common.talk_to_staff"), TalkToStaff()), Choice(Msg("common.menu"), OpenMenu())],
+                    ),
+                ),
+            )
+        ]
     shown = days[:DAYS_SHOWN]
     buttons = [Choice(Plain(day_label(d, turn.lang)), BookDay(d.isoformat())) for d in shown]
     paging = []
@@ -286,8 +309,7 @@ async def ask_day(turn: Turn, office: Office, draft: Draft, *, after: date | Non
     return [_with_notice(notice, Reply(question, choices=rows(*grid(buttons, DAYS_PER_ROW), paging, footer)))]
 
 
-async def ask_time(turn: Turn, office: Office, draft: Draft, day: date, *,
-                   notice: Msg | None = None) -> Replies:
+async def ask_time(turn: Turn, office: Office, draft: Draft, day: date, *, notice: Msg | None = None) -> Replies:
     taken = await service.taken_in_horizon(turn.session, office, turn.now)
     free = slots.free_slots_on(office, day, now=turn.now, taken=taken)
     if not free:
@@ -305,16 +327,29 @@ async def ask_interpreter(turn: Turn, draft: Draft, notice: Msg | None = None) -
     if turn.lang in INTERPRETER_LANGUAGES:
         first.append(Choice(Plain(language_name(turn, turn.lang)), BookInterpreter(turn.lang)))
     first.append(Choice(Msg("booking.interpreter_no"), BookInterpreter(NO_INTERPRETER)))
-    others = [Choice(Plain(language_name(turn, code)), BookInterpreter(code))
-              for code in INTERPRETER_LANGUAGES if code != turn.lang]
-    return [_with_notice(notice, Reply(Msg("booking.interpreter_question"),
-                                       choices=rows(first, *grid(others, LANGUAGES_PER_ROW))))]
+    others = [
+        Choice(Plain(language_name(turn, code)), BookInterpreter(code))
+        for code in INTERPRETER_LANGUAGES
+        if code != turn.lang
+    ]
+    return [
+        _with_notice(
+            notice, Reply(Msg("booking.interpreter_question"), choices=rows(first, *grid(others, LANGUAGES_PER_ROW)))
+        )
+    ]
 
 
 async def ask_note(turn: Turn, draft: Draft, notice: Msg | None = None) -> Replies:
     await _goto(turn, STEP_NOTE, draft)
-    return [_with_notice(notice, Reply(Msg("booking.note_question", max=NOTE_MAX),
-                                       choices=rows([Choice(Msg("booking.skip_note"), BookSkipNote())])))]
+    return [
+        _with_notice(
+            notice,
+            Reply(
+                Msg("booking.note_question", max=NOTE_MAX),
+                choices=rows([Choice(Msg("booking.skip_note"), BookSkipNote())]),
+            ),
+        )
+    ]
 
 
 async def ask_confirmation(turn: Turn, office: Office, draft: Draft, notice: Msg | None) -> Replies:
@@ -322,20 +357,23 @@ async def ask_confirmation(turn: Turn, office: Office, draft: Draft, notice: Msg
     assert draft.start is not None
     start_at = slots.from_minutes(draft.start)
     lines: list[Text] = [Msg("booking.check_move_title" if draft.reschedule else "booking.check_title")]
-    lines += appointment_lines(turn, office, start_at, topic=draft.topic, interpreter=draft.interpreter,
-                               note=draft.note)
+    lines += appointment_lines(
+        turn, office, start_at, topic=draft.topic, interpreter=draft.interpreter, note=draft.note
+    )
     confirm_label = "booking.confirm_yes"
     if draft.reschedule:
         confirm_label = "booking.confirm_move"
         old = await service.own_upcoming(turn.session, turn.person.id, draft.reschedule, turn.now)
         if isinstance(old, Booking):
             lines.append(Msg("booking.line_instead_of", when=when(turn, old.starts_at)))
-    choices = rows([Choice(Msg(confirm_label), BookConfirm(True))],
-                   [Choice(Msg("booking.confirm_no"), BookConfirm(False))])
+    choices = rows(
+        [Choice(Msg(confirm_label), BookConfirm(True))], [Choice(Msg("booking.confirm_no"), BookConfirm(False))]
+    )
     return [_with_notice(notice, Reply(Lines(*lines), choices=choices))]
 
 
 # --- button presses and typed text during the booking --------------------------------------------
+
 
 @dialogue.action(BookPickOffice)
 @on_a_draft(new=True)
@@ -401,8 +439,9 @@ async def slot_pressed(turn: Turn, action: BookSlot, draft: Draft) -> Replies:
         # Other times that day, if any, for a full or too early slot; other days otherwise.
         same_day = problem in (SlotProblem.FULL, SlotProblem.TOO_SOON)
         key = "booking.slot_taken" if problem is SlotProblem.FULL else "booking.slot_unavailable"
-        return await advance(turn, replace(draft, start=None, day=to_local(start_at).date() if same_day else None),
-                             notice=Msg(key))
+        return await advance(
+            turn, replace(draft, start=None, day=to_local(start_at).date() if same_day else None), notice=Msg(key)
+        )
     return await advance(turn, replace(draft, start=action.start, day=to_local(start_at).date()))
 
 
@@ -411,17 +450,23 @@ async def slot_pressed(turn: Turn, action: BookSlot, draft: Draft) -> Replies:
 async def interpreter_pressed(turn: Turn, action: BookInterpreter, draft: Draft) -> Replies:
     language = action.language
     if language != NO_INTERPRETER and language not in INTERPRETER_LANGUAGES:
-        return await advance(turn, replace(draft, interpreter=None, interpreter_chosen=False),
-                             notice=Msg("booking.interpreter_unknown"))
-    return await advance(turn, replace(draft, interpreter=None if language == NO_INTERPRETER else language,
-                                       interpreter_chosen=True))
+        return await advance(
+            turn, replace(draft, interpreter=None, interpreter_chosen=False), notice=Msg("booking.interpreter_unknown")
+        )
+    return await advance(
+        turn, replace(draft, interpreter=None if language == NO_INTERPRETER else language, interpreter_chosen=True)
+    )
 
 
 @dialogue.text_in_step(STEP_NOTE)
 async def note_typed(turn: Turn, text: str) -> Replies:
     if len(text) > NOTE_MAX:
-        return [Reply(Msg("booking.note_too_long", length=len(text), max=NOTE_MAX),
-                      choices=rows([Choice(Msg("booking.skip_note"), BookSkipNote())]))]
+        return [
+            Reply(
+                Msg("booking.note_too_long", length=len(text), max=NOTE_MAX),
+                choices=rows([Choice(Msg("booking.skip_note"), BookSkipNote())]),
+            )
+        ]
     draft = await draft_of(turn) or Draft()
     return await advance(turn, replace(draft, note=text, note_given=True))
 
@@ -448,18 +493,31 @@ async def confirm_pressed(turn: Turn, action: BookConfirm) -> Replies:
     if draft is None:  # e.g. a second tap after the booking went through: show what they have
         return await my_bookings(turn, notice=Msg("booking.nothing_to_confirm"))
     office = turn.services.places.offices().get(draft.office or "")
-    if office is None or draft.start is None or not draft.topic or not draft.interpreter_chosen \
-            or not draft.note_given:
+    if office is None or draft.start is None or not draft.topic or not draft.interpreter_chosen or not draft.note_given:
         return await advance(turn, draft)
     start_at = slots.from_minutes(draft.start)
     result: BookingResult
     if draft.reschedule:
-        result = await service.reschedule(turn.session, person_id=turn.person.id, booking_id=draft.reschedule,
-                                          start=start_at, now=turn.now, office=office)
+        result = await service.reschedule(
+            turn.session,
+            person_id=turn.person.id,
+            booking_id=draft.reschedule,
+            start=start_at,
+            now=turn.now,
+            office=office,
+        )
     else:
-        result = await service.book(turn.session, person_id=turn.person.id, office=office, start=start_at,
-                                    now=turn.now, topic=draft.topic, language=turn.lang,
-                                    interpreter=draft.interpreter, note=draft.note)
+        result = await service.book(
+            turn.session,
+            person_id=turn.person.id,
+            office=office,
+            start=start_at,
+            now=turn.now,
+            topic=draft.topic,
+            language=turn.lang,
+            interpreter=draft.interpreter,
+            note=draft.note,
+        )
     return await _after_booking(turn, office, draft, result)
 
 
@@ -496,8 +554,13 @@ async def _after_booking(turn: Turn, office: Office, draft: Draft, result: Booki
 
 
 def alternatives(turn: Turn, office: Office, free: tuple[Slot, ...]) -> Reply:
-    buttons = [Choice(Plain(f"{day_label(s.local_day, turn.lang)} {format_time(s.start, turn.lang)}"),
-                      BookSlot(office.id, s.minutes)) for s in free]
+    buttons = [
+        Choice(
+            Plain(f"{day_label(s.local_day, turn.lang)} {format_time(s.start, turn.lang)}"),
+            BookSlot(office.id, s.minutes),
+        )
+        for s in free
+    ]
     footer = [Choice(Msg("booking.other_day"), BookDays(None)), Choice(Msg("common.menu"), OpenMenu())]
     return Reply(Msg("booking.slot_taken"), choices=rows(*((b,) for b in buttons), footer))
 
@@ -506,12 +569,16 @@ def confirmation(turn: Turn, booking: Booking, *, title: Msg) -> Reply:
     office = turn.services.places.offices().get(booking.office)
     lines: list[Text] = [title]
     if office is not None:
-        lines += appointment_lines(turn, office, booking.starts_at, topic=booking.topic,
-                                   interpreter=booking.interpreter, note=booking.note)
+        lines += appointment_lines(
+            turn, office, booking.starts_at, topic=booking.topic, interpreter=booking.interpreter, note=booking.note
+        )
     lines.append(Msg("booking.ics_hint"))
     document = calendar_file(turn, booking, office) if office is not None else None
-    return Reply(Lines(*lines), document=document,
-                 choices=rows([Choice(Msg("booking.my_bookings"), MyBookings()), Choice(Msg("common.menu"), OpenMenu())]))
+    return Reply(
+        Lines(*lines),
+        document=document,
+        choices=rows([Choice(Msg("booking.my_bookings"), MyBookings()), Choice(Msg("common.menu"), OpenMenu())]),
+    )
 
 
 ICS_ALARM_BEFORE = timedelta(hours=2)  # the calendar's own reminder, for those who close the chat
@@ -525,7 +592,9 @@ def calendar_file(turn: Turn, booking: Booking, office: Office) -> Document:
 
     content = booking_ics(
         uid=f"booking-{booking.id}@lokal-willkommen.dortmund",
-        start=booking.starts_at, end=booking.ends_at, stamp=turn.now,
+        start=booking.starts_at,
+        end=booking.ends_at,
+        stamp=turn.now,
         summary=plain(Msg("booking.ics_summary", office=office.name)),
         location=f"{office.name}, {office.address.one_line()}",
         description=plain(Msg("booking.ics_description", topic=topic_label(turn, booking.topic), id=booking.id)),
@@ -535,6 +604,7 @@ def calendar_file(turn: Turn, booking: Booking, office: Office) -> Document:
 
 
 # --- my bookings, cancel, reschedule ---------------------------------------------------------------
+
 
 @dialogue.command("mybookings")
 async def mybookings_command(turn: Turn, args: str = "") -> Replies:
@@ -549,36 +619,51 @@ async def mybookings_pressed(turn: Turn, action: MyBookings) -> Replies:
 async def my_bookings(turn: Turn, *, notice: Msg | None = None) -> Replies:
     upcoming = await service.upcoming_for(turn.session, turn.person.id, turn.now)
     if not upcoming:
-        return [_with_notice(notice, Reply(Msg("booking.my_none"), choices=rows(
-            [Choice(Msg("booking.book_new"), StartBooking())], [Choice(Msg("common.menu"), OpenMenu())])))]
+        return [
+            _with_notice(
+                notice,
+                Reply(
+                    Msg("booking.my_none"),
+                    choices=rows(
+                        [Choice(Msg("booking.book_new"), StartBooking())], [Choice(Msg("common.menu"), OpenMenu())]
+                    ),
+                ),
+            )
+        ]
     return [_with_notice(notice, bookings_list(turn, upcoming, title=Msg("booking.my_title")))]
 
 
 def open_bookings(turn: Turn, upcoming: list[Booking], topic: str | None) -> Reply:
-    """"You already have an appointment": it, and the choice to add another or move it."""
+    """ "You already have an appointment": it, and the choice to add another or move it."""
     lines: list[Text] = [Msg("booking.open_title")]
     lines += [booking_line(turn, booking) for booking in upcoming]
     lines.append(Msg("booking.open_question"))
     buttons: list[tuple[Choice, ...]] = [(Choice(Msg("booking.book_another"), BookAnother(topic)),)]
-    buttons += [(Choice(Msg("booking.reschedule_button", date=short_when(turn, b.starts_at)), RescheduleBooking(b.id)),)
-                for b in upcoming]
+    buttons += [
+        (Choice(Msg("booking.reschedule_button", date=short_when(turn, b.starts_at)), RescheduleBooking(b.id)),)
+        for b in upcoming
+    ]
     buttons.append((Choice(Msg("common.menu"), OpenMenu()),))
     return Reply(Lines(*lines), choices=tuple(buttons))
 
 
 def booking_line(turn: Turn, booking: Booking) -> Msg:
     office = turn.services.places.offices().get(booking.office)
-    return Msg("booking.my_line", when=when(turn, booking.starts_at),
-               office=office.name if office else booking.office,
-               address=office.address.one_line() if office else "")
+    return Msg(
+        "booking.my_line",
+        when=when(turn, booking.starts_at),
+        office=office.name if office else booking.office,
+        address=office.address.one_line() if office else "",
+    )
 
 
 def limit_reached(turn: Turn, upcoming: list[Booking]) -> Replies:
     return [bookings_list(turn, upcoming, title=Msg("booking.limit_reached", limit=service.MAX_UPCOMING))]
 
 
-def bookings_list(turn: Turn, upcoming: list[Booking], *, title: Msg, cancel: bool = True, move: bool = True,
-                  book_new: bool = True) -> Reply:
+def bookings_list(
+    turn: Turn, upcoming: list[Booking], *, title: Msg, cancel: bool = True, move: bool = True, book_new: bool = True
+) -> Reply:
     """The bookings with a cancel and/or move button each."""
     lines: list[Text] = [title]
     buttons: list[tuple[Choice, ...]] = []
@@ -616,18 +701,35 @@ async def cancel_pressed(turn: Turn, action: CancelBooking) -> Replies:
 
 
 async def ask_cancel(turn: Turn, booking: Booking, notice: Msg | None = None) -> Replies:
-    """"Really cancel this one?", answered by a button or a typed yes or no (a booking being made
+    """ "Really cancel this one?", answered by a button or a typed yes or no (a booking being made
     meanwhile is kept: then only the buttons answer)."""
     if await draft_of(turn) is None:
         await turn.goto(STEP_CANCEL, booking=booking.id)
     office = turn.services.places.offices().get(booking.office)
-    return [_with_notice(notice, Reply(
-        Msg("booking.cancel_question", when=when(turn, booking.starts_at),
-            office=office.name if office else booking.office),
-        choices=rows([Choice(Msg("booking.cancel_yes"), CancelBooking(booking.id, confirmed=True)),
-                      Choice(Msg("booking.cancel_no"), MyBookings())],
-                     [Choice(Msg("booking.reschedule_button", date=short_when(turn, booking.starts_at)),
-                             RescheduleBooking(booking.id))])))]
+    return [
+        _with_notice(
+            notice,
+            Reply(
+                Msg(
+                    "booking.cancel_question",
+                    when=when(turn, booking.starts_at),
+                    office=office.name if office else booking.office,
+                ),
+                choices=rows(
+                    [
+                        Choice(Msg("booking.cancel_yes"), CancelBooking(booking.id, confirmed=True)),
+                        Choice(Msg("booking.cancel_no"), MyBookings()),
+                    ],
+                    [
+                        Choice(
+                            Msg("booking.reschedule_button", date=short_when(turn, booking.starts_at)),
+                            RescheduleBooking(booking.id),
+                        )
+                    ],
+                ),
+            ),
+        )
+    ]
 
 
 @dialogue.action(RescheduleBooking)
@@ -640,25 +742,45 @@ async def reschedule_pressed(turn: Turn, action: RescheduleBooking) -> Replies:
 
 async def move(turn: Turn, booking: Booking, notice: Msg | None = None) -> Replies:
     """Pick a new time for the booking; the old one stays until the new one is confirmed."""
-    return await advance(turn, Draft(office=booking.office, topic=booking.topic or TOPIC_OTHER,
-                                     interpreter=booking.interpreter, interpreter_chosen=True, note=booking.note,
-                                     note_given=True, reschedule=booking.id), notice=notice)
+    return await advance(
+        turn,
+        Draft(
+            office=booking.office,
+            topic=booking.topic or TOPIC_OTHER,
+            interpreter=booking.interpreter,
+            interpreter_chosen=True,
+            note=booking.note,
+            note_given=True,
+            reschedule=booking.id,
+        ),
+        notice=notice,
+    )
 
 
 def cancelled_by_staff(services: Services, booking: Booking, lang: str) -> list[Reply]:
     """What the person is told when staff cancelled their booking (sent via the outbox)."""
     office = services.places.offices().get(booking.office)
-    text = Msg("booking.cancelled_by_staff", when=_when_in(lang, booking.starts_at),
-               office=office.name if office else booking.office)
-    return [Reply(text, choices=rows([Choice(Msg("booking.book_new"), StartBooking())],
-                                     [Choice(Msg("booking.my_bookings"), MyBookings())]))]
+    text = Msg(
+        "booking.cancelled_by_staff",
+        when=_when_in(lang, booking.starts_at),
+        office=office.name if office else booking.office,
+    )
+    return [
+        Reply(
+            text,
+            choices=rows(
+                [Choice(Msg("booking.book_new"), StartBooking())], [Choice(Msg("booking.my_bookings"), MyBookings())]
+            ),
+        )
+    ]
 
 
 # --- what people write about their bookings -----------------------------------------------------
 
+
 @dialogue.around_question(REQUEST_ORDER)
 async def about_own_booking(turn: Turn, question: Question, answer: Callable[[], Awaitable[Replies]]) -> Replies:
-    """"Cancel my appointment", "I can't come on Friday", "I'm late": sure when an appointment
+    """ "Cancel my appointment", "I can't come on Friday", "I'm late": sure when an appointment
     word is there, otherwise only for someone who has a booking. Read by rules before the model's
     intent is used, which would take "Termin absagen" for a wish to book."""
     request = read_request(question.text, turn.lang)
@@ -673,8 +795,14 @@ async def about_own_booking(turn: Turn, question: Question, answer: Callable[[],
 async def answer_request(turn: Turn, request: BookingRequest, upcoming: list[Booking]) -> Replies:
     await turn.leave()
     if not upcoming:
-        return [Reply(Msg("booking.request_none"), choices=rows(
-            [Choice(Msg("booking.book_new"), StartBooking())], [Choice(Msg("common.menu"), OpenMenu())]))]
+        return [
+            Reply(
+                Msg("booking.request_none"),
+                choices=rows(
+                    [Choice(Msg("booking.book_new"), StartBooking())], [Choice(Msg("common.menu"), OpenMenu())]
+                ),
+            )
+        ]
     if request.weekday is not None:  # "on Friday": the Friday one, if there is one
         that_day = [b for b in upcoming if to_local(b.starts_at).weekday() == request.weekday]
         upcoming = that_day or upcoming
@@ -686,8 +814,9 @@ async def answer_request(turn: Turn, request: BookingRequest, upcoming: list[Boo
         return [bookings_list(turn, upcoming, title=Msg("booking.which_to_cancel"), move=False, book_new=False)]
     if request.kind is RequestKind.MOVE:
         if len(upcoming) == 1:
-            return await move(turn, upcoming[0],
-                              notice=Msg("booking.move_intro", when=when(turn, upcoming[0].starts_at)))
+            return await move(
+                turn, upcoming[0], notice=Msg("booking.move_intro", when=when(turn, upcoming[0].starts_at))
+            )
         return [bookings_list(turn, upcoming, title=Msg("booking.which_to_move"), cancel=False, book_new=False)]
     return [bookings_list(turn, upcoming, title=Msg("booking.cant_come"), book_new=False)]
 
@@ -699,10 +828,16 @@ def late_answer(turn: Turn, booking: Booking) -> Reply:
     lines: list[Text] = [Msg("booking.late_call", phone=phones[0]) if phones else Msg("booking.late_no_phone")]
     lines.append(booking_line(turn, booking))
     short = short_when(turn, booking.starts_at)
-    return Reply(Lines(*lines), choices=rows(
-        [Choice(Msg("booking.reschedule_button", date=short), RescheduleBooking(booking.id)),
-         Choice(Msg("booking.cancel_button", date=short), CancelBooking(booking.id))],
-        [Choice(Msg("common.menu"), OpenMenu())]))
+    return Reply(
+        Lines(*lines),
+        choices=rows(
+            [
+                Choice(Msg("booking.reschedule_button", date=short), RescheduleBooking(booking.id)),
+                Choice(Msg("booking.cancel_button", date=short), CancelBooking(booking.id)),
+            ],
+            [Choice(Msg("common.menu"), OpenMenu())],
+        ),
+    )
 
 
 # --- typed answers at the steps -------------------------------------------------------------------
@@ -716,8 +851,7 @@ async def typed_at_step(turn: Turn, text: str) -> Replies:
     with an appointment word ("Termin absagen"), else the step again with a one-line hint."""
     request = read_request(text, turn.lang)
     if request is not None and request.about_appointment:
-        return await answer_request(turn, request,
-                                    await service.upcoming_for(turn.session, turn.person.id, turn.now))
+        return await answer_request(turn, request, await service.upcoming_for(turn.session, turn.person.id, turn.now))
     step = await turn.step() or ""
     draft = await draft_of(turn) or Draft()
     reader = STEP_READERS.get(step)
@@ -736,8 +870,11 @@ async def _office_typed(turn: Turn, draft: Draft, text: str) -> Replies | None:
     typed = [form for forms in typed_answers.words_of(text) for form in forms if len(form) >= 4]
     for office in offices:
         # "lokal willkommen Mengede/Huckarde": the place names in it are what people type
-        names = [forms[0] for forms in typed_answers.words_of(office.name)
-                 if len(forms[0]) >= 4 and forms[0] not in _OFFICE_NAME_WORDS]
+        names = [
+            forms[0]
+            for forms in typed_answers.words_of(office.name)
+            if len(forms[0]) >= 4 and forms[0] not in _OFFICE_NAME_WORDS
+        ]
         if any(form.startswith(name[:5]) or name.startswith(form) for form in typed for name in names):
             return await advance(turn, draft.at(office.id))
     return None
@@ -794,8 +931,12 @@ async def _interpreter_typed(turn: Turn, draft: Draft, text: str) -> Replies | N
         return await advance(turn, replace(draft, interpreter=turn.lang, interpreter_chosen=True))
     typed = [form for forms in typed_answers.words_of(text) for form in forms if len(form) >= 4]
     for code in INTERPRETER_LANGUAGES:
-        names = [forms[0] for name in _language_names(turn, code)
-                 for forms in typed_answers.words_of(name)[:1] if len(forms[0]) >= 4]
+        names = [
+            forms[0]
+            for name in _language_names(turn, code)
+            for forms in typed_answers.words_of(name)[:1]
+            if len(forms[0]) >= 4
+        ]
         if any(form.startswith(name[:5]) for form in typed for name in names):
             return await advance(turn, replace(draft, interpreter=code, interpreter_chosen=True))
     return None
@@ -820,13 +961,20 @@ async def _confirm_typed(turn: Turn, draft: Draft, text: str) -> Replies | None:
 
 
 STEP_READERS: dict[str, StepReader] = {
-    STEP_OFFICE: _office_typed, STEP_TOPIC: _topic_typed, STEP_DAY: _day_typed, STEP_TIME: _time_typed,
-    STEP_INTERPRETER: _interpreter_typed, STEP_CONFIRM: _confirm_typed,
+    STEP_OFFICE: _office_typed,
+    STEP_TOPIC: _topic_typed,
+    STEP_DAY: _day_typed,
+    STEP_TIME: _time_typed,
+    STEP_INTERPRETER: _interpreter_typed,
+    STEP_CONFIRM: _confirm_typed,
 }
 STEP_HINTS = {
-    STEP_OFFICE: "booking.typed_hint_office", STEP_TOPIC: "booking.typed_hint_topic",
-    STEP_DAY: "booking.typed_hint_day", STEP_TIME: "booking.typed_hint_time",
-    STEP_INTERPRETER: "booking.typed_hint_interpreter", STEP_CONFIRM: "booking.typed_hint_confirm",
+    STEP_OFFICE: "booking.typed_hint_office",
+    STEP_TOPIC: "booking.typed_hint_topic",
+    STEP_DAY: "booking.typed_hint_day",
+    STEP_TIME: "booking.typed_hint_time",
+    STEP_INTERPRETER: "booking.typed_hint_interpreter",
+    STEP_CONFIRM: "booking.typed_hint_confirm",
 }
 
 
@@ -855,8 +1003,10 @@ async def cancel_typed(turn: Turn, text: str) -> Replies:
 
 # --- texts -------------------------------------------------------------------------------------
 
-def appointment_lines(turn: Turn, office: Office, start: datetime, *, topic: str | None,
-                      interpreter: str | None, note: str | None) -> list[Text]:
+
+def appointment_lines(
+    turn: Turn, office: Office, start: datetime, *, topic: str | None, interpreter: str | None, note: str | None
+) -> list[Text]:
     lines: list[Text] = [
         Msg("booking.line_when", when=when(turn, start)),
         Msg("booking.line_office", office=office.name),
@@ -892,7 +1042,7 @@ def topic_label(turn: Turn, topic: str | None) -> Msg:
 
 
 def when(turn: Turn, moment: datetime) -> Msg:
-    """"Donnerstag, 26. November, 09:00 Uhr" in the person's language."""
+    """ "Donnerstag, 26. November, 09:00 Uhr" in the person's language."""
     return _when_in(turn.lang, moment)
 
 
@@ -901,12 +1051,12 @@ def _when_in(lang: str, moment: datetime) -> Msg:
 
 
 def short_when(turn: Turn, moment: datetime) -> str:
-    """"Do, 26.11. 09:00" for a button."""
+    """ "Do, 26.11. 09:00" for a button."""
     return f"{day_label(to_local(moment).date(), turn.lang)} {format_time(moment, turn.lang)}"
 
 
 def day_label(day: date, lang: str) -> str:
-    """"Do, 26.11." (abbreviated weekday in the person's language, day and month as digits)."""
+    """ "Do, 26.11." (abbreviated weekday in the person's language, day and month as digits)."""
     try:
         locale = Locale.parse(lang)
     except (UnknownLocaleError, ValueError):
@@ -917,6 +1067,7 @@ def day_label(day: date, lang: str) -> str:
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
 
 def _topics(turn: Turn) -> list[str]:
     return [t for t in turn.services.flows.topics() if t not in NOT_BOOKABLE_TOPICS]
@@ -943,5 +1094,11 @@ def _with_notice(notice: Msg | None, reply: Reply) -> Reply:
     """Put a notice ("this time is taken") in front of a question, in one message."""
     if notice is None:
         return reply
-    return Reply(Lines(notice, reply.text), choices=reply.choices, ask_location=reply.ask_location,
-                 remove_keyboard=reply.remove_keyboard, venue=reply.venue, document=reply.document)
+    return Reply(
+        Lines(notice, reply.text),
+        choices=reply.choices,
+        ask_location=reply.ask_location,
+        remove_keyboard=reply.remove_keyboard,
+        venue=reply.venue,
+        document=reply.document,
+    )

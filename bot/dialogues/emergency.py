@@ -10,6 +10,7 @@ when the offices open next. A dialogue step that waits for text stays where it w
 not used as a booking note or a district, and a booking can be continued with one tap. Staff are
 told at once when the emergency came while the person talks to them or books an appointment.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -72,8 +73,7 @@ async def not_an_emergency(turn: Turn, question: Question) -> Replies:
     return await question.answer_as(others[0][0])
 
 
-async def written_in(turn: Turn, alert: SafetyAlert, understanding: Understanding | None,
-                     text: str) -> str | None:
+async def written_in(turn: Turn, alert: SafetyAlert, understanding: Understanding | None, text: str) -> str | None:
     """The curated language to answer an emergency in; None: German and English.
 
     What the text says first: a lexicon phrase that matched is the strongest sign (it knows
@@ -105,8 +105,13 @@ async def written_in(turn: Turn, alert: SafetyAlert, understanding: Understandin
 async def answer(turn: Turn, alert: SafetyAlert, text: str, *, language: str | None) -> Replies:
     """`language`: a curated language to answer in, or None for German and English."""
     step = await turn.step()
-    log.info("person %s: possible emergency (%s, found by %s, step %s)", turn.person.id, alert.category,
-             alert.source, step or "-")
+    log.info(
+        "person %s: possible emergency (%s, found by %s, step %s)",
+        turn.person.id,
+        alert.category,
+        alert.source,
+        step or "-",
+    )
     turn.extra[notes.OPENED] = FLOW
     replies = [emergency_reply(turn, alert.category, language)]
     if step == handoff.OPEN_STEP:
@@ -114,8 +119,9 @@ async def answer(turn: Turn, alert: SafetyAlert, text: str, *, language: str | N
         replies += await handoff.relay_text(turn, text)
         await relay.alert_staff(turn, alert.category)
     elif step is not None and step.startswith(booking.PREFIX):
-        replies.append(Reply(Msg("safety.booking_paused"),
-                             choices=rows([Choice(Msg("safety.continue_booking"), ResumeBooking())])))
+        replies.append(
+            Reply(Msg("safety.booking_paused"), choices=rows([Choice(Msg("safety.continue_booking"), ResumeBooking())]))
+        )
         await _alert_booking_staff(turn, alert.category, language)
     if turn.person.language is None:
         replies.append(language_picker(turn, intro=Msg("start.pick_language")))
@@ -147,7 +153,8 @@ def emergency_reply(turn: Turn, category: str, language: str | None) -> Reply:
 
 def _bilingual_button(turn: Turn, same: list[Choice | Link]) -> Choice | Link:
     catalog = turn.services.catalog
-    label = " · ".join(html_to_plain(catalog.render(item.label, lang)) for item, lang in zip(same, BILINGUAL))
+    pairs = zip(same, BILINGUAL, strict=False)  # one label per language of the bilingual answer
+    label = " · ".join(html_to_plain(catalog.render(item.label, lang)) for item, lang in pairs)
     first = same[0]
     return Link(Plain(label), first.url) if isinstance(first, Link) else Choice(Plain(label), first.action)
 
@@ -165,10 +172,17 @@ async def _alert_booking_staff(turn: Turn, category: str, language: str | None) 
     """A note in the staff chat without the text: it was typed into a booking, not sent to staff."""
     draft = await booking.draft_of(turn)
     office = draft.office if draft is not None else None
-    html = turn.services.catalog.render(Msg(
-        "safety.staff.alert_booking", category=Msg(f"safety.staff.category.{category}"),
-        language=staff_notes.language_name_de(turn.person.language or language),
-        office=(staff_notes.office_name(turn.services, office) if office
-                else Msg("safety.staff.category.unknown_office")),
-    ), "de")
+    html = turn.services.catalog.render(
+        Msg(
+            "safety.staff.alert_booking",
+            category=Msg(f"safety.staff.category.{category}"),
+            language=staff_notes.language_name_de(turn.person.language or language),
+            office=(
+                staff_notes.office_name(turn.services, office)
+                if office
+                else Msg("safety.staff.category.unknown_office")
+            ),
+        ),
+        "de",
+    )
     await turn.services.outbox.to_staff(html)

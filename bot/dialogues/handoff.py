@@ -12,6 +12,7 @@ and step of the handoff; the store and the relay, which answer nobody, are in bo
 It also keeps a small note in the conversation state across step changes: the last topic the bot
 answered (bot.handoff.notes), which the first post in a staff thread names.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,6 +51,7 @@ NOTES_ORDER = 10  # inside the machine localisation of the replies (basics, 0)
 
 # --- the person asks for staff ---------------------------------------------------------------
 
+
 @dialogue.command("human")
 async def human_command(turn: Turn, args: str = "") -> Replies:
     return await talk_to_staff(turn, None)
@@ -83,11 +85,15 @@ async def ask_consent(turn: Turn, topic: str | None) -> Replies:
     await turn.goto(CONSENT_STEP, **data)
     name = service_name(turn.services)
     translation = Msg("handoff.consent_translation", service=name) if name else Raw("")
-    return [Reply(
-        Msg("handoff.consent", days=turn.services.settings.retention_days, translation=translation),
-        choices=rows([Choice(Msg("handoff.consent_yes"), HandoffConsent(True))],
-                     [Choice(Msg("handoff.consent_no"), HandoffConsent(False))]),
-    )]
+    return [
+        Reply(
+            Msg("handoff.consent", days=turn.services.settings.retention_days, translation=translation),
+            choices=rows(
+                [Choice(Msg("handoff.consent_yes"), HandoffConsent(True))],
+                [Choice(Msg("handoff.consent_no"), HandoffConsent(False))],
+            ),
+        )
+    ]
 
 
 @dialogue.action(HandoffConsent)
@@ -139,6 +145,7 @@ async def connect(turn: Turn, topic: str | None) -> Replies:
 
 # --- while the conversation with staff is open -----------------------------------------------
 
+
 @dialogue.first(OPEN_PRIORITY)
 async def to_staff(turn: Turn, event: Event) -> Replies | None:
     """Typed text and media go to staff while the conversation is open."""
@@ -160,7 +167,7 @@ async def relay_text(turn: Turn, text: str) -> Replies:
 
 
 async def _after_relay(turn: Turn, sent: Sent) -> Replies:
-    """"Arrived", or once a day out of office hours: when staff will read it."""
+    """ "Arrived", or once a day out of office hours: when staff will read it."""
     if sent.handoff is None:
         return [not_delivered()]
     closed, next_opening = office_closed(turn)
@@ -195,6 +202,7 @@ async def original_pressed(turn: Turn, action: ShowOriginal) -> Replies:
 
 # --- the note kept across step changes -------------------------------------------------------
 
+
 @dialogue.around(NOTES_ORDER)
 async def keep_notes(turn: Turn, event: Event, handle: Callable[[], Awaitable[Replies]]) -> Replies:
     kept = await notes.read(turn)
@@ -205,9 +213,18 @@ async def keep_notes(turn: Turn, event: Event, handle: Callable[[], Awaitable[Re
 
 # --- staff -> newcomer (called by the staff side of the adapter) -----------------------------
 
-async def staff_wrote(services: Services, session: AsyncSession, handoff: Handoff, text: str, *,
-                      staff_name: str | None, staff_message_id: int | None,
-                      person_state: StateStore | None = None, caption: bool = False) -> Delivery:
+
+async def staff_wrote(
+    services: Services,
+    session: AsyncSession,
+    handoff: Handoff,
+    text: str,
+    *,
+    staff_name: str | None,
+    staff_message_id: int | None,
+    person_state: StateStore | None = None,
+    caption: bool = False,
+) -> Delivery:
     """A staff message for the newcomer: translated, marked, with the German original one tap away.
 
     `caption`: the text is the caption of a photo or document already copied to the person, so it
@@ -222,11 +239,15 @@ async def staff_wrote(services: Services, session: AsyncSession, handoff: Handof
     await expect_answer(person, person_state)
     if caption and relayed.text is None:
         return Delivery(True, translation_failed=relayed.failed)
-    message = await relay.record_from_staff(services, session, handoff, text, relayed,
-                                            staff_message_id=staff_message_id)
+    message = await relay.record_from_staff(
+        services, session, handoff, text, relayed, staff_message_id=staff_message_id
+    )
     show_names = services.settings.show_staff_names and staff_texts.clean_name(staff_name)
-    title = (Msg("handoff.from_staff_named", name=staff_texts.clean_name(staff_name)) if show_names
-             else Msg("handoff.from_staff"))
+    title = (
+        Msg("handoff.from_staff_named", name=staff_texts.clean_name(staff_name))
+        if show_names
+        else Msg("handoff.from_staff")
+    )
     buttons = [Choice(Msg("handoff.reply"), TalkToStaff(handoff.topic))]
     if relayed.text is not None:
         text_part = Lines(title, Plain(relayed.text), Msg("handoff.machine_note"))
@@ -236,8 +257,12 @@ async def staff_wrote(services: Services, session: AsyncSession, handoff: Handof
     else:
         text_part = Lines(title, Plain(text))
     delivered = await services.outbox.to_person(person, [Reply(text_part, choices=rows(buttons))])
-    log.info("handoff %s: staff message %s to person %s", handoff.id,
-             "delivered" if delivered else "not delivered", person.id)
+    log.info(
+        "handoff %s: staff message %s to person %s",
+        handoff.id,
+        "delivered" if delivered else "not delivered",
+        person.id,
+    )
     return Delivery(delivered, translation_failed=relayed.failed)
 
 
@@ -255,8 +280,9 @@ async def close(services: Services, session: AsyncSession, handoff: Handoff) -> 
     person = await relay.close(services, session, handoff)
     if person is None:
         return Delivery(False, person_gone=True)
-    delivered = await services.outbox.to_person(person, [Reply(
-        Msg("handoff.closed"), choices=rows([Choice(Msg("common.menu"), OpenMenu())]))])
+    delivered = await services.outbox.to_person(
+        person, [Reply(Msg("handoff.closed"), choices=rows([Choice(Msg("common.menu"), OpenMenu())]))]
+    )
     log.info("handoff %s closed by staff (person %s)", handoff.id, person.id)
     return Delivery(delivered)
 
@@ -267,19 +293,30 @@ async def offer_booking(services: Services, session: AsyncSession, handoff: Hand
     if person is None:
         return Delivery(False, person_gone=True)
     topic = handoff.topic if handoff.topic and handoff.topic not in staff_texts.NOT_TOPICS else None
-    delivered = await services.outbox.to_person(person, [Reply(
-        Msg("handoff.book_offer"),
-        choices=rows([Choice(Msg("menu.book"), StartBooking(topic))],
-                     [Choice(Msg("handoff.reply"), TalkToStaff(handoff.topic))]))])
+    delivered = await services.outbox.to_person(
+        person,
+        [
+            Reply(
+                Msg("handoff.book_offer"),
+                choices=rows(
+                    [Choice(Msg("menu.book"), StartBooking(topic))],
+                    [Choice(Msg("handoff.reply"), TalkToStaff(handoff.topic))],
+                ),
+            )
+        ],
+    )
     log.info("handoff %s: booking offered to person %s", handoff.id, person.id)
     return Delivery(delivered)
 
 
 # --- replies ---------------------------------------------------------------------------------
 
+
 def unavailable() -> Reply:
-    return Reply(Msg("handoff.unavailable"), choices=rows([Choice(Msg("menu.find_office"), FindMyOffice()),
-                                                            Choice(Msg("common.menu"), OpenMenu())]))
+    return Reply(
+        Msg("handoff.unavailable"),
+        choices=rows([Choice(Msg("menu.find_office"), FindMyOffice()), Choice(Msg("common.menu"), OpenMenu())]),
+    )
 
 
 def not_delivered() -> Reply:

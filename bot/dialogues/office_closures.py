@@ -2,6 +2,7 @@
 is handled, the process's copy is read again if it is older than a moment
 (bot.staff_tools.closure_store), so the hours, "open now", the next opening and the booking
 calendar all see them. The lines newcomers read about a closure are `closure_lines`."""
+
 from __future__ import annotations
 
 import logging
@@ -32,7 +33,7 @@ async def with_current_closures(turn: Turn, event: Event, handle: Callable[[], A
 
 
 def closure_lines(turn: Turn, office: Office) -> list[Msg]:
-    """"Closed on Thursday, 24 December (the office's note, in German: „Betriebsausflug“)" for each
+    """ "Closed on Thursday, 24 December (the office's note, in German: „Betriebsausflug“)" for each
     closure of the office from today on, in the person's language."""
     today = to_local(turn.now).date()
     lines: list[Msg] = []
@@ -41,6 +42,12 @@ def closure_lines(turn: Turn, office: Office) -> list[Msg]:
         if closure.end <= max(closure.start, today):
             lines.append(Msg("closures.closed_on", day=first, reason=closure.reason))
         else:
-            lines.append(Msg("closures.closed_from_to", first=first, last=format_date(closure.end, turn.lang),
-                             reason=closure.reason))
+            lines.append(
+                Msg(
+                    "closures.closed_from_to",
+                    first=first,
+                    last=format_date(closure.end, turn.lang),
+                    reason=closure.reason,
+                )
+            )
     return lines

@@ -1,4 +1,5 @@
 """/privacy says what is stored and for how long; /deletemydata erases it after a confirm step."""
+
 from __future__ import annotations
 
 import logging
@@ -20,10 +21,15 @@ dialogue = Dialogue("privacy")
 async def privacy(turn: Turn, args: str = "") -> Replies:
     return [
         Reply(
-            Msg("privacy.text", days=turn.services.settings.retention_days,
-                backup_days=turn.services.settings.backup_retention_days),
-            choices=rows([Choice(Msg("privacy.delete_button"), DeleteMyData(confirmed=False))],
-                         [Choice(Msg("common.menu"), OpenMenu())]),
+            Msg(
+                "privacy.text",
+                days=turn.services.settings.retention_days,
+                backup_days=turn.services.settings.backup_retention_days,
+            ),
+            choices=rows(
+                [Choice(Msg("privacy.delete_button"), DeleteMyData(confirmed=False))],
+                [Choice(Msg("common.menu"), OpenMenu())],
+            ),
         )
     ]
 
@@ -33,8 +39,12 @@ async def ask_delete(turn: Turn, args: str = "") -> Replies:
     return [
         Reply(
             Msg("privacy.confirm_delete"),
-            choices=rows([Choice(Msg("privacy.delete_yes"), DeleteMyData(confirmed=True)),
-                          Choice(Msg("privacy.delete_no"), OpenMenu())]),
+            choices=rows(
+                [
+                    Choice(Msg("privacy.delete_yes"), DeleteMyData(confirmed=True)),
+                    Choice(Msg("privacy.delete_no"), OpenMenu()),
+                ]
+            ),
         )
     ]
 
@@ -52,10 +62,13 @@ async def delete_everything(turn: Turn) -> Replies:
     # The conversation state first: it is written through another connection, which SQLite would
     # make wait for this session once it has written (the deletes below).
     await turn.leave()
-    upcoming = (await session.scalars(
-        select(Booking).where(Booking.person_id == person.id, Booking.status == "booked",
-                              Booking.starts_at > turn.now)
-    )).all()
+    upcoming = (
+        await session.scalars(
+            select(Booking).where(
+                Booking.person_id == person.id, Booking.status == "booked", Booking.starts_at > turn.now
+            )
+        )
+    ).all()
     for booking in upcoming:
         booking.status = "cancelled"
         booking.cancelled_by = "person"

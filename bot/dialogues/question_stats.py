@@ -1,6 +1,7 @@
 """Counts each typed question for /stats: its topic (the intent it was answered as understood,
 or "unsure") and the language of the answer. Nothing else of the question is kept
 (bot.staff_tools.counters)."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable

@@ -1,7 +1,8 @@
-""""I'll come", pressed under a reminder: say thank you and note it.
+""" "I'll come", pressed under a reminder: say thank you and note it.
 
 Noting it stores nothing: the booking stays as it is, one log line records that the person
 (pseudonymous id) confirmed the booking. Pressing twice answers the same way."""
+
 from __future__ import annotations
 
 import logging
@@ -22,15 +23,20 @@ dialogue = Dialogue("reminders")
 @dialogue.action(WillAttend)
 async def will_attend(turn: Turn, action: WillAttend) -> Replies:
     booking = await turn.session.scalar(
-        select(Booking).where(Booking.id == action.booking, Booking.person_id == turn.person.id))
+        select(Booking).where(Booking.id == action.booking, Booking.person_id == turn.person.id)
+    )
     if booking is None or booking.status != "booked" or booking.ends_at <= turn.now:
-        return [Reply(Msg("reminders.not_live"),
-                      choices=rows([Choice(Msg("reminders.my_bookings"), MyBookings()),
-                                    Choice(Msg("common.menu"), OpenMenu())]))]
+        return [
+            Reply(
+                Msg("reminders.not_live"),
+                choices=rows(
+                    [Choice(Msg("reminders.my_bookings"), MyBookings()), Choice(Msg("common.menu"), OpenMenu())]
+                ),
+            )
+        ]
     log.info("person %s will attend booking %s", turn.person.id, booking.id)
     office = turn.services.places.offices().get(booking.office)
-    lines = appointment_lines(starts_at=booking.starts_at, office_id=booking.office, office=office,
-                              lang=turn.lang)
+    lines = appointment_lines(starts_at=booking.starts_at, office_id=booking.office, office=office, lang=turn.lang)
     buttons = [Choice(Msg("reminders.show_way"), ShowOffice(office.id))] if office is not None else []
     buttons.append(Choice(Msg("common.menu"), OpenMenu()))
     return [Reply(Lines(Msg("reminders.thanks"), *lines), choices=rows(buttons))]

@@ -5,6 +5,7 @@ asks: a question whose answer is known is skipped ("my son is 8": the school flo
 primary school at once). A typed answer at a flow question is read against its choices; what fits
 none gets the question again with a one-line hint. A deadline today or tomorrow on a letter goes
 straight to the urgent advice."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,7 @@ HINT_CHOOSE = "flow.hint.choose"
 
 # --- what the person said, kept across the turn ------------------------------------------------
 
+
 @dialogue.around(KEPT_FACTS_ORDER)
 async def keep_what_was_said(turn: Turn, event: Event, handle: Callable[[], Awaitable[Replies]]) -> Replies:
     """Read the kept facts, add what this text says, let the turn run, put them back."""
@@ -55,7 +57,7 @@ async def keep_what_was_said(turn: Turn, event: Event, handle: Callable[[], Awai
 
 
 def _remember_where_they_live(turn: Turn, said: SaidFacts) -> None:
-    """"I live in Eving": their office is Eving's, kept on the person like a chosen district."""
+    """ "I live in Eving": their office is Eving's, kept on the person like a chosen district."""
     from bot.dialogues.places import remember_district
 
     if said.district is None:
@@ -74,12 +76,14 @@ def said_now(turn: Turn) -> SaidFacts:
 
 # --- typed questions: a deadline, an answer to the flow question, where one lives ---------------
 
+
 @dialogue.around_question(TYPED_ANSWER_ORDER)
 async def answered_in_context(turn: Turn, question: Question, answer: Callable[[], Awaitable[Replies]]) -> Replies:
     said = said_now(turn)
     at = kept_facts.flow_question_before(turn)
-    if said.deadline_soon and (said.about_letter or question.intent in LETTER_INTENTS
-                               or (at is not None and at[0] == LETTERS)):
+    if said.deadline_soon and (
+        said.about_letter or question.intent in LETTER_INTENTS or (at is not None and at[0] == LETTERS)
+    ):
         turn.extra[notes.OPENED] = LETTERS
         return await show_step(turn, LETTERS, URGENT)
     step = _question_step(turn, at)
@@ -140,6 +144,7 @@ async def ask_again(turn: Turn, flow_id: str, step_id: str, hint: str) -> Replie
 
 
 # --- showing flows ------------------------------------------------------------------------------
+
 
 @dialogue.intents_where(lambda turn, intent: intent in turn.services.flows)
 async def topic_asked(turn: Turn, question: Question) -> Replies:

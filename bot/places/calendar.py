@@ -8,6 +8,7 @@
 
 Pure functions: nothing here reads the clock.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ CALENDAR_FILE = DATA_DIR / "calendar.yaml"
 
 
 # --- public holidays ---------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> holidays.HolidayBase:
@@ -51,6 +53,7 @@ def public_holidays_in(year: int) -> dict[date, str]:
 
 # --- weekdays within the month -------------------------------------------------------------------
 
+
 def nth_weekday_of_month(day: date) -> int:
     """Which occurrence of its weekday `day` is within its month: 1 for the first Wednesday, etc."""
     return (day.day - 1) // 7 + 1
@@ -70,6 +73,7 @@ def matches_nth(day: date, nth: int) -> bool:
 
 # --- local time ------------------------------------------------------------------------------------
 
+
 def local_datetime(day: date, at: time) -> datetime:
     """`day` at wall-clock time `at` in Europe/Berlin, as an aware datetime.
 
@@ -88,6 +92,7 @@ def to_local(moment: datetime) -> datetime:
 
 
 # --- school holidays ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SchoolHoliday:
@@ -147,7 +152,7 @@ def parse_school_calendar(document: object, file: str, problems: list[Problem]) 
         periods.append(SchoolHoliday(name=name, start=start, end=end))
     block.finish()
     periods.sort(key=lambda p: p.start)
-    for earlier, later in zip(periods, periods[1:]):
+    for earlier, later in zip(periods, periods[1:], strict=False):
         if later.start <= earlier.end:
             block.problem("periods", f"{earlier.name} {earlier.start} and {later.name} {later.start} overlap")
     return SchoolCalendar(periods=tuple(periods), source=source)

@@ -8,6 +8,7 @@ them without knowing where they came from.
     with_closures(directory, {"mh": (Closure(date(2026, 12, 1), date(2026, 12, 2), "Fortbildung"),)})
     closures_ahead(office, today)      # the closures still to come or under way, soonest first
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -26,7 +27,8 @@ def with_closures(directory: OfficeDirectory, extra: Mapping[str, tuple[Closure,
         return directory
     offices = tuple(
         replace(office, closures=tuple(sorted(office.closures + extra[office.id], key=lambda c: (c.start, c.end))))
-        if extra.get(office.id) else office
+        if extra.get(office.id)
+        else office
         for office in directory.all
     )
     return OfficeDirectory(offices)
@@ -46,7 +48,7 @@ class StaffClosures:
     def __init__(self) -> None:
         self._closures: dict[str, tuple[Closure, ...]] = {}
         self._version = 0
-        self.read_at: float | None = None       # time.monotonic() of the last read; None: read again
+        self.read_at: float | None = None  # time.monotonic() of the last read; None: read again
         self._merged: tuple[int, OfficeDirectory, OfficeDirectory] | None = None
 
     @property

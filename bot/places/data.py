@@ -4,6 +4,7 @@ temporary closures staff entered in the staff chat.
 Dialogues and jobs reach it through `Services.places` (`services.places.offices()`), like the
 catalog and the flows. Each file is read when first asked and again when it changes on disk; a
 broken edit keeps the last good version serving (bot.places.datafile.cached_by_mtime)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -11,14 +11,16 @@ Also here: `Source` (where a fact comes from and when it was true), shared by ev
 keeps the last good version serving (the problems are logged once, and the staff chat is told
 once per broken version: bot.content.problems.report_broken_edit).
 """
+
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 
@@ -237,7 +239,9 @@ class Fields:
             if isinstance(item, (int, float)) and not isinstance(item, bool):
                 item = str(item)
             if not isinstance(item, str) or not item.strip():
-                self.problems.append(Problem(self.file, f"{self.at(name)}[{i}]", f"should be a text, found {_kind(item)}"))
+                self.problems.append(
+                    Problem(self.file, f"{self.at(name)}[{i}]", f"should be a text, found {_kind(item)}")
+                )
                 continue
             items.append(item.strip())
         return items

@@ -9,6 +9,7 @@ not by distance; the closest office is mentioned because anyone may walk in ther
 comes from the nearest Stadtteil centre (`bot.places.districts.district_at`), so it is approximate:
 `finding.near_border` says when the dialogue should confirm it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,17 +22,15 @@ from bot.places.offices import Office, OfficeDirectory, load_offices
 @dataclass(frozen=True)
 class OfficeFinding:
     district: District
-    stadtteil: Stadtteil             # nearest Stadtteil centre
-    office: Office                   # responsible for the district
-    distance_km: float               # straight line to the responsible office (approximate)
-    closest_office: Office | None    # a different office that is nearer, else None
+    stadtteil: Stadtteil  # nearest Stadtteil centre
+    office: Office  # responsible for the district
+    distance_km: float  # straight line to the responsible office (approximate)
+    closest_office: Office | None  # a different office that is nearer, else None
     closest_distance_km: float | None
-    near_border: bool                # another district's centre is almost as near: confirm the district
+    near_border: bool  # another district's centre is almost as near: confirm the district
 
 
-def office_for_district(
-    district_id: str, offices: OfficeDirectory | None = None
-) -> Office | None:
+def office_for_district(district_id: str, offices: OfficeDirectory | None = None) -> Office | None:
     """The office serving a district id ("hoerde" -> Hörde/Hombruch); None for an unknown id."""
     return (offices or load_offices()).for_district(district_id)
 

@@ -13,6 +13,7 @@ right-to-left messages (bot.text.bidi); no bidi marks are added here. Phrases su
 of the month" are sentences, so they belong in the locale files: `hours_lines` hands the parts
 (weekday name, times, nth) to the caller, and `format_weekly_hours` lists only the weekly rules.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,14 +55,14 @@ def weekday_name(day: date | int, lang: str) -> str:
 
 
 def format_time(moment: time | datetime, lang: str) -> str:
-    """"14:00" in every language: 24-hour clock, Latin digits. Aware datetimes are shown in Europe/Berlin."""
+    """ "14:00" in every language: 24-hour clock, Latin digits. Aware datetimes are shown in Europe/Berlin."""
     if isinstance(moment, datetime):
         moment = to_local(moment).time() if moment.tzinfo is not None else moment.time()
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def format_time_range(value: TimeRange, lang: str) -> str:
-    """"09:00–12:00"."""
+    """ "09:00–12:00"."""
     return f"{format_time(value.start, lang)}{RANGE_DASH}{format_time(value.end, lang)}"
 
 
@@ -79,7 +80,7 @@ def _date_pattern(lang: str, with_year: bool) -> str:
 
 
 def format_date(day: date | datetime, lang: str, *, with_year: bool = False, capitalize: bool = False) -> str:
-    """"Donnerstag, 26. November" (de), "Thursday, November 26" (en), "الخميس، 26 نوفمبر" (ar).
+    """ "Donnerstag, 26. November" (de), "Thursday, November 26" (en), "الخميس، 26 نوفمبر" (ar).
 
     As CLDR writes it mid-sentence ("четвер, 26 листопада"); `capitalize=True` for the start of a line."""
     if isinstance(day, datetime):
@@ -93,10 +94,10 @@ def format_date(day: date | datetime, lang: str, *, with_year: bool = False, cap
 class HoursLine:
     """One weekday of a timetable, ready to put into a locale string."""
 
-    weekday: int                     # 0 = Monday
-    weekday_name: str                # "Mittwoch"
-    times: str                       # "08:30–11:00" or "09:00–12:00, 13:00–16:00"
-    nth_of_month: int | None         # set: only that occurrence in the month (-1 = last)
+    weekday: int  # 0 = Monday
+    weekday_name: str  # "Mittwoch"
+    times: str  # "08:30–11:00" or "09:00–12:00, 13:00–16:00"
+    nth_of_month: int | None  # set: only that occurrence in the month (-1 = last)
 
 
 def hours_lines(hours: WeeklyHours | None, lang: str) -> list[HoursLine]:
@@ -121,7 +122,7 @@ def format_weekly_hours(subject: object, lang: str) -> list[str]:
 
 
 def format_distance_km(km: float, lang: str) -> str:
-    """"1,2 km" (de), "1.2 km" (en), "1,2 км" (uk): one decimal below 10 km, whole km above."""
+    """ "1,2 km" (de), "1.2 km" (en), "1,2 км" (uk): one decimal below 10 km, whole km above."""
     if km < 0:
         raise ValueError("distance cannot be negative")
     if km < 10:

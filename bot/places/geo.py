@@ -3,11 +3,12 @@
 Dortmund is about 20 km across, so for polygon tests an equirectangular projection around the point
 is accurate to far better than the (coarse, approximate) outline itself.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 EARTH_RADIUS_KM = 6371.0088
 

@@ -14,6 +14,7 @@ fields it needs (`hours`, `closed_on_public_holidays`, `closed_in_school_holiday
 A broken file raises `PlacesDataError` naming file and key; `python -m bot check` lists all problems
 (`parse_offices` collects them).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -33,9 +34,22 @@ from bot.places.geo import GeoPoint
 from bot.places.timetable import TimeRange, WeeklyHours, WeeklyRule, parse_weekly_hours
 
 __all__ = [
-    "OFFICES_FILE", "Address", "AppointmentSettings", "Closure", "Contact", "GeoPoint", "Office",
-    "OfficeDirectory", "Place", "PlacesDataError", "Source", "TimeRange", "WeeklyHours", "WeeklyRule",
-    "load_offices", "parse_offices",
+    "OFFICES_FILE",
+    "Address",
+    "AppointmentSettings",
+    "Closure",
+    "Contact",
+    "GeoPoint",
+    "Office",
+    "OfficeDirectory",
+    "Place",
+    "PlacesDataError",
+    "Source",
+    "TimeRange",
+    "WeeklyHours",
+    "WeeklyRule",
+    "load_offices",
+    "parse_offices",
 ]
 
 OFFICES_FILE = DATA_DIR / "offices.yaml"
@@ -47,14 +61,14 @@ _NO_SOURCE = Source(name="(missing)", as_of=date.min)
 @dataclass(frozen=True)
 class Address:
     street: str | None
-    postal_code: str | None          # None when not published
-    postal_code_verified: bool       # False: show only with the source's as_of date
-    locality: str | None             # "Dortmund-Brackel", helps people recognise the place
+    postal_code: str | None  # None when not published
+    postal_code_verified: bool  # False: show only with the source's as_of date
+    locality: str | None  # "Dortmund-Brackel", helps people recognise the place
     city: str
     source: Source
 
     def one_line(self) -> str:
-        """"Westerfilder Straße 54, 44357 Dortmund" (postal code left out when unknown)."""
+        """ "Westerfilder Straße 54, 44357 Dortmund" (postal code left out when unknown)."""
         town = f"{self.postal_code} {self.city}" if self.postal_code else self.city
         return f"{self.street}, {town}" if self.street else town
 
@@ -62,8 +76,8 @@ class Address:
 @dataclass(frozen=True)
 class Contact:
     emails: tuple[str, ...]
-    phones: tuple[str, ...]          # as published, e.g. "0231 50-11148"
-    languages: tuple[str, ...]       # ISO 639-1 codes the team speaks; empty = not published
+    phones: tuple[str, ...]  # as published, e.g. "0231 50-11148"
+    languages: tuple[str, ...]  # ISO 639-1 codes the team speaks; empty = not published
     source: Source
 
     @property
@@ -87,12 +101,12 @@ class Closure:
 class AppointmentSettings:
     """How the booking code offers appointments at an office."""
 
-    windows: WeeklyHours             # when appointments can start and end (default: the office hours)
+    windows: WeeklyHours  # when appointments can start and end (default: the office hours)
     windows_are_office_hours: bool
     slot_minutes: int
-    capacity: int                    # people per slot
-    lead_hours: int                  # earliest booking: now + lead_hours
-    horizon_days: int                # latest booking: today + horizon_days
+    capacity: int  # people per slot
+    lead_hours: int  # earliest booking: now + lead_hours
+    horizon_days: int  # latest booking: today + horizon_days
     source: Source
 
 
@@ -103,8 +117,8 @@ class Place:
     id: str
     office_id: str
     name: str
-    frequency: str | None            # "weekly", "monthly": said even when the times are unknown
-    hours: WeeklyHours | None        # None: times not published
+    frequency: str | None  # "weekly", "monthly": said even when the times are unknown
+    hours: WeeklyHours | None  # None: times not published
     hours_note: str | None
     address: Address | None
     location: GeoPoint | None
@@ -122,17 +136,17 @@ class Place:
 
 @dataclass(frozen=True)
 class Office:
-    id: str                          # short ascii id: ba hh mh es ld io ns
+    id: str  # short ascii id: ba hh mh es ld io ns
     name: str
     partner: str
-    districts: tuple[str, ...]       # district ids (data/districts.yaml) this office serves
+    districts: tuple[str, ...]  # district ids (data/districts.yaml) this office serves
     address: Address
     location: GeoPoint
     location_source: Source
     contact: Contact
     hours: WeeklyHours
     hours_source: Source
-    by_appointment: bool             # "and by appointment" besides the open hours
+    by_appointment: bool  # "and by appointment" besides the open hours
     closed_on_public_holidays: bool
     closed_in_school_holidays: bool
     appointments: AppointmentSettings
@@ -182,6 +196,7 @@ class OfficeDirectory:
 
 
 # --- parsing ---------------------------------------------------------------------------------------
+
 
 def parse_offices(document: object, file: str, problems: list[Problem]) -> OfficeDirectory:
     """Build the directory from a parsed YAML document, appending every problem found to `problems`.
@@ -235,15 +250,35 @@ def _parse_office(item: Fields) -> Office | None:
             places.append(place)
     item.finish()
 
-    if office_id is None or name is None or partner is None or address is None or location is None \
-            or contact is None or hours is None or appointments is None:
+    if (
+        office_id is None
+        or name is None
+        or partner is None
+        or address is None
+        or location is None
+        or contact is None
+        or hours is None
+        or appointments is None
+    ):
         return None
     return Office(
-        id=office_id, name=name, partner=partner, districts=districts, address=address,
-        location=location, location_source=location_source or _NO_SOURCE, contact=contact,
-        hours=hours, hours_source=hours_source, by_appointment=by_appointment,
-        closed_on_public_holidays=on_holidays, closed_in_school_holidays=in_school_holidays,
-        appointments=appointments, closures=closures, places=tuple(places), opened=opened,
+        id=office_id,
+        name=name,
+        partner=partner,
+        districts=districts,
+        address=address,
+        location=location,
+        location_source=location_source or _NO_SOURCE,
+        contact=contact,
+        hours=hours,
+        hours_source=hours_source,
+        by_appointment=by_appointment,
+        closed_on_public_holidays=on_holidays,
+        closed_in_school_holidays=in_school_holidays,
+        appointments=appointments,
+        closures=closures,
+        places=tuple(places),
+        opened=opened,
         source=source,
     )
 
@@ -307,7 +342,10 @@ def _parse_appointments(block: Fields, office_hours: WeeklyHours | None) -> Appo
     if windows_value == "office_hours":
         windows, from_office = office_hours or WeeklyHours(rules=()), True
     elif isinstance(windows_value, dict):
-        windows, from_office = parse_weekly_hours(Fields(windows_value, block.file, block.at("windows"), block.problems)), False
+        windows, from_office = (
+            parse_weekly_hours(Fields(windows_value, block.file, block.at("windows"), block.problems)),
+            False,
+        )
     else:
         block.problem("windows", f"should be office_hours or a weekday mapping, found {windows_value!r}")
         windows, from_office = office_hours or WeeklyHours(rules=()), True
@@ -363,10 +401,20 @@ def _parse_place(item: Fields, office_id: str) -> Place | None:
     if place_id is None or name is None:
         return None
     return Place(
-        id=place_id, office_id=office_id, name=name, frequency=frequency, hours=hours,
-        hours_note=hours_note, address=address, location=location, location_source=location_source,
-        closed_on_public_holidays=on_holidays, closed_in_school_holidays=in_school_holidays,
-        closures=closures, since=since, source=source,
+        id=place_id,
+        office_id=office_id,
+        name=name,
+        frequency=frequency,
+        hours=hours,
+        hours_note=hours_note,
+        address=address,
+        location=location,
+        location_source=location_source,
+        closed_on_public_holidays=on_holidays,
+        closed_in_school_holidays=in_school_holidays,
+        closures=closures,
+        since=since,
+        source=source,
     )
 
 

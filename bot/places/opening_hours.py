@@ -17,6 +17,7 @@ with `hours_known=False` instead of claiming "closed".
 clock times are turned into instants per day, so 09:00 stays 09:00 across daylight-saving switches.
 The search for the next opening looks ahead a bounded number of days (`SEARCH_DAYS`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,10 +54,10 @@ class Scheduled(Protocol):
 @dataclass(frozen=True)
 class OpenStatus:
     open_now: bool
-    closes_at: datetime | None       # when open: the end of the current opening
-    next_opening: datetime | None    # the next start after `now` (after the current one when open);
-                                     # None when nothing opens within the search window
-    hours_known: bool = True         # False: the times are not published, nothing else is claimed
+    closes_at: datetime | None  # when open: the end of the current opening
+    next_opening: datetime | None  # the next start after `now` (after the current one when open);
+    # None when nothing opens within the search window
+    hours_known: bool = True  # False: the times are not published, nothing else is claimed
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,8 @@ class ClosedReason:
     """Why a day that would normally have hours has none."""
 
     kind: Literal["public_holiday", "school_holiday", "closure"]
-    name: str                        # holiday name (German) or the closure's reason
-    until: date                      # last day of it (the day itself for a public holiday)
+    name: str  # holiday name (German) or the closure's reason
+    until: date  # last day of it (the day itself for a public holiday)
 
 
 def closed_reason(subject: Scheduled, day: date, *, calendar: SchoolCalendar | None = None) -> ClosedReason | None:
@@ -100,9 +101,13 @@ def hours_on(subject: Scheduled, day: date, *, calendar: SchoolCalendar | None =
     return list(ranges)
 
 
-def intervals_on(subject: Scheduled, day: date, *, calendar: SchoolCalendar | None = None) -> list[tuple[datetime, datetime]]:
+def intervals_on(
+    subject: Scheduled, day: date, *, calendar: SchoolCalendar | None = None
+) -> list[tuple[datetime, datetime]]:
     """`hours_on` as aware (start, end) instants in Europe/Berlin."""
-    return [(local_datetime(day, r.start), local_datetime(day, r.end)) for r in hours_on(subject, day, calendar=calendar)]
+    return [
+        (local_datetime(day, r.start), local_datetime(day, r.end)) for r in hours_on(subject, day, calendar=calendar)
+    ]
 
 
 def status(
@@ -174,8 +179,9 @@ class Opening:
     status: OpenStatus
 
 
-def soonest(subjects: list[Scheduled] | tuple[Scheduled, ...], now: datetime, *,
-            calendar: SchoolCalendar | None = None) -> Opening | None:
+def soonest(
+    subjects: list[Scheduled] | tuple[Scheduled, ...], now: datetime, *, calendar: SchoolCalendar | None = None
+) -> Opening | None:
     """Of an office and its extra consultation places: the one open now (closing last), else the
     one that opens first. Subjects whose times are not published do not count; None when none
     opens within the search window."""

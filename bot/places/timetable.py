@@ -10,6 +10,7 @@ YAML shape (see data/offices.yaml):
     wed: {nth: 1, times: ["08:30-11:00"]}      # 1st Wednesday of the month (nth: -1 = last)
     thu: []                                    # closed (same as leaving it out)
 """
+
 from __future__ import annotations
 
 import re
@@ -105,12 +106,12 @@ def merge_ranges(ranges: list[TimeRange] | tuple[TimeRange, ...]) -> list[TimeRa
 
 
 def parse_time_range(text: Any) -> TimeRange:
-    """"09:00-12:00" (hyphen or en dash) -> TimeRange. Raises ValueError with a readable reason."""
+    """ "09:00-12:00" (hyphen or en dash) -> TimeRange. Raises ValueError with a readable reason."""
     if not isinstance(text, str):
-        raise ValueError(f"should be a quoted text like \"09:00-12:00\", found {text!r}")
+        raise ValueError(f'should be a quoted text like "09:00-12:00", found {text!r}')
     match = _TIME_RANGE.match(text)
     if not match:
-        raise ValueError(f"should look like \"09:00-12:00\", found {text!r}")
+        raise ValueError(f'should look like "09:00-12:00", found {text!r}')
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h2 == 24 and m2 == 0:
         raise ValueError("use 23:59 instead of 24:00 for the end of the day")
@@ -155,7 +156,7 @@ def parse_weekly_hours(fields: Fields) -> WeeklyHours:
             except ValueError as exc:
                 fields.problems.append(Problem(fields.file, f"{location}[{i}]", str(exc)))
         ordered = sorted(ranges)
-        for a, b in zip(ordered, ordered[1:]):
+        for a, b in zip(ordered, ordered[1:], strict=False):
             if b.start < a.end:
                 fields.problems.append(Problem(fields.file, location, f"ranges {a} and {b} overlap"))
         if ranges != ordered:

@@ -12,6 +12,7 @@ unknown keys, a fact block without `source`/`as_of`), this checks that the files
 - appointment windows fit the slot length.
 Pure: reads the files, returns problems, changes nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,7 +58,9 @@ def validate_places_data(
     if offices is not None and districts is not None:
         _check_offices(offices, districts, display_path(offices_path), problems)
     if today is not None:
-        problems.extend(_future_as_of(offices, districts, today, display_path(offices_path), display_path(districts_path)))
+        problems.extend(
+            _future_as_of(offices, districts, today, display_path(offices_path), display_path(districts_path))
+        )
     return problems
 
 
@@ -82,7 +85,9 @@ def _check_point(point: GeoPoint, districts: DistrictDirectory, file: str, key: 
         not outline.points or within_outline(point.lat, point.lon, outline.points, outline.buffer_km)
     )
     if not inside:
-        problems.append(Problem(file, key, f"({point.lat}, {point.lon}) is not in the Dortmund area (lat and lon swapped?)"))
+        problems.append(
+            Problem(file, key, f"({point.lat}, {point.lon}) is not in the Dortmund area (lat and lon swapped?)")
+        )
     return inside
 
 
@@ -91,7 +96,9 @@ def _check_districts(districts: DistrictDirectory, file: str, problems: list[Pro
     for missing in sorted(set(DISTRICT_IDS) - known):
         problems.append(Problem(file, "districts", f"the Stadtbezirk {missing!r} is missing"))
     for unknown in sorted(known - set(DISTRICT_IDS)):
-        problems.append(Problem(file, f"districts[{unknown}]", "is not one of Dortmund's 12 Stadtbezirke (ids are fixed)"))
+        problems.append(
+            Problem(file, f"districts[{unknown}]", "is not one of Dortmund's 12 Stadtbezirke (ids are fixed)")
+        )
 
     seen_names: dict[str, str] = {}
     for district in districts.all:
@@ -108,7 +115,7 @@ def _check_districts(districts: DistrictDirectory, file: str, problems: list[Pro
     for code, ids in districts.postal_codes.items():
         key = f"postal_codes.codes.{code}"
         if not _POSTAL_CODE.match(code):
-            problems.append(Problem(file, key, "a postal code has 5 digits (quote it: \"44135\")"))
+            problems.append(Problem(file, key, 'a postal code has 5 digits (quote it: "44135")'))
         for district_id in ids:
             if district_id not in known:
                 problems.append(Problem(file, key, f"names the unknown district {district_id!r}"))
@@ -130,7 +137,9 @@ def _check_offices(offices: OfficeDirectory, districts: DistrictDirectory, file:
             problems.append(Problem(file, f"{key}.districts", "lists no district"))
         for district_id in office.districts:
             if district_id not in known:
-                problems.append(Problem(file, f"{key}.districts", f"{district_id!r} is not a district in districts.yaml"))
+                problems.append(
+                    Problem(file, f"{key}.districts", f"{district_id!r} is not a district in districts.yaml")
+                )
             served_by.setdefault(district_id, []).append(office.id)
 
         _check_address(office.address, file, f"{key}.address", problems)
@@ -138,7 +147,9 @@ def _check_offices(offices: OfficeDirectory, districts: DistrictDirectory, file:
             _check_in_own_district(office.location, office.districts, districts, file, f"{key}.location", problems)
         for code in office.contact.languages:
             if not _LANGUAGE.match(code):
-                problems.append(Problem(file, f"{key}.contact.languages", f"{code!r} is not a language code like ar or en"))
+                problems.append(
+                    Problem(file, f"{key}.contact.languages", f"{code!r} is not a language code like ar or en")
+                )
         for email in office.contact.emails:
             if "@" not in email:
                 problems.append(Problem(file, f"{key}.contact.emails", f"{email!r} is not an e-mail address"))
@@ -151,14 +162,23 @@ def _check_offices(offices: OfficeDirectory, districts: DistrictDirectory, file:
         for rule in settings.windows.rules:
             for window in rule.ranges:
                 if window.minutes < settings.slot_minutes:
-                    problems.append(Problem(file, f"{key}.appointments",
-                                            f"window {window} is shorter than one slot ({settings.slot_minutes} min)"))
+                    problems.append(
+                        Problem(
+                            file,
+                            f"{key}.appointments",
+                            f"window {window} is shorter than one slot ({settings.slot_minutes} min)",
+                        )
+                    )
 
         for place in office.places:
             place_key = f"{key}.places[{place.id}]"
             _check_address(place.address, file, f"{place_key}.address", problems)
-            if place.location is not None and _check_point(place.location, districts, file, f"{place_key}.location", problems):
-                _check_in_own_district(place.location, office.districts, districts, file, f"{place_key}.location", problems)
+            if place.location is not None and _check_point(
+                place.location, districts, file, f"{place_key}.location", problems
+            ):
+                _check_in_own_district(
+                    place.location, office.districts, districts, file, f"{place_key}.location", problems
+                )
             if place.hours is not None and place.hours.is_empty:
                 problems.append(Problem(file, f"{place_key}.hours", "has no open weekday (use hours: null if unknown)"))
 
@@ -167,34 +187,60 @@ def _check_offices(offices: OfficeDirectory, districts: DistrictDirectory, file:
         if not offices_for:
             problems.append(Problem(file, "offices", f"no office serves the district {district_id!r}"))
         elif len(offices_for) > 1:
-            problems.append(Problem(file, "offices", f"the district {district_id!r} is served by several offices: {', '.join(offices_for)}"))
+            problems.append(
+                Problem(
+                    file,
+                    "offices",
+                    f"the district {district_id!r} is served by several offices: {', '.join(offices_for)}",
+                )
+            )
 
 
-def _check_in_own_district(point: GeoPoint, served: tuple[str, ...], districts: DistrictDirectory,
-                           file: str, key: str, problems: list[Problem]) -> None:
+def _check_in_own_district(
+    point: GeoPoint, served: tuple[str, ...], districts: DistrictDirectory, file: str, key: str, problems: list[Problem]
+) -> None:
     hit = district_at(point.lat, point.lon, districts)
     if hit is not None and hit.district.id not in served:
-        problems.append(Problem(file, key, f"lies in {hit.district.name} (near {hit.stadtteil.name}), "
-                                           f"which this office does not serve: check the coordinates"))
+        problems.append(
+            Problem(
+                file,
+                key,
+                f"lies in {hit.district.name} (near {hit.stadtteil.name}), "
+                f"which this office does not serve: check the coordinates",
+            )
+        )
 
 
-def _future_as_of(offices: OfficeDirectory | None, districts: DistrictDirectory | None, today: date,
-                  offices_file: str, districts_file: str) -> list[Problem]:
+def _future_as_of(
+    offices: OfficeDirectory | None,
+    districts: DistrictDirectory | None,
+    today: date,
+    offices_file: str,
+    districts_file: str,
+) -> list[Problem]:
     """An as_of date after today is a typo (2062 for 2026) and would make old facts look fresh."""
     dated: list[tuple[str, str, Source | None]] = []
     if offices is not None:
         for office in offices.all:
             key = f"offices[{office.id}]"
-            dated += [(offices_file, key, office.source), (offices_file, f"{key}.address", office.address.source),
-                      (offices_file, f"{key}.location", office.location_source),
-                      (offices_file, f"{key}.contact", office.contact.source),
-                      (offices_file, f"{key}.hours", office.hours_source),
-                      (offices_file, f"{key}.appointments", office.appointments.source)]
+            dated += [
+                (offices_file, key, office.source),
+                (offices_file, f"{key}.address", office.address.source),
+                (offices_file, f"{key}.location", office.location_source),
+                (offices_file, f"{key}.contact", office.contact.source),
+                (offices_file, f"{key}.hours", office.hours_source),
+                (offices_file, f"{key}.appointments", office.appointments.source),
+            ]
             dated += [(offices_file, f"{key}.places[{p.id}]", p.source) for p in office.places]
     if districts is not None:
-        dated += [(districts_file, "membership", districts.membership_source),
-                  (districts_file, "centres", districts.centres_source),
-                  (districts_file, "postal_codes", districts.postal_codes_source),
-                  (districts_file, "city_boundary", districts.outline.source)]
-    return [Problem(file, key, f"as_of {src.as_of} is in the future")
-            for file, key, src in dated if src is not None and src.as_of > today]
+        dated += [
+            (districts_file, "membership", districts.membership_source),
+            (districts_file, "centres", districts.centres_source),
+            (districts_file, "postal_codes", districts.postal_codes_source),
+            (districts_file, "city_boundary", districts.outline.source),
+        ]
+    return [
+        Problem(file, key, f"as_of {src.as_of} is in the future")
+        for file, key, src in dated
+        if src is not None and src.as_of > today
+    ]

@@ -30,6 +30,7 @@ reads the heartbeats as of its own start, perhaps before that dispatcher's first
 A crash after sending but before "sent" is recorded sends that one reminder again (at least
 once beats never); nothing else is ever sent twice.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -108,7 +109,7 @@ class DispatchReport:
     lost_races: int = 0  # decided to send, but another process claimed it first
     reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def add(self, other: "DispatchReport") -> None:
+    def add(self, other: DispatchReport) -> None:
         self.sent += other.sent
         self.skipped += other.skipped
         self.failed += other.failed
@@ -124,28 +125,45 @@ def _claimable(now: datetime, stale_after: timedelta, lease: timedelta):  # type
     owner_alive = exists().where(Heartbeat.owner == Reminder.claimed_by, Heartbeat.beat_at >= now - lease)
     return or_(
         Reminder.status == PENDING,
-        and_(Reminder.status == CLAIMED, or_(
-            Reminder.claimed_at < now - stale_after,
-            and_(Reminder.claimed_at < now - lease, ~owner_alive),
-        )),
+        and_(
+            Reminder.status == CLAIMED,
+            or_(
+                Reminder.claimed_at < now - stale_after,
+                and_(Reminder.claimed_at < now - lease, ~owner_alive),
+            ),
+        ),
     )
 
 
 async def beat(session: AsyncSession, owner: str, *, now: datetime) -> None:
     """`owner` is alive at `now` (commits: a heartbeat must be seen by others at once)."""
-    updated = await session.execute(update(Heartbeat).where(Heartbeat.owner == owner).values(beat_at=now)
-                                    .execution_options(synchronize_session=False))
+    updated = await session.execute(
+        update(Heartbeat)
+        .where(Heartbeat.owner == owner)
+        .values(beat_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if not updated.rowcount:  # type: ignore[attr-defined]
         # The owner's first beat (owners are unique per dispatcher, so no one else inserts it);
         # a good moment to forget processes gone long ago.
-        await session.execute(delete(Heartbeat).where(Heartbeat.beat_at < now - FORGET_HEARTBEATS_AFTER)
-                              .execution_options(synchronize_session=False))
+        await session.execute(
+            delete(Heartbeat)
+            .where(Heartbeat.beat_at < now - FORGET_HEARTBEATS_AFTER)
+            .execution_options(synchronize_session=False)
+        )
         session.add(Heartbeat(owner=owner, beat_at=now))
     await session.commit()
 
 
-async def due_reminders(session: AsyncSession, *, now: datetime, stale_after: timedelta = DEFAULT_STALE_AFTER,
-                        lease: timedelta = CLAIM_LEASE, limit: int = 100, lock: bool = False) -> list[Candidate]:
+async def due_reminders(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    stale_after: timedelta = DEFAULT_STALE_AFTER,
+    lease: timedelta = CLAIM_LEASE,
+    limit: int = 100,
+    lock: bool = False,
+) -> list[Candidate]:
     """Reminders due at `now` (pending, or claimed by a process gone or longer ago than
     `stale_after`), oldest first.
 
@@ -163,9 +181,15 @@ async def due_reminders(session: AsyncSession, *, now: datetime, stale_after: ti
     return [Candidate(*row) for row in rows]
 
 
-def decide(candidates: Sequence[Candidate], *, bookings: dict[int, Booking],
-           people: dict[int, Person], siblings: dict[int, list[Sibling]], now: datetime,
-           min_lead: timedelta = DEFAULT_MIN_LEAD) -> Decision:
+def decide(
+    candidates: Sequence[Candidate],
+    *,
+    bookings: dict[int, Booking],
+    people: dict[int, Person],
+    siblings: dict[int, list[Sibling]],
+    now: datetime,
+    min_lead: timedelta = DEFAULT_MIN_LEAD,
+) -> Decision:
     """Which candidates to send and which to skip, and why (pure)."""
     send: list[int] = []
     skip: dict[int, str] = {}
@@ -181,8 +205,11 @@ def decide(candidates: Sequence[Candidate], *, bookings: dict[int, Booking],
         if person is None or not person.active:
             skip[c.id] = "person_unreachable"
             continue
-        closer = [s for s in siblings.get(c.booking_id, ()) if s.offset_minutes < c.offset_minutes
-                  and s.due_at <= now and s.status != SKIPPED]
+        closer = [
+            s
+            for s in siblings.get(c.booking_id, ())
+            if s.offset_minutes < c.offset_minutes and s.due_at <= now and s.status != SKIPPED
+        ]
         if closer:
             skip[c.id] = "superseded"
             continue
@@ -190,8 +217,15 @@ def decide(candidates: Sequence[Candidate], *, bookings: dict[int, Booking],
     return Decision(send=send, skip=skip)
 
 
-async def claim(session: AsyncSession, ids: Sequence[int], *, owner: str, now: datetime,
-                stale_after: timedelta = DEFAULT_STALE_AFTER, lease: timedelta = CLAIM_LEASE) -> list[int]:
+async def claim(
+    session: AsyncSession,
+    ids: Sequence[int],
+    *,
+    owner: str,
+    now: datetime,
+    stale_after: timedelta = DEFAULT_STALE_AFTER,
+    lease: timedelta = CLAIM_LEASE,
+) -> list[int]:
     """Claim these reminders for `owner`; returns the ids this call won (does not commit). The
     owner must be beating (`beat`), or its claims are taken over after the lease."""
     if not ids:
@@ -206,8 +240,14 @@ async def claim(session: AsyncSession, ids: Sequence[int], *, owner: str, now: d
     return sorted(result.scalars().all())
 
 
-async def skip(session: AsyncSession, ids: Sequence[int], *, now: datetime,
-               stale_after: timedelta = DEFAULT_STALE_AFTER, lease: timedelta = CLAIM_LEASE) -> int:
+async def skip(
+    session: AsyncSession,
+    ids: Sequence[int],
+    *,
+    now: datetime,
+    stale_after: timedelta = DEFAULT_STALE_AFTER,
+    lease: timedelta = CLAIM_LEASE,
+) -> int:
     """Mark reminders skipped unless someone claimed (or sent) them meanwhile (does not commit)."""
     if not ids:
         return 0
@@ -220,8 +260,7 @@ async def skip(session: AsyncSession, ids: Sequence[int], *, now: datetime,
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-async def finish(session: AsyncSession, reminder_id: int, *, owner: str, status: str,
-                 now: datetime) -> bool:
+async def finish(session: AsyncSession, reminder_id: int, *, owner: str, status: str, now: datetime) -> bool:
     """Record the outcome of a claimed reminder (sent/failed/pending again), if still ours."""
     values: dict[str, object] = {"status": status}
     if status == SENT:
@@ -237,19 +276,26 @@ async def finish(session: AsyncSession, reminder_id: int, *, owner: str, status:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def _load_context(session: AsyncSession, booking_ids: set[int]
-                        ) -> tuple[dict[int, Booking], dict[int, Person], dict[int, list[Sibling]]]:
+async def _load_context(
+    session: AsyncSession, booking_ids: set[int]
+) -> tuple[dict[int, Booking], dict[int, Person], dict[int, list[Sibling]]]:
     if not booking_ids:
         return {}, {}, {}
-    bookings = {b.id: b for b in (await session.scalars(
-        select(Booking).where(Booking.id.in_(booking_ids)))).all()}
+    bookings = {b.id: b for b in (await session.scalars(select(Booking).where(Booking.id.in_(booking_ids)))).all()}
     person_ids = {b.person_id for b in bookings.values() if b.person_id is not None}
-    people = {p.id: p for p in (await session.scalars(
-        select(Person).where(Person.id.in_(person_ids)))).all()} if person_ids else {}
+    people = (
+        {p.id: p for p in (await session.scalars(select(Person).where(Person.id.in_(person_ids)))).all()}
+        if person_ids
+        else {}
+    )
     siblings: dict[int, list[Sibling]] = defaultdict(list)
-    for row in (await session.execute(
-            select(Reminder.booking_id, Reminder.offset_minutes, Reminder.due_at, Reminder.status)
-            .where(Reminder.booking_id.in_(booking_ids)))).all():
+    for row in (
+        await session.execute(
+            select(Reminder.booking_id, Reminder.offset_minutes, Reminder.due_at, Reminder.status).where(
+                Reminder.booking_id.in_(booking_ids)
+            )
+        )
+    ).all():
         siblings[row[0]].append(Sibling(row[1], row[2], row[3]))
     return bookings, people, dict(siblings)
 
@@ -313,8 +359,7 @@ class ReminderDispatcher:
                     if batch is None:
                         break
                     report.add(batch)
-                    for result, count in (("sent", batch.sent), ("failed", batch.failed),
-                                          ("skipped", batch.skipped)):
+                    for result, count in (("sent", batch.sent), ("failed", batch.failed), ("skipped", batch.skipped)):
                         if count:
                             REMINDERS.labels(result=result).inc(count)
             finally:
@@ -345,23 +390,31 @@ class ReminderDispatcher:
         report = DispatchReport()
         async with self.sessions() as session:
             is_postgres = session.get_bind().dialect.name == "postgresql"
-            candidates = await due_reminders(session, now=now, stale_after=self.stale_after, lease=self.lease,
-                                             limit=self.batch_size, lock=is_postgres)
+            candidates = await due_reminders(
+                session,
+                now=now,
+                stale_after=self.stale_after,
+                lease=self.lease,
+                limit=self.batch_size,
+                lock=is_postgres,
+            )
             if not candidates:
                 await session.rollback()
                 return None
-            bookings, people, siblings = await _load_context(
-                session, {c.booking_id for c in candidates})
-            decision = decide(candidates, bookings=bookings, people=people, siblings=siblings,
-                              now=now, min_lead=self.min_lead)
+            bookings, people, siblings = await _load_context(session, {c.booking_id for c in candidates})
+            decision = decide(
+                candidates, bookings=bookings, people=people, siblings=siblings, now=now, min_lead=self.min_lead
+            )
             if not is_postgres:
                 await session.commit()  # SQLite: read done; the writes below take the write lock
-            report.skipped = await skip(session, list(decision.skip), now=now, stale_after=self.stale_after,
-                                        lease=self.lease)
+            report.skipped = await skip(
+                session, list(decision.skip), now=now, stale_after=self.stale_after, lease=self.lease
+            )
             for reason in decision.skip.values():
                 report.reasons[reason] += 1
-            won = await claim(session, decision.send, owner=self.owner, now=now,
-                              stale_after=self.stale_after, lease=self.lease)
+            won = await claim(
+                session, decision.send, owner=self.owner, now=now, stale_after=self.stale_after, lease=self.lease
+            )
             await session.commit()
         report.lost_races = len(decision.send) - len(won)
         by_id = {c.id: c for c in candidates}
@@ -402,25 +455,36 @@ class ReminderDispatcher:
         async with self.sessions() as session:
             # Re-read: the booking may have been cancelled since the batch was read.
             current = await session.scalar(select(Booking.status).where(Booking.id == job.booking.id))
-            mine = (await session.execute(select(Reminder.status, Reminder.claimed_by)
-                                          .where(Reminder.id == job.reminder_id))).one_or_none()
+            mine = (
+                await session.execute(
+                    select(Reminder.status, Reminder.claimed_by).where(Reminder.id == job.reminder_id)
+                )
+            ).one_or_none()
         if mine is None or tuple(mine) != (CLAIMED, self.owner):
             return SKIPPED  # cancelled (skipped) or taken over meanwhile: not ours to send
         if current != "booked":
             async with self.sessions() as session:
                 await session.execute(
                     update(Reminder)
-                    .where(Reminder.id == job.reminder_id, Reminder.claimed_by == self.owner,
-                           Reminder.status == CLAIMED)
+                    .where(
+                        Reminder.id == job.reminder_id, Reminder.claimed_by == self.owner, Reminder.status == CLAIMED
+                    )
                     .values(status=SKIPPED)
-                    .execution_options(synchronize_session=False))
+                    .execution_options(synchronize_session=False)
+                )
                 await session.commit()
             return SKIPPED
         booking, person = job.booking, job.person
         lang = self._lang(person)
-        reply = reminder_reply(booking_id=booking.id, starts_at=booking.starts_at, office_id=booking.office,
-                               office=self.places.offices().get(booking.office),
-                               lang=lang, now=now, interpreter=booking.interpreter)
+        reply = reminder_reply(
+            booking_id=booking.id,
+            starts_at=booking.starts_at,
+            office_id=booking.office,
+            office=self.places.offices().get(booking.office),
+            lang=lang,
+            now=now,
+            interpreter=booking.interpreter,
+        )
         was_active = person.active
         try:
             delivered = await self.sender(person, [reply])
@@ -430,8 +494,9 @@ class ReminderDispatcher:
             # The rate limiter has already retried 429s, 5xx and timeouts. Leave the claim: the
             # reminder is tried again once the claim is stale (a natural back-off), up to
             # max_attempts, and is then given up as failed.
-            log.exception("reminder %s (booking %s, person %s) could not be sent",
-                          job.reminder_id, booking.id, person.id)
+            log.exception(
+                "reminder %s (booking %s, person %s) could not be sent", job.reminder_id, booking.id, person.id
+            )
             if await self._attempts(job.reminder_id) >= self.max_attempts:
                 await self._finish(job.reminder_id, FAILED)
                 return FAILED

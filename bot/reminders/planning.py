@@ -12,6 +12,7 @@ planned afresh, sent ones included: the new time deserves its own reminders. A r
 has already passed when the booking is made (booked 3 hours ahead: the 24h reminder) is planned as
 `skipped`: the booking confirmation has just told the person everything.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -47,16 +48,19 @@ def _reset(reminder: Reminder, due_at: datetime, now: datetime) -> None:
     reminder.attempts = 0
 
 
-async def plan_for_booking(session: AsyncSession, booking: Booking, *,
-                           offsets_minutes: Iterable[int], now: datetime) -> list[Reminder]:
+async def plan_for_booking(
+    session: AsyncSession, booking: Booking, *, offsets_minutes: Iterable[int], now: datetime
+) -> list[Reminder]:
     """Create (or re-plan) one Reminder per offset for a live booking; returns them, largest
     offset first. Reminders of offsets no longer configured are skipped if still open.
     Does not commit."""
     if booking.id is None:
         await session.flush()
     wanted = due_times(booking.starts_at, offsets_minutes)
-    existing = {r.offset_minutes: r for r in (await session.scalars(
-        select(Reminder).where(Reminder.booking_id == booking.id))).all()}
+    existing = {
+        r.offset_minutes: r
+        for r in (await session.scalars(select(Reminder).where(Reminder.booking_id == booking.id))).all()
+    }
     planned: list[Reminder] = []
     for offset, due_at in sorted(wanted.items(), reverse=True):
         reminder = existing.get(offset)
@@ -68,8 +72,11 @@ async def plan_for_booking(session: AsyncSession, booking: Booking, *,
                     session.add(reminder)
             except IntegrityError:
                 # Planned at the same moment by someone else: take theirs and re-plan it.
-                reminder = (await session.scalars(select(Reminder).where(
-                    Reminder.booking_id == booking.id, Reminder.offset_minutes == offset))).one()
+                reminder = (
+                    await session.scalars(
+                        select(Reminder).where(Reminder.booking_id == booking.id, Reminder.offset_minutes == offset)
+                    )
+                ).one()
                 if reminder.due_at != due_at:
                     _reset(reminder, due_at, now)
         elif reminder.due_at != due_at:
@@ -98,8 +105,9 @@ async def cancel_for_booking(session: AsyncSession, booking_id: int) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-async def sync_for_booking(session: AsyncSession, booking: Booking, *,
-                           offsets_minutes: Iterable[int], now: datetime) -> list[Reminder]:
+async def sync_for_booking(
+    session: AsyncSession, booking: Booking, *, offsets_minutes: Iterable[int], now: datetime
+) -> list[Reminder]:
     """After any change to a booking: plan its reminders while it is booked and ahead,
     skip them otherwise. Suits a hook like `on_booking_changed(session, booking)`."""
     if booking.status == "booked" and booking.starts_at > now:

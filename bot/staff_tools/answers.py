@@ -1,4 +1,5 @@
 """How a staff command answers a mistake in what was typed: what was wrong, then the usage."""
+
 from __future__ import annotations
 
 from bot.core.replies import Msg

@@ -12,6 +12,7 @@ OFFICE is the office's id ("mh") or a part of its name that only one office has 
 "hörde", "Hoerde"); it may be several words ("lokal willkommen Eving"): everything before the first
 date. Dates are DD.MM.YYYY or YYYY-MM-DD (a single-digit day or month is fine).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ from typing import Literal
 
 from bot.places.offices import Office
 
-REASON_MAX = 300            # OfficeClosure.reason is String(300)
+REASON_MAX = 300  # OfficeClosure.reason is String(300)
 LONGEST_CLOSURE_DAYS = 366  # a longer "closure" is a typo in the year, not a plan
 
 Period = Literal["week", "month"]
@@ -35,9 +36,9 @@ _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
 
 @dataclass(frozen=True)
 class Problem:
-    key: str                                   # under staff.tools
+    key: str  # under staff.tools
     args: dict[str, str] = field(default_factory=dict)
-    usage: Literal["closed", "open", "stats"] | None = None   # the command to show the usage of
+    usage: Literal["closed", "open", "stats"] | None = None  # the command to show the usage of
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class OpenRequest:
 
 
 def parse_day(token: str) -> date | None:
-    """"24.12.2026", "1.2.2027", "2026-12-24" -> the date; anything else (or no such day) -> None."""
+    """ "24.12.2026", "1.2.2027", "2026-12-24" -> the date; anything else (or no such day) -> None."""
     token = token.strip()
     german, iso = _GERMAN_DATE.match(token), _ISO_DATE.match(token)
     if german:
@@ -191,5 +192,5 @@ def period_days(period: Period, today: date) -> tuple[date, date]:
 
 
 def german(day: date) -> str:
-    """"24.12.2026", as staff write it."""
+    """ "24.12.2026", as staff write it."""
     return f"{day:%d.%m.%Y}"

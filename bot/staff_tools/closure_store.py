@@ -8,6 +8,7 @@ entered in one process is seen by newcomers talking to any other within that tim
     await add(session, request, now)                                 # /closed
     await reopen(session, "mh", day)                                 # /open
 """
+
 from __future__ import annotations
 
 import time
@@ -37,8 +38,9 @@ async def current(session: AsyncSession, today: date, office: str | None = None)
     query = select(OfficeClosure).where(OfficeClosure.ends_on >= today)
     if office is not None:
         query = query.where(OfficeClosure.office == office)
-    return list((await session.scalars(
-        query.order_by(OfficeClosure.office, OfficeClosure.starts_on, OfficeClosure.id))).all())
+    return list(
+        (await session.scalars(query.order_by(OfficeClosure.office, OfficeClosure.starts_on, OfficeClosure.id))).all()
+    )
 
 
 async def refresh(closures: StaffClosures, session: AsyncSession, today: date, *, force: bool = False) -> None:
@@ -53,8 +55,9 @@ async def refresh(closures: StaffClosures, session: AsyncSession, today: date, *
 
 
 async def add(session: AsyncSession, request: CloseRequest, now: datetime) -> OfficeClosure:
-    row = OfficeClosure(office=request.office.id, starts_on=request.start, ends_on=request.end,
-                        reason=request.reason, created_at=now)
+    row = OfficeClosure(
+        office=request.office.id, starts_on=request.start, ends_on=request.end, reason=request.reason, created_at=now
+    )
     session.add(row)
     await session.flush()
     return row
@@ -71,9 +74,13 @@ class Reopened:
 async def reopen(session: AsyncSession, office: str, day: date) -> list[Reopened]:
     """Open `office` again from `day`: every staff closure of it that includes `day` ends the day
     before (or goes, when it began on `day` or later). Closures after `day` stay."""
-    rows = (await session.scalars(
-        select(OfficeClosure).where(OfficeClosure.office == office, OfficeClosure.starts_on <= day,
-                                    OfficeClosure.ends_on >= day).order_by(OfficeClosure.starts_on))).all()
+    rows = (
+        await session.scalars(
+            select(OfficeClosure)
+            .where(OfficeClosure.office == office, OfficeClosure.starts_on <= day, OfficeClosure.ends_on >= day)
+            .order_by(OfficeClosure.starts_on)
+        )
+    ).all()
     changed: list[Reopened] = []
     for row in rows:
         before = as_closure(row)

@@ -8,6 +8,7 @@ Each count is one upsert in the caller's session (it commits with the caller's w
 
     await count(session, QUESTION, now, topic="housing", lang="ar")
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,16 +30,18 @@ NO_SHOW: Final = "no_show"
 METRICS: Final = (QUESTION, HANDOFF_OPENED, HANDOFF_CLOSED, BOOKED, CANCELLED, NO_SHOW)
 
 TOPIC_MAX = 32  # DailyCount.topic
-LANG_MAX = 16   # DailyCount.lang
+LANG_MAX = 16  # DailyCount.lang
 
 
-async def count(session: AsyncSession, metric: str, now: datetime, *, topic: str | None = None,
-                lang: str | None = None) -> None:
+async def count(
+    session: AsyncSession, metric: str, now: datetime, *, topic: str | None = None, lang: str | None = None
+) -> None:
     """One more `metric` on the Berlin day of `now` (for `topic` and `lang` where given)."""
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}")
-    values = dict(day=to_local(now).date(), metric=metric, topic=(topic or "")[:TOPIC_MAX],
-                  lang=(lang or "")[:LANG_MAX], count=1)
+    values = dict(
+        day=to_local(now).date(), metric=metric, topic=(topic or "")[:TOPIC_MAX], lang=(lang or "")[:LANG_MAX], count=1
+    )
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(DailyCount).values(**values)
@@ -58,7 +61,9 @@ async def first_reply(session: AsyncSession, opened_at: datetime, now: datetime)
 async def staff_replied(session: AsyncSession, handoff_id: int, *, opened_at: datetime, now: datetime) -> None:
     """Staff are about to send a message in a handoff: its first one records the wait."""
     earlier = await session.scalar(
-        select(HandoffMessage.id).where(HandoffMessage.handoff_id == handoff_id, HandoffMessage.direction == "out")
-        .limit(1))
+        select(HandoffMessage.id)
+        .where(HandoffMessage.handoff_id == handoff_id, HandoffMessage.direction == "out")
+        .limit(1)
+    )
     if earlier is None:
         await first_reply(session, opened_at, now)

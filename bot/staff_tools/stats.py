@@ -5,6 +5,7 @@ bot.staff_tools.counters summed over a period, in German for the staff chat.
     stats_html(found, catalog, first, last)      # the /stats answer
     await yesterday_line(session, today, catalog) # one line for the 7:30 digest, or None
 """
+
 from __future__ import annotations
 
 import statistics
@@ -17,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.locales import Catalog
 from bot.core.replies import Msg, Plain, Text
-from bot.dialogues import staff_notes
 from bot.core.services import Services
+from bot.dialogues import staff_notes
 from bot.places.calendar import to_local
 from bot.staff_tools import counters
 from bot.staff_tools.answers import problem_text
@@ -47,17 +48,25 @@ class Figures:
 
     @property
     def empty(self) -> bool:
-        return not (self.questions or self.handoffs_opened or self.handoffs_closed or self.booked
-                    or self.cancelled or self.no_show)
+        return not (
+            self.questions
+            or self.handoffs_opened
+            or self.handoffs_closed
+            or self.booked
+            or self.cancelled
+            or self.no_show
+        )
 
 
 async def figures(session: AsyncSession, first: date, last: date) -> Figures:
     """The counts of the days `first` to `last` (both included)."""
-    rows = (await session.execute(
-        select(DailyCount.metric, DailyCount.topic, DailyCount.lang, func.sum(DailyCount.count))
-        .where(DailyCount.day >= first, DailyCount.day <= last)
-        .group_by(DailyCount.metric, DailyCount.topic, DailyCount.lang)
-    )).all()
+    rows = (
+        await session.execute(
+            select(DailyCount.metric, DailyCount.topic, DailyCount.lang, func.sum(DailyCount.count))
+            .where(DailyCount.day >= first, DailyCount.day <= last)
+            .group_by(DailyCount.metric, DailyCount.topic, DailyCount.lang)
+        )
+    ).all()
     by_topic: Counter[str] = Counter()
     by_lang: Counter[str] = Counter()
     totals: Counter[str] = Counter()
@@ -66,18 +75,28 @@ async def figures(session: AsyncSession, first: date, last: date) -> Figures:
         if metric == counters.QUESTION:
             by_topic[topic or UNSURE] += int(total)
             by_lang[lang or "?"] += int(total)
-    waits = list((await session.scalars(
-        select(FirstReplyWait.seconds).where(FirstReplyWait.day >= first, FirstReplyWait.day <= last))).all())
+    waits = list(
+        (
+            await session.scalars(
+                select(FirstReplyWait.seconds).where(FirstReplyWait.day >= first, FirstReplyWait.day <= last)
+            )
+        ).all()
+    )
     return Figures(
-        questions_by_topic=by_topic, questions_by_lang=by_lang,
-        handoffs_opened=totals[counters.HANDOFF_OPENED], handoffs_closed=totals[counters.HANDOFF_CLOSED],
-        median_first_reply_seconds=statistics.median(waits) if waits else None, first_replies=len(waits),
-        booked=totals[counters.BOOKED], cancelled=totals[counters.CANCELLED], no_show=totals[counters.NO_SHOW],
+        questions_by_topic=by_topic,
+        questions_by_lang=by_lang,
+        handoffs_opened=totals[counters.HANDOFF_OPENED],
+        handoffs_closed=totals[counters.HANDOFF_CLOSED],
+        median_first_reply_seconds=statistics.median(waits) if waits else None,
+        first_replies=len(waits),
+        booked=totals[counters.BOOKED],
+        cancelled=totals[counters.CANCELLED],
+        no_show=totals[counters.NO_SHOW],
     )
 
 
 def duration_de(seconds: float | None) -> Msg:
-    """"8 Min." (at least 1), or "–" without any reply."""
+    """ "8 Min." (at least 1), or "–" without any reply."""
     if seconds is None:
         return Msg("staff.stats.no_wait")
     return Msg("staff.stats.minutes", minutes=max(1, int(round(seconds / 60))))
@@ -99,22 +118,40 @@ def stats_html(found: Figures, catalog: Catalog, first: date, last: date) -> str
     if rest:
         parts.append(Msg("staff.stats.item", name=Msg("staff.stats.other_topics"), count=rest))
     if found.questions_by_lang:
-        languages = ", ".join(f"{staff_notes.language_name_de(lang) if lang != '?' else '?'} {total}"
-                              for lang, total in found.questions_by_lang.most_common())
+        languages = ", ".join(
+            f"{staff_notes.language_name_de(lang) if lang != '?' else '?'} {total}"
+            for lang, total in found.questions_by_lang.most_common()
+        )
         parts.append(Msg("staff.stats.languages", languages=languages))
-    parts.append(Msg("staff.stats.handoffs", opened=found.handoffs_opened, closed=found.handoffs_closed,
-                     wait=duration_de(found.median_first_reply_seconds), replies=found.first_replies))
+    parts.append(
+        Msg(
+            "staff.stats.handoffs",
+            opened=found.handoffs_opened,
+            closed=found.handoffs_closed,
+            wait=duration_de(found.median_first_reply_seconds),
+            replies=found.first_replies,
+        )
+    )
     parts.append(Msg("staff.stats.bookings", booked=found.booked, cancelled=found.cancelled, no_show=found.no_show))
     parts.append(Msg("staff.stats.anonymous"))
     return "\n".join(catalog.render(part, "de") for part in parts)
 
 
 def digest_line(found: Figures, catalog: Catalog) -> str:
-    """"📊 Gestern: 12 Fragen · 2 Gespräche mit dem Team (erste Antwort nach 8 Min.) · Termine: 3
+    """ "📊 Gestern: 12 Fragen · 2 Gespräche mit dem Team (erste Antwort nach 8 Min.) · Termine: 3
     gebucht, 1 abgesagt, 0 nicht gekommen" for the digest."""
-    return catalog.render(Msg("staff.stats.digest_line", questions=found.questions,
-                              opened=found.handoffs_opened, wait=duration_de(found.median_first_reply_seconds),
-                              booked=found.booked, cancelled=found.cancelled, no_show=found.no_show), "de")
+    return catalog.render(
+        Msg(
+            "staff.stats.digest_line",
+            questions=found.questions,
+            opened=found.handoffs_opened,
+            wait=duration_de(found.median_first_reply_seconds),
+            booked=found.booked,
+            cancelled=found.cancelled,
+            no_show=found.no_show,
+        ),
+        "de",
+    )
 
 
 async def stats_text(services: Services, args: str | None) -> str:

@@ -7,6 +7,7 @@ While a turn is being handled, state reads and writes join the turn's transactio
 (bot.storage.database.unit_of_work). The step a person is in and the booking or
 handoff it belongs to are thus committed together — and on SQLite a second connection never
 waits for the write lock the turn itself holds."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -52,8 +53,10 @@ class DatabaseStorage(BaseStorage):
             if state is None and not data:
                 await session.execute(_DELETE, {"key": self._key(key)})
                 return
-            await session.execute(_upsert(session.get_bind().dialect.name),
-                                  {"key": self._key(key), "state": state, "data": dict(data), "updated_at": utcnow()})
+            await session.execute(
+                _upsert(session.get_bind().dialect.name),
+                {"key": self._key(key), "state": state, "data": dict(data), "updated_at": utcnow()},
+            )
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         _, data = await self.load(key)
@@ -108,6 +111,10 @@ def _upsert(dialect: str) -> Insert:
         values = insert(_TABLE)
         statement = _UPSERTS[dialect] = values.on_conflict_do_update(
             index_elements=[_TABLE.c.key],
-            set_={"state": values.excluded.state, "data": values.excluded.data,
-                  "updated_at": values.excluded.updated_at})
+            set_={
+                "state": values.excluded.state,
+                "data": values.excluded.data,
+                "updated_at": values.excluded.updated_at,
+            },
+        )
     return statement

@@ -1,8 +1,9 @@
 """The async engine and session factory, and schema migration at start-up."""
+
 from __future__ import annotations
 
-import asyncio
 import ast
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,7 +15,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -38,8 +38,14 @@ def create_engine(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, pool_timeout=timeout,
-                               connect_args={"timeout": timeout, "command_timeout": timeout})
+    return create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        pool_timeout=timeout,
+        connect_args={"timeout": timeout, "command_timeout": timeout},
+    )
 
 
 # SQLAlchemy's documented recipe for SQLite transactions (the aiosqlite dialect's "Serializable
@@ -174,8 +180,7 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-async def connect(url: str, *, attempts: int = 5, delay: float = 2.0,
-                  timeout: float = DEFAULT_TIMEOUT) -> AsyncEngine:
+async def connect(url: str, *, attempts: int = 5, delay: float = 2.0, timeout: float = DEFAULT_TIMEOUT) -> AsyncEngine:
     """Create the engine, migrate, and retry while the database is not reachable yet."""
     last: Exception | None = None
     for attempt in range(1, attempts + 1):

@@ -3,9 +3,10 @@
 All timestamps are UTC. Only what a feature needs is stored (see /privacy, locale key privacy.text):
 no phone numbers, no Telegram usernames; the first name only while a handoff is open.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -37,19 +38,19 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the database; use aware UTC datetimes")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -177,8 +178,10 @@ class Handoff(Base):
     """A conversation with staff: one forum topic (or reply thread) per person."""
 
     __tablename__ = "handoffs"
-    __table_args__ = (Index("ix_handoffs_person_status", "person_id", "status"),
-                      Index("ix_handoffs_thread", "staff_chat_id", "thread_id"))
+    __table_args__ = (
+        Index("ix_handoffs_person_status", "person_id", "status"),
+        Index("ix_handoffs_thread", "staff_chat_id", "thread_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
@@ -241,8 +244,7 @@ class CachedTranslation(Base):
 
     __tablename__ = "translations"
     __table_args__ = (
-        UniqueConstraint("provider", "source_language", "target_language", "text_hash",
-                         name="uq_translations_key"),
+        UniqueConstraint("provider", "source_language", "target_language", "text_hash", name="uq_translations_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,4 +1,5 @@
 """Machine translations cached in the database, shared by every bot process."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -31,8 +32,14 @@ class DatabaseTranslationCache:
         async with unit_of_work(self.sessions) as session:
             try:
                 async with session.begin_nested():  # a duplicate must not spoil the turn's transaction
-                    session.add(CachedTranslation(provider=provider, source_language=source,
-                                                  target_language=target, text_hash=text_hash(text),
-                                                  translated=translated))
+                    session.add(
+                        CachedTranslation(
+                            provider=provider,
+                            source_language=source,
+                            target_language=target,
+                            text_hash=text_hash(text),
+                            translated=translated,
+                        )
+                    )
             except IntegrityError:
                 pass  # another process stored the same translation first

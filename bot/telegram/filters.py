@@ -1,9 +1,9 @@
 """Filters for the Telegram routers."""
+
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Callable
+from typing import Any
 
 from aiogram.filters import BaseFilter
 from aiogram.types import CallbackQuery, TelegramObject

@@ -2,6 +2,7 @@
 webhook mode). /healthz: 200 with {"status": "ok", "database": "ok", "redis": "ok" | "not
 configured"}, or 503 naming what failed; each service asked with a real call at most once a
 second (bot.health). /metrics: Prometheus' text format (bot.metrics)."""
+
 from __future__ import annotations
 
 import logging
@@ -30,8 +31,9 @@ def add_health_route(web_app: web.Application, health: Health, metrics: MetricsP
         web_app.router.add_get("/metrics", metrics_text)
 
 
-async def start_health_server(health: Health, host: str, port: int,
-                              metrics: MetricsPage | None = None) -> web.AppRunner | None:
+async def start_health_server(
+    health: Health, host: str, port: int, metrics: MetricsPage | None = None
+) -> web.AppRunner | None:
     """Serve /healthz and /metrics on host:port; None when the port is taken: the bot goes on
     serving people, and the monitoring that finds no answer there is told why by the log."""
     web_app = web.Application()
@@ -41,8 +43,12 @@ async def start_health_server(health: Health, host: str, port: int,
     try:
         await web.TCPSite(runner, host, port).start()
     except OSError as error:
-        log.error("health server cannot listen on %s:%s (%s); /healthz and /metrics are not served there", host, port,
-                  error.strerror or type(error).__name__)
+        log.error(
+            "health server cannot listen on %s:%s (%s); /healthz and /metrics are not served there",
+            host,
+            port,
+            error.strerror or type(error).__name__,
+        )
         await runner.cleanup()
         return None
     log.info("health server listening on %s:%s", host, port)

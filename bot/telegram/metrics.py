@@ -5,9 +5,11 @@ and the first reply that ends lw_update_seconds).
     dp.update.outer_middleware(CountUpdates())
     bot.session.middleware(CountBotApiCalls())   # inside the rate limiter: every attempt counts
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -34,9 +36,15 @@ if TYPE_CHECKING:
 
 # The status code each aiogram exception stands for ("network": no HTTP answer at all).
 _CODES: tuple[tuple[type[BaseException], str], ...] = (
-    (TelegramRetryAfter, "429"), (TelegramBadRequest, "400"), (TelegramUnauthorizedError, "401"),
-    (TelegramForbiddenError, "403"), (TelegramNotFound, "404"), (TelegramConflictError, "409"),
-    (TelegramEntityTooLarge, "413"), (TelegramServerError, "5xx"), (TelegramNetworkError, "network"),
+    (TelegramRetryAfter, "429"),
+    (TelegramBadRequest, "400"),
+    (TelegramUnauthorizedError, "401"),
+    (TelegramForbiddenError, "403"),
+    (TelegramNotFound, "404"),
+    (TelegramConflictError, "409"),
+    (TelegramEntityTooLarge, "413"),
+    (TelegramServerError, "5xx"),
+    (TelegramNetworkError, "network"),
 )
 # Methods the bot calls only from a reply (answering a button press also ends the wait).
 _REPLIES = frozenset({"answerCallbackQuery", "editMessageText", "editMessageReplyMarkup"})
@@ -61,8 +69,12 @@ def update_kind(update: Update) -> str:
 
 
 class CountUpdates(BaseMiddleware):
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
         UPDATES.labels(kind=update_kind(event)).inc()
@@ -81,8 +93,9 @@ def error_code(error: BaseException) -> str | None:
 
 
 class CountBotApiCalls(BaseRequestMiddleware):
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: "Bot",
-                       method: "TelegramMethod[TelegramType]") -> Any:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Any:
         name = getattr(method, "__api_method__", type(method).__name__)
         try:
             result = await make_request(bot, method)

@@ -1,4 +1,5 @@
 """Messages the bot starts itself: to a person (staff cancelled, reminders) and to the staff chat."""
+
 from __future__ import annotations
 
 import logging
@@ -21,7 +22,7 @@ class TelegramOutbox:
     def __init__(self, staff_chat_id: int | None) -> None:
         self.staff_chat_id = staff_chat_id
         self.renderer: TelegramRenderer | None = None  # set by the composition root
-        self.services: "Services | None" = None  # likewise
+        self.services: Services | None = None  # likewise
 
     async def to_person(self, person: Person, replies: list[Reply]) -> bool:
         assert self.renderer is not None
@@ -29,8 +30,13 @@ class TelegramOutbox:
             return False
         services = self.services
         assert services is not None
-        replies, lang = await localize(replies, person.language or "de", services.catalog, services.translator,
-                                       service_configured=services.machine_translation)
+        replies, lang = await localize(
+            replies,
+            person.language or "de",
+            services.catalog,
+            services.translator,
+            service_configured=services.machine_translation,
+        )
         try:
             await self.renderer.send(int(person.external_id), replies, lang)
         except TelegramForbiddenError:

@@ -24,6 +24,7 @@ agree, and takes the chat's turn and the global slot together or neither. The pe
 keeps one chat's messages in order stays in the process. When Redis does not answer, the limiter
 counts in this process for a few seconds and then asks Redis again: sending never stops for it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -60,13 +61,13 @@ _NOT_MESSAGES = frozenset({"sendChatAction", "sendMessageDraft", "sendGift", "se
 @dataclass(frozen=True)
 class OutboundLimits:
     global_per_second: float = 30.0
-    global_burst: int = 3              # absorbs timer jitter; at most rate + 2 in any second
+    global_burst: int = 3  # absorbs timer jitter; at most rate + 2 in any second
     private_per_second: float = 1.0
     private_burst: int = 3
     group_per_minute: int = 20
-    retry_after_attempts: int = 5      # 429s honoured for one request before giving up
-    error_retries: int = 3             # 5xx / network errors retried this often
-    backoff_base: float = 0.5          # seconds: 0.5, 1, 2, ...
+    retry_after_attempts: int = 5  # 429s honoured for one request before giving up
+    error_retries: int = 3  # 5xx / network errors retried this often
+    backoff_base: float = 0.5  # seconds: 0.5, 1, 2, ...
     backoff_max: float = 8.0
 
 
@@ -78,9 +79,9 @@ def is_message_method(name: str) -> bool:
 @dataclass
 class _Chat:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    tat: float = 0.0                      # private chats: GCRA theoretical arrival time
+    tat: float = 0.0  # private chats: GCRA theoretical arrival time
     window: deque[float] = field(default_factory=deque)  # groups: send times in the last minute
-    blocked_until: float = 0.0            # after a 429
+    blocked_until: float = 0.0  # after a 429
     users: int = 0
 
 
@@ -114,7 +115,8 @@ wait = math.max(wait, g_tat - (g_burst - 1) * g_int - now)
 if wait > 0 then return math.ceil(wait) end
 redis.call('SET', KEYS[1], string.format('%d', g_tat + g_int), 'PX', math.ceil((g_tat + g_int - now) / 1000) + 1000)
 if kind == 'p' then
-  redis.call('SET', KEYS[2], string.format('%d', chat_tat + p_int), 'PX', math.ceil((chat_tat + p_int - now) / 1000) + 1000)
+  redis.call('SET', KEYS[2], string.format('%d', chat_tat + p_int),
+             'PX', math.ceil((chat_tat + p_int - now) / 1000) + 1000)
 elseif kind == 'g' then
   redis.call('ZADD', KEYS[2], now, ARGV[7])
   redis.call('PEXPIRE', KEYS[2], 61000)
@@ -134,7 +136,7 @@ return 0
 class SharedSlots:
     """The global and per-chat limits counted in Redis, for every process that shares it."""
 
-    def __init__(self, redis: "Redis", limits: OutboundLimits, *, prefix: str = "lw:outbound") -> None:
+    def __init__(self, redis: Redis, limits: OutboundLimits, *, prefix: str = "lw:outbound") -> None:
         self.redis = redis
         self.limits = limits
         self.prefix = prefix
@@ -150,25 +152,37 @@ class SharedSlots:
         self._sent += 1
         micros = await self._script(
             keys=[f"{self.prefix}:global", f"{self.prefix}:chat:{key}", f"{self.prefix}:blocked:{key}"],
-            args=[kind, round(1e6 / limits.global_per_second), max(1, limits.global_burst),
-                  round(1e6 / limits.private_per_second), max(1, limits.private_burst),
-                  limits.group_per_minute, f"{self._sender}:{self._sent}"])
+            args=[
+                kind,
+                round(1e6 / limits.global_per_second),
+                max(1, limits.global_burst),
+                round(1e6 / limits.private_per_second),
+                max(1, limits.private_burst),
+                limits.group_per_minute,
+                f"{self._sender}:{self._sent}",
+            ],
+        )
         return int(micros) / 1e6
 
     async def block(self, key: ChatKey, seconds: float) -> None:
         """Telegram answered 429 for this chat: every process waits `seconds` before sending there."""
-        await self._block(keys=[f"{self.prefix}:blocked:{key}"],
-                          args=[round(seconds * 1e6), max(1, round(seconds * 1000)) + 1000])
+        await self._block(
+            keys=[f"{self.prefix}:blocked:{key}"], args=[round(seconds * 1e6), max(1, round(seconds * 1000)) + 1000]
+        )
 
 
 class OutboundRateLimiter(BaseRequestMiddleware):
     # After Redis failed, count in this process for this long before asking Redis again.
     REDIS_RETRY_SECONDS = 5.0
 
-    def __init__(self, limits: OutboundLimits | None = None, *,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-                 redis: "Redis | None" = None) -> None:
+    def __init__(
+        self,
+        limits: OutboundLimits | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        redis: Redis | None = None,
+    ) -> None:
         self.limits = limits or OutboundLimits()
         self.clock = clock
         self.sleep = sleep
@@ -188,8 +202,9 @@ class OutboundRateLimiter(BaseRequestMiddleware):
         self.retried_429 = 0
         self.retried_errors = 0
 
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: "Bot",
-                       method: "TelegramMethod[TelegramType]") -> Any:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Any:
         name = getattr(method, "__api_method__", type(method).__name__)
         if name in _PASS_THROUGH:
             return await make_request(bot, method)
@@ -210,8 +225,14 @@ class OutboundRateLimiter(BaseRequestMiddleware):
             if self._calls % 512 == 0:
                 self._sweep()
 
-    async def _attempt(self, make_request: NextRequestMiddlewareType[TelegramType], bot: "Bot",
-                       method: "TelegramMethod[TelegramType]", name: str, key: ChatKey | None) -> Any:
+    async def _attempt(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        name: str,
+        key: ChatKey | None,
+    ) -> Any:
         floods = errors = 0
         while True:
             if key is not None:
@@ -250,8 +271,11 @@ class OutboundRateLimiter(BaseRequestMiddleware):
 
     def _redis_failed(self, error: BaseException) -> None:
         if self.clock() >= self._redis_down_until:
-            log.warning("outbound limits: Redis did not answer (%s); counting in this process for %.0f s",
-                        type(error).__name__, self.REDIS_RETRY_SECONDS)
+            log.warning(
+                "outbound limits: Redis did not answer (%s); counting in this process for %.0f s",
+                type(error).__name__,
+                self.REDIS_RETRY_SECONDS,
+            )
         self._redis_down_until = self.clock() + self.REDIS_RETRY_SECONDS
 
     async def _wait_shared(self, key: ChatKey) -> bool:

@@ -7,6 +7,7 @@ probes it every second until it answers) and is not asked meanwhile, so a Redis 
 the first update the timeout, not every update: the per-chat lock is held in this process, and
 an update that needs the conversation state meets `RedisDown` at once and gets an apology
 (bot.telegram.middlewares.outages). redis-py reconnects by itself once Redis is back."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Turn core Replies into Bot API calls: HTML text, inline keyboards, location keyboards, pins, files."""
+
 from __future__ import annotations
 
 from aiogram import Bot
@@ -39,31 +40,35 @@ class TelegramRenderer:
                 if isinstance(item, Link):
                     buttons.append(InlineKeyboardButton(text=self.button_text(item.label, lang), url=item.url))
                 elif isinstance(item, Choice):
-                    buttons.append(InlineKeyboardButton(text=self.button_text(item.label, lang),
-                                                        callback_data=pack(item.action)))
+                    buttons.append(
+                        InlineKeyboardButton(text=self.button_text(item.label, lang), callback_data=pack(item.action))
+                    )
             keyboard.append(buttons)
         return InlineKeyboardMarkup(inline_keyboard=keyboard)
 
     def location_keyboard(self, lang: str) -> ReplyKeyboardMarkup:
         return ReplyKeyboardMarkup(
             keyboard=[
-                [KeyboardButton(text=self.button_text(Msg("places.share_location_button"), lang),
-                                request_location=True)],
+                [
+                    KeyboardButton(
+                        text=self.button_text(Msg("places.share_location_button"), lang), request_location=True
+                    )
+                ],
             ],
             resize_keyboard=True,
             one_time_keyboard=True,
             input_field_placeholder=self.button_text(Msg("places.type_place_placeholder"), lang),
         )
 
-    async def send(self, chat_id: int, replies: list[Reply], lang: str, *,
-                   thread_id: int | None = None) -> list[Message]:
+    async def send(
+        self, chat_id: int, replies: list[Reply], lang: str, *, thread_id: int | None = None
+    ) -> list[Message]:
         sent: list[Message] = []
         for reply in replies:
             sent.extend(await self.send_one(chat_id, reply, lang, thread_id=thread_id))
         return sent
 
-    async def send_one(self, chat_id: int, reply: Reply, lang: str, *,
-                       thread_id: int | None = None) -> list[Message]:
+    async def send_one(self, chat_id: int, reply: Reply, lang: str, *, thread_id: int | None = None) -> list[Message]:
         html = self.catalog.render(reply.text, lang)
         parts = split_message(html)
         inline = self.inline_keyboard(reply, lang)
@@ -78,19 +83,27 @@ class TelegramRenderer:
             last_markup = inline
         for index, part in enumerate(parts):
             markup = last_markup if index == len(parts) - 1 else None
-            sent.append(await self.bot.send_message(chat_id, part, reply_markup=markup,
-                                                    message_thread_id=thread_id))
+            sent.append(await self.bot.send_message(chat_id, part, reply_markup=markup, message_thread_id=thread_id))
         if (reply.ask_location or reply.remove_keyboard) and inline is not None:
             prompt = self.catalog.render(Msg("common.or_choose"), lang)
-            sent.append(await self.bot.send_message(chat_id, prompt, reply_markup=inline,
-                                                    message_thread_id=thread_id))
+            sent.append(await self.bot.send_message(chat_id, prompt, reply_markup=inline, message_thread_id=thread_id))
         if reply.venue is not None:
             v = reply.venue
-            sent.append(await self.bot.send_venue(chat_id, latitude=v.latitude, longitude=v.longitude,
-                                                  title=v.title[:128], address=v.address[:256],
-                                                  message_thread_id=thread_id))
+            sent.append(
+                await self.bot.send_venue(
+                    chat_id,
+                    latitude=v.latitude,
+                    longitude=v.longitude,
+                    title=v.title[:128],
+                    address=v.address[:256],
+                    message_thread_id=thread_id,
+                )
+            )
         if reply.document is not None:
             d = reply.document
-            sent.append(await self.bot.send_document(chat_id, BufferedInputFile(d.content, d.filename),
-                                                     message_thread_id=thread_id))
+            sent.append(
+                await self.bot.send_document(
+                    chat_id, BufferedInputFile(d.content, d.filename), message_thread_id=thread_id
+                )
+            )
         return sent

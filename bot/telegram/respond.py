@@ -1,4 +1,5 @@
 """The one thing every private-chat handler does: hand the event to the core, send the replies."""
+
 from __future__ import annotations
 
 from aiogram.exceptions import TelegramForbiddenError
@@ -10,8 +11,15 @@ from bot.core.turn import Turn
 from bot.telegram.render import TelegramRenderer
 
 
-async def respond(chat_id: int, event: Event, *, turn: Turn, conversation: Conversation,
-                  renderer: TelegramRenderer, language_hint: str | None) -> None:
+async def respond(
+    chat_id: int,
+    event: Event,
+    *,
+    turn: Turn,
+    conversation: Conversation,
+    renderer: TelegramRenderer,
+    language_hint: str | None,
+) -> None:
     replies = await conversation.handle(turn, event, language_hint=language_hint)
     # Commit before sending: the replies only promise what is stored (a booking confirmation is
     # never sent for a booking that then fails to commit), and on SQLite the turn's write lock is

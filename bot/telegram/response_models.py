@@ -11,6 +11,7 @@ most), which keeps pydantic's own cache warm.
 
     bot.session.middleware(KeepResponseModels())
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -27,8 +28,9 @@ class KeepResponseModels(BaseRequestMiddleware):
     def __init__(self) -> None:
         self.models: dict[Any, Any] = {}
 
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: "Bot",
-                       method: "TelegramMethod[TelegramType]") -> Any:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Any:
         returning = getattr(method, "__returning__", None)
         if returning is not None:
             try:

@@ -2,6 +2,7 @@
 have no effect; /healthz answers the load balancer and /metrics Prometheus
 (bot.telegram.health_server); shutdown lets
 in-flight updates finish."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,8 +10,8 @@ import hmac
 import logging
 from typing import TYPE_CHECKING
 
-from aiohttp import web
 from aiogram.types import Update
+from aiohttp import web
 
 from bot.telegram.health_server import add_health_route
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def build_web_app(app: "TelegramApp", secret: str, *, path: str = "/webhook") -> web.Application:
+def build_web_app(app: TelegramApp, secret: str, *, path: str = "/webhook") -> web.Application:
     in_flight: set[asyncio.Task[None]] = set()
 
     async def receive(request: web.Request) -> web.Response:
@@ -30,7 +31,7 @@ def build_web_app(app: "TelegramApp", secret: str, *, path: str = "/webhook") ->
             return web.json_response({"ok": False, "error": "unauthorized"}, status=401)
         try:
             update = Update.model_validate(await request.json(), context={"bot": app.bot})
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever the body is, it is not an update
             return web.json_response({"ok": False, "error": "bad update"}, status=400)
         # Answer Telegram at once; handle in the background (Telegram retries slow webhooks).
         task = asyncio.create_task(_feed(app, update))
@@ -50,7 +51,7 @@ def build_web_app(app: "TelegramApp", secret: str, *, path: str = "/webhook") ->
     return web_app
 
 
-async def _feed(app: "TelegramApp", update: Update) -> None:
+async def _feed(app: TelegramApp, update: Update) -> None:
     try:
         await app.dispatcher.feed_update(app.bot, update)
     except Exception:

@@ -1,4 +1,5 @@
 """Text helpers for Telegram: HTML escaping, counting and splitting; bidi isolation for RTL."""
+
 from bot.text.bidi import FSI, PDI, isolate, isolate_ltr_runs
 from bot.text.telegram_html import (
     CAPTION_LIMIT,

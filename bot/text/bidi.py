@@ -21,6 +21,7 @@ they were. Text already inside an isolate is left alone, which makes the functio
 `<code>` is not changed inside (tapping it copies its text, which must stay clean); if it holds
 left-to-right text the whole element is isolated from outside. `<pre>` blocks are left alone.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -106,8 +107,12 @@ def _classify(tokens: list[Token]) -> tuple[list[_Kind], set[int], set[int]]:
                 end = _matching_close(tokens, k)
                 content = "".join(t.text for t in tokens[k + 1 : end])
                 has_controls = any(c in _PARAGRAPH_ENDS or c in ISOLATE_OPENERS or c == PDI for c in content)
-                if (depth == 0 and token.tag in _WRAPPABLE_TAGS and not has_controls
-                        and any(_is_anchor(c) for c in content)):
+                if (
+                    depth == 0
+                    and token.tag in _WRAPPABLE_TAGS
+                    and not has_controls
+                    and any(_is_anchor(c) for c in content)
+                ):
                     wrap_starts.add(k)
                     wrap_ends.add(end)
                 depth = _track_isolates(depth, content)  # untouched, but it still counts
@@ -147,8 +152,9 @@ def _extend(tokens: list[Token], kinds: list[_Kind], start: int, end: int) -> tu
     before, after = text_at(start - 1), text_at(end + 1)
     if before and before in _LEADING_SIGNS and tokens[start].text != "(":
         start -= 1
-    if after and (after in _NUMBER_SUFFIXES and tokens[end].text in _DIGITS
-                  or after == "/" and kinds[end] is _Kind.ANCHOR):
+    if after and (
+        after in _NUMBER_SUFFIXES and tokens[end].text in _DIGITS or after == "/" and kinds[end] is _Kind.ANCHOR
+    ):
         end += 1
     return start, end
 

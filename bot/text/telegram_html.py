@@ -9,14 +9,16 @@ reading. "After entities parsing" means tags do not count and `&amp;` counts as 
 Telegram's HTML has no void elements and accepts only `&lt; &gt; &amp; &quot;` and numeric entities;
 text produced by `escape` and `Catalog.render` stays within that.
 """
+
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Final, Iterable
+from typing import Final
 
 MESSAGE_LIMIT: Final = 4096
 CAPTION_LIMIT: Final = 1024
@@ -97,9 +99,7 @@ def visible_length(html_text: str) -> int:
 # Zero-width and bidi controls someone could use to disguise text (e.g. to reverse a link or hide
 # a word from keyword matching). ZWNJ/ZWJ (U+200C/U+200D) are kept: Persian spelling needs ZWNJ,
 # and emoji sequences need ZWJ. U+061C (ARABIC LETTER MARK) is a bidi control like U+200F.
-_ABUSABLE = (
-    "\u061c\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-)
+_ABUSABLE = "\u061c\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 # ...as well as C0/C1 control characters other than tab and line breaks.
 _CONTROL_TABLE: Final = {
     ord(ch): None

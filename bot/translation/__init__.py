@@ -1,4 +1,5 @@
 """Machine translation behind our own interface (see base.py)."""
+
 from bot.translation.base import AUTO, Translation, TranslationFailed, Translator
 from bot.translation.cache import CachedTranslator, MemoryTranslationCache, TranslationCache, text_hash
 from bot.translation.factory import TRANSLATOR_NAMES, build_translator

@@ -6,6 +6,7 @@ Providers (DeepL through its official client, a self-hosted LibreTranslate, or n
 Texts passed to a translator are often what a person wrote: personal data. Nothing in this package
 puts a text into an exception message or a log line (see `TranslationFailed`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,8 +35,16 @@ class TranslationFailed(Exception):
     never the text itself, so logging this exception (even with a traceback) leaks nothing.
     """
 
-    def __init__(self, provider: str, reason: str, *, source: str = "", target: str = "",
-                 unreachable: bool = False, retryable: bool = False) -> None:
+    def __init__(
+        self,
+        provider: str,
+        reason: str,
+        *,
+        source: str = "",
+        target: str = "",
+        unreachable: bool = False,
+        retryable: bool = False,
+    ) -> None:
         self.provider = provider
         self.reason = reason
         # The service did not answer (timed out, refused) or refuses every text (key, quota): an

@@ -4,6 +4,7 @@ Caches never hold the source text: entries are keyed by `text_hash(text)` (SHA-2
 matches the `translations.text_hash` column of the database-backed cache. The translated text is
 stored, since that is what a cache is for.
 """
+
 from __future__ import annotations
 
 import asyncio

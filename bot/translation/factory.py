@@ -1,4 +1,5 @@
 """Build the configured translator from the settings (TRANSLATOR, TRANSLATOR_API_KEY, TRANSLATOR_URL)."""
+
 from __future__ import annotations
 
 from bot.translation.base import Translator
@@ -6,9 +7,11 @@ from bot.translation.providers import PROVIDERS, WITHDRAWN, NoTranslator, build_
 from bot.translation.resilience import ResilientTranslator
 
 TRANSLATOR_NAMES = ("none", *PROVIDERS)
-WITHDRAWN_MESSAGE = ("{name} translates through public web pages without a key, which is not fit for what people "
-                     "write to staff; use deepl (with TRANSLATOR_API_KEY) or libre (TRANSLATOR_URL of your "
-                     "LibreTranslate server), or none")
+WITHDRAWN_MESSAGE = (
+    "{name} translates through public web pages without a key, which is not fit for what people "
+    "write to staff; use deepl (with TRANSLATOR_API_KEY) or libre (TRANSLATOR_URL of your "
+    "LibreTranslate server), or none"
+)
 
 
 def build_translator(

@@ -1,9 +1,10 @@
 """A deterministic translator for tests: no network, predictable output, scriptable failures."""
+
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from bot.translation.base import Translation, TranslationFailed
 

@@ -20,15 +20,17 @@ Every failure becomes `TranslationFailed` naming only the provider, the language
 exception *type*: the libraries' own exceptions may embed the text, and texts are personal data.
 A service that does not answer is an outage: logged once when it starts and once when it ends.
 """
+
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Final, Literal
+from typing import Any, Final, Literal
 
 from bot.content.yaml_files import read_yaml
 from bot.health import OutageLog
@@ -119,11 +121,11 @@ class ThreadedProvider:
         if self._pending >= self._max_pending:  # earlier calls hang: fail at once, not after a timeout
             raise self._unreachable("too many requests still pending", source, target, retryable=False)
         try:
-            result = await asyncio.wait_for(self._in_thread(lambda: self._call(text, source, target)),
-                                            timeout=self._timeout)
-        except asyncio.TimeoutError:
-            raise self._unreachable(f"no answer within {self._timeout:g} s", source, target,
-                                    retryable=False) from None
+            result = await asyncio.wait_for(
+                self._in_thread(lambda: self._call(text, source, target)), timeout=self._timeout
+            )
+        except TimeoutError:
+            raise self._unreachable(f"no answer within {self._timeout:g} s", source, target, retryable=False) from None
         except Exception as exc:  # noqa: BLE001 - any provider error means "not translated"
             unreachable, retryable = self._classify(exc)
             # Only the type: the exception's message may contain the text.
@@ -170,14 +172,13 @@ class ThreadedProvider:
         return await future
 
     def _unreachable(self, reason: str, source: str, target: str, *, retryable: bool) -> TranslationFailed:
-        failure = TranslationFailed(self.name, reason, source=source, target=target, unreachable=True,
-                                    retryable=retryable)
+        failure = TranslationFailed(
+            self.name, reason, source=source, target=target, unreachable=True, retryable=retryable
+        )
         self.outages.failed(f"translator {self.name}", failure, reason=reason)
         return failure
 
-    def _failed(
-        self, reason: str, source: str, target: str, *, level: int = logging.WARNING
-    ) -> TranslationFailed:
+    def _failed(self, reason: str, source: str, target: str, *, level: int = logging.WARNING) -> TranslationFailed:
         log.log(level, "translation %s %s->%s failed: %s", self.name, source, target, reason)
         return TranslationFailed(self.name, reason, source=source, target=target)
 
@@ -198,9 +199,16 @@ def _deepl() -> ModuleType:
 class DeepLProvider(ThreadedProvider):
     name = "deepl"
 
-    def __init__(self, api_key: str, *, server_url: str | None = None, timeout_seconds: float = 5.0,
-                 max_pending: int = 8, glossary: tuple[str, ...] | None = None,
-                 app_name: str = "lokal-willkommen-bot") -> None:
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        server_url: str | None = None,
+        timeout_seconds: float = 5.0,
+        max_pending: int = 8,
+        glossary: tuple[str, ...] | None = None,
+        app_name: str = "lokal-willkommen-bot",
+    ) -> None:
         if not api_key:
             raise ValueError("DeepL needs an API key")
         super().__init__(timeout_seconds=timeout_seconds, max_pending=max_pending)
@@ -208,8 +216,9 @@ class DeepLProvider(ThreadedProvider):
         deepl = _deepl()
         deepl.http_client.min_connection_timeout = timeout_seconds
         # No platform details in the User-Agent: the service learns what it needs, the key.
-        self._client = deepl.Translator(api_key, server_url=server_url.rstrip("/") + "/" if server_url else None,
-                                        send_platform_info=False).set_app_info(app_name, "1")
+        self._client = deepl.Translator(
+            api_key, server_url=server_url.rstrip("/") + "/" if server_url else None, send_platform_info=False
+        ).set_app_info(app_name, "1")
         self._glossaries: dict[str, str | None] = {}  # target language -> glossary id (None: none there)
         self._glossary_lock = threading.Lock()
 
@@ -244,8 +253,11 @@ class DeepLProvider(ThreadedProvider):
     def _call(self, text: str, source: str, target: str) -> str:
         glossary = self._glossary_for(target) if source == "de" and self.terms else None
         result = self._client.translate_text(
-            text, source_lang=provider_language_code("deepl", source),
-            target_lang=provider_language_code("deepl", target, as_target=True), glossary=glossary)
+            text,
+            source_lang=provider_language_code("deepl", source),
+            target_lang=provider_language_code("deepl", target, as_target=True),
+            glossary=glossary,
+        )
         return str(result.text)
 
     def _classify(self, error: BaseException) -> tuple[bool, bool]:
@@ -273,15 +285,17 @@ def _deep_translator() -> ModuleType:
 
 
 # deep_translator's ServerException messages for 429, 500, 503 and any other 5xx.
-_LIBRE_SERVER_SIDE: Final = frozenset({"ERR_TOO_MANY_REQUESTS", "ERR_INTERNAL_SERVER_ERROR",
-                                       "ERR_SERVICE_NOT_AVAIBLE", "API server error"})
+_LIBRE_SERVER_SIDE: Final = frozenset(
+    {"ERR_TOO_MANY_REQUESTS", "ERR_INTERNAL_SERVER_ERROR", "ERR_SERVICE_NOT_AVAIBLE", "API server error"}
+)
 
 
 class LibreTranslateProvider(ThreadedProvider):
     name = "libre"
 
-    def __init__(self, base_url: str | None, api_key: str | None = None, *, timeout_seconds: float = 5.0,
-                 max_pending: int = 8) -> None:
+    def __init__(
+        self, base_url: str | None, api_key: str | None = None, *, timeout_seconds: float = 5.0, max_pending: int = 8
+    ) -> None:
         if not (api_key or base_url):
             raise ValueError("LibreTranslate needs a server URL or an API key for libretranslate.com")
         super().__init__(timeout_seconds=timeout_seconds, max_pending=max_pending)
@@ -295,8 +309,9 @@ class LibreTranslateProvider(ThreadedProvider):
         need: "auto" always passes, the real codes go in through the public setters, and without a
         key `api_key` is cleared so that none is sent."""
         cls = _deep_translator().LibreTranslator
-        client = cls(source=AUTO, target=AUTO, api_key=self._api_key or "unused", use_free_api=False,
-                     custom_url=self._base_url)
+        client = cls(
+            source=AUTO, target=AUTO, api_key=self._api_key or "unused", use_free_api=False, custom_url=self._base_url
+        )
         client.source = source
         client.target = target
         if not self._api_key:
@@ -319,8 +334,9 @@ class LibreTranslateProvider(ThreadedProvider):
         return False, False
 
 
-def build_provider(name: str, *, api_key: str | None, base_url: str | None, timeout: float,
-                   glossary: tuple[str, ...] | None = None) -> ThreadedProvider:
+def build_provider(
+    name: str, *, api_key: str | None, base_url: str | None, timeout: float, glossary: tuple[str, ...] | None = None
+) -> ThreadedProvider:
     if name == "deepl":
         assert api_key is not None
         return DeepLProvider(api_key, server_url=base_url, timeout_seconds=timeout, glossary=glossary)
@@ -329,5 +345,14 @@ def build_provider(name: str, *, api_key: str | None, base_url: str | None, time
     raise ValueError(f"unknown provider {name!r}; use one of {', '.join(PROVIDERS)}")
 
 
-__all__ = ["DeepLProvider", "LibreTranslateProvider", "NoTranslator", "PROVIDERS", "ThreadedProvider",
-           "WITHDRAWN", "build_provider", "load_glossary", "provider_language_code"]
+__all__ = [
+    "DeepLProvider",
+    "LibreTranslateProvider",
+    "NoTranslator",
+    "PROVIDERS",
+    "ThreadedProvider",
+    "WITHDRAWN",
+    "build_provider",
+    "load_glossary",
+    "provider_language_code",
+]

@@ -9,6 +9,7 @@ every request (lw_translation_requests_total).
   original with a note) instead of each message waiting for the time-out. After that one call is
   let through: if it works the breaker closes, if not it stays open for another period.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,10 +25,18 @@ log = logging.getLogger(__name__)
 
 
 class ResilientTranslator:
-    def __init__(self, inner: Translator, *, budget: float = 5.0, retries: int = 2, backoff_base: float = 0.2,
-                 failure_threshold: int = 5, open_seconds: float = 180.0,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        inner: Translator,
+        *,
+        budget: float = 5.0,
+        retries: int = 2,
+        backoff_base: float = 0.2,
+        failure_threshold: int = 5,
+        open_seconds: float = 180.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
         self.inner = inner
         self.name: str = inner.name
         self.budget = budget
@@ -50,8 +59,9 @@ class ResilientTranslator:
             return await self.inner.translate(text, source=source, target=target)
         if self.is_open:
             TRANSLATION_REQUESTS.labels(provider=self.name, result="circuit_open").inc()
-            raise TranslationFailed(self.name, "circuit open after repeated failures", source=source,
-                                    target=target, unreachable=True)
+            raise TranslationFailed(
+                self.name, "circuit open after repeated failures", source=source, target=target, unreachable=True
+            )
         trial = self.open_until is not None
         self._trial = trial
         try:
@@ -66,8 +76,9 @@ class ResilientTranslator:
             try:
                 translation = await self.inner.translate(text, source=source, target=target)
             except TranslationFailed as failure:
-                TRANSLATION_REQUESTS.labels(provider=self.name,
-                                            result="unreachable" if failure.unreachable else "failed").inc()
+                TRANSLATION_REQUESTS.labels(
+                    provider=self.name, result="unreachable" if failure.unreachable else "failed"
+                ).inc()
                 if not failure.unreachable:
                     raise  # this text's problem (a language the service lacks, ...): the service works
                 attempt += 1
@@ -86,8 +97,12 @@ class ResilientTranslator:
         self.failures_in_a_row += 1
         if self.open_until is not None or self.failures_in_a_row >= self.failure_threshold:
             if self.open_until is None or self.clock() >= self.open_until:
-                log.warning("translator %s: %d failures in a row; relaying originals for %.0f s",
-                            self.name, self.failures_in_a_row, self.open_seconds)
+                log.warning(
+                    "translator %s: %d failures in a row; relaying originals for %.0f s",
+                    self.name,
+                    self.failures_in_a_row,
+                    self.open_seconds,
+                )
             self.open_until = self.clock() + self.open_seconds
 
     def _worked(self) -> None:

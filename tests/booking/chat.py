@@ -1,5 +1,6 @@
 """Driving the conversation core directly: one Turn per event, the state in the database (as in
 production, so a "restart" is just a new Chat on the same database), a recording outbox."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,8 +56,15 @@ def make_services(sessions: Any, clock: FakeClock, outbox: RecordingOutbox | Non
     _CATALOG = _CATALOG or Catalog.load()
     _FLOWS = _FLOWS or FlowLibrary.load()
     settings = Settings(_env_file=None, STAFF_CHAT_ID=STAFF_CHAT_ID, REMINDER_OFFSETS="24h,2h")  # type: ignore[call-arg]
-    services = Services(settings=settings, clock=clock, sessions=sessions, catalog=_CATALOG, flows=_FLOWS,
-                        translator=FakeTranslator(), outbox=outbox or RecordingOutbox())
+    services = Services(
+        settings=settings,
+        clock=clock,
+        sessions=sessions,
+        catalog=_CATALOG,
+        flows=_FLOWS,
+        translator=FakeTranslator(),
+        outbox=outbox or RecordingOutbox(),
+    )
     services._understander = NoIntent()  # type: ignore[assignment]
     return services
 
@@ -70,8 +78,9 @@ class Chat:
     last: list[Reply] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.state = DatabaseConversation(DatabaseStorage(self.services.sessions),
-                                StorageKey(bot_id=0, chat_id=self.chat_id, user_id=self.chat_id))
+        self.state = DatabaseConversation(
+            DatabaseStorage(self.services.sessions), StorageKey(bot_id=0, chat_id=self.chat_id, user_id=self.chat_id)
+        )
 
     async def handle(self, event: Event) -> list[Reply]:
         async with open_turn(self.services, "telegram", str(self.chat_id), self.state) as turn:
@@ -108,8 +117,13 @@ class Chat:
         return "\n".join(self.texts())
 
     def choices(self, replies: list[Reply] | None = None) -> list[Choice]:
-        return [c for r in (self.last if replies is None else replies) for row in r.choices for c in row
-                if isinstance(c, Choice)]
+        return [
+            c
+            for r in (self.last if replies is None else replies)
+            for row in r.choices
+            for c in row
+            if isinstance(c, Choice)
+        ]
 
     def labels(self) -> list[str]:
         return [self.render(c.label) for c in self.choices()]

@@ -1,4 +1,5 @@
 """The booking dialogue, driven through the conversation core (bot.core.conversation)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -50,16 +51,18 @@ async def other_people_book(services, start, n=2, office="mh"):
             person = Person(channel="telegram", external_id=f"9{i}{start.day}{start.hour}{start.minute}", language="de")
             session.add(person)
             await session.flush()
-            result = await service.book(session, person_id=person.id, office=office, start=start,
-                                        now=services.clock.now())
+            result = await service.book(
+                session, person_id=person.id, office=office, start=start, now=services.clock.now()
+            )
             assert isinstance(result, service.Booked)
         await session.commit()
 
 
 async def bookings_of(services, person_id):
     async with services.sessions() as session:
-        return list((await session.scalars(select(Booking).where(Booking.person_id == person_id)
-                                           .order_by(Booking.id))).all())
+        return list(
+            (await session.scalars(select(Booking).where(Booking.person_id == person_id).order_by(Booking.id))).all()
+        )
 
 
 async def book_through_dialogue(c: Chat, day_label="Do, 26.11.", time="14:00", interpreter="Nein", note=None):
@@ -105,9 +108,14 @@ async def test_book_from_start_to_confirmation(services, outbox):
     html = services.catalog.render(c.last[0].text, "de")
     assert "&lt;b&gt;Brief&lt;/b&gt; &amp; Mietvertrag" in html  # the note is escaped, never markup
     summary = c.text
-    for part in ("Bitte prüfen Sie Ihren Termin", "Donnerstag, 26. November, 14:30 Uhr",
-                 "lokal willkommen Mengede/Huckarde", "Thema: 🎒 Schule", "Kein Dolmetschen",
-                 "Notiz: Bitte <b>Brief</b> & Mietvertrag mitbringen"):
+    for part in (
+        "Bitte prüfen Sie Ihren Termin",
+        "Donnerstag, 26. November, 14:30 Uhr",
+        "lokal willkommen Mengede/Huckarde",
+        "Thema: 🎒 Schule",
+        "Kein Dolmetschen",
+        "Notiz: Bitte <b>Brief</b> & Mietvertrag mitbringen",
+    ):
         assert part in summary
     address = load_offices().get("mh").address.one_line()
     assert address in summary
@@ -121,8 +129,13 @@ async def test_book_from_start_to_confirmation(services, outbox):
     assert await c.step() is None
 
     (booking,) = await bookings_of(services, c.person_id)
-    assert (booking.office, booking.starts_at, booking.topic, booking.language, booking.interpreter) == \
-        ("mh", THU_1430, "school", "de", None)
+    assert (booking.office, booking.starts_at, booking.topic, booking.language, booking.interpreter) == (
+        "mh",
+        THU_1430,
+        "school",
+        "de",
+        None,
+    )
     assert booking.note == "Bitte <b>Brief</b> & Mietvertrag mitbringen"
     (note,) = outbox.staff
     assert f"#{booking.id}" in note and "Mengede/Huckarde" in note and "Do 26.11.2026, 14:30 Uhr" in note
@@ -205,21 +218,24 @@ async def test_a_slot_taken_before_confirming_offers_the_next_free_times(service
     assert booking.starts_at == THU_1430
 
 
-@pytest.mark.parametrize(("action", "expected"), [
-    (BookDay("2026-11-20"), "An diesem Tag ist kein Termin (mehr) frei"),      # past
-    (BookDay("2027-03-01"), "An diesem Tag ist kein Termin (mehr) frei"),      # beyond the horizon
-    (BookDay("kaputt"), "An diesem Tag ist kein Termin (mehr) frei"),
-    (BookDay("2026-11-25"), "An diesem Tag ist kein Termin (mehr) frei"),      # a Wednesday: no slots
-    (BookSlot("mh", slots.to_minutes(datetime(2026, 11, 20, 9, 0, tzinfo=TZ))), "kann man nicht (mehr) buchen"),
-    (BookSlot("mh", slots.to_minutes(datetime(2027, 2, 1, 9, 0, tzinfo=TZ))), "kann man nicht (mehr) buchen"),
-    (BookSlot("mh", slots.to_minutes(datetime(2026, 11, 26, 14, 7, tzinfo=TZ))), "kann man nicht (mehr) buchen"),
-    (BookSlot("mh", slots.to_minutes(datetime(2026, 11, 23, 11, 0, tzinfo=TZ))), "kann man nicht (mehr) buchen"),
-    (BookSlot("zz", 1), "kann man nicht (mehr) buchen"),
-    (BookSlot("mh", 10**15), "kann man nicht (mehr) buchen"),
-    (BookOffice("zz"), "Dieses Büro kenne ich nicht"),
-    (BookTopic("zz"), "Dieses Thema gibt es nicht"),
-    (BookTopic("emergency"), "Dieses Thema gibt es nicht"),
-])
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        (BookDay("2026-11-20"), "An diesem Tag ist kein Termin (mehr) frei"),  # past
+        (BookDay("2027-03-01"), "An diesem Tag ist kein Termin (mehr) frei"),  # beyond the horizon
+        (BookDay("kaputt"), "An diesem Tag ist kein Termin (mehr) frei"),
+        (BookDay("2026-11-25"), "An diesem Tag ist kein Termin (mehr) frei"),  # a Wednesday: no slots
+        (BookSlot("mh", slots.to_minutes(datetime(2026, 11, 20, 9, 0, tzinfo=TZ))), "kann man nicht (mehr) buchen"),
+        (BookSlot("mh", slots.to_minutes(datetime(2027, 2, 1, 9, 0, tzinfo=TZ))), "kann man nicht (mehr) buchen"),
+        (BookSlot("mh", slots.to_minutes(datetime(2026, 11, 26, 14, 7, tzinfo=TZ))), "kann man nicht (mehr) buchen"),
+        (BookSlot("mh", slots.to_minutes(datetime(2026, 11, 23, 11, 0, tzinfo=TZ))), "kann man nicht (mehr) buchen"),
+        (BookSlot("zz", 1), "kann man nicht (mehr) buchen"),
+        (BookSlot("mh", 10**15), "kann man nicht (mehr) buchen"),
+        (BookOffice("zz"), "Dieses Büro kenne ich nicht"),
+        (BookTopic("zz"), "Dieses Thema gibt es nicht"),
+        (BookTopic("emergency"), "Dieses Thema gibt es nicht"),
+    ],
+)
 async def test_forged_or_stale_buttons_get_a_clear_answer_and_fresh_choices(services, action, expected):
     c = chat(services, office="mh")
     await c.command("book")
@@ -355,8 +371,13 @@ async def test_the_limit_is_checked_again_when_confirming(services):
     await c.press("Nein")
     await c.press("Ohne Notiz")
     async with services.sessions() as session:  # meanwhile, booked in another way
-        await service.book(session, person_id=c.person_id, office="ns", start=datetime(2026, 11, 30, 9, 0, tzinfo=TZ),
-                           now=services.clock.now())
+        await service.book(
+            session,
+            person_id=c.person_id,
+            office="ns",
+            start=datetime(2026, 11, 30, 9, 0, tzinfo=TZ),
+            now=services.clock.now(),
+        )
         await session.commit()
     await c.press("Verbindlich buchen")
     assert "Sie haben schon 2 Termine" in c.text
@@ -414,8 +435,10 @@ async def test_the_interpreter_is_offered_in_the_chat_language_first(services):
 
 async def test_an_office_without_free_days(services, monkeypatch):
     now = services.clock.now()
-    closed = tuple(replace(o, closures=(Closure(now.date(), now.date() + timedelta(days=60), "Umbau"),))
-                   for o in load_offices().all)
+    closed = tuple(
+        replace(o, closures=(Closure(now.date(), now.date() + timedelta(days=60), "Umbau"),))
+        for o in load_offices().all
+    )
     directory = OfficeDirectory(closed)
 
     class ClosedOffices(Places):

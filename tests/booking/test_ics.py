@@ -1,10 +1,11 @@
 """The .ics file, checked by parsing its lines as RFC 5545 says."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from bot.booking.ics import booking_ics, escape_text, fold
 from bot.places.calendar import TZ
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def unfold(data: bytes) -> list[str]:
@@ -58,8 +59,9 @@ def test_structure_and_times_in_utc():
 
 
 def test_summer_time_is_converted_too():
-    props = properties(unfold(make(start=datetime(2026, 7, 2, 14, 0, tzinfo=TZ),
-                                   end=datetime(2026, 7, 2, 14, 30, tzinfo=TZ))))
+    props = properties(
+        unfold(make(start=datetime(2026, 7, 2, 14, 0, tzinfo=TZ), end=datetime(2026, 7, 2, 14, 30, tzinfo=TZ)))
+    )
     assert props["DTSTART"] == "20260702T120000Z"
 
 

@@ -1,9 +1,10 @@
 """The booking service on SQLite and PostgreSQL: no double booking (a 50-way race), the limit of
 two upcoming bookings, cancel, reschedule, lists, and the reminders hook."""
+
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,8 +15,8 @@ from bot.booking.slots import SlotProblem
 from bot.places.calendar import TZ
 from bot.storage.models import Booking, Person, Reminder
 
-UTC = timezone.utc
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)          # Monday
+UTC = UTC
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)  # Monday
 THURSDAY_14 = datetime(2026, 11, 26, 14, 0, tzinfo=TZ)  # a slot of "mh" (capacity 2)
 
 
@@ -29,16 +30,30 @@ async def make_people(sessions, n: int) -> list[int]:
 
 async def book(sessions, person_id: int, start=THURSDAY_14, office="mh", **kwargs):
     async with sessions() as session:
-        result = await service.book(session, person_id=person_id, office=office, start=start, now=NOW,
-                                    topic=kwargs.pop("topic", "school"), **kwargs)
+        result = await service.book(
+            session,
+            person_id=person_id,
+            office=office,
+            start=start,
+            now=NOW,
+            topic=kwargs.pop("topic", "school"),
+            **kwargs,
+        )
         await session.commit()
         return result
 
 
 async def live_at(sessions, start=THURSDAY_14, office="mh") -> list[Booking]:
     async with sessions() as session:
-        return list((await session.scalars(select(Booking).where(
-            Booking.office == office, Booking.starts_at == start, Booking.status == "booked"))).all())
+        return list(
+            (
+                await session.scalars(
+                    select(Booking).where(
+                        Booking.office == office, Booking.starts_at == start, Booking.status == "booked"
+                    )
+                )
+            ).all()
+        )
 
 
 @pytest.mark.parametrize("already_taken", [0, 1])
@@ -53,8 +68,16 @@ async def test_fifty_people_race_for_the_last_places(sessions, already_taken):
     async def attempt(person_id: int):
         await gate.wait()
         async with sessions() as session:  # each racer has its own session (and connection)
-            result = await service.book(session, person_id=person_id, office="mh", start=THURSDAY_14, now=NOW,
-                                        topic="work", language="ar", interpreter="ar")
+            result = await service.book(
+                session,
+                person_id=person_id,
+                office="mh",
+                start=THURSDAY_14,
+                now=NOW,
+                topic="work",
+                language="ar",
+                interpreter="ar",
+            )
             await session.commit()
             return result
 
@@ -85,7 +108,11 @@ async def test_a_full_slot_offers_the_next_free_times(sessions):
     assert isinstance(await book(sessions, b), Booked)
     result = await book(sessions, c)
     assert isinstance(result, SlotTaken)
-    assert [s.start.astimezone(TZ).strftime("%d %H:%M") for s in result.next_free] == ["26 14:30", "26 15:00", "26 15:30"]
+    assert [s.start.astimezone(TZ).strftime("%d %H:%M") for s in result.next_free] == [
+        "26 14:30",
+        "26 15:00",
+        "26 15:30",
+    ]
 
 
 async def test_booking_stores_utc_and_the_details(sessions):
@@ -97,8 +124,14 @@ async def test_booking_stores_utc_and_the_details(sessions):
     assert stored.starts_at == THURSDAY_14 and stored.starts_at.tzinfo is not None
     assert stored.starts_at.utcoffset() == timedelta(0)
     assert stored.ends_at - stored.starts_at == timedelta(minutes=30)
-    assert (stored.office, stored.topic, stored.language, stored.interpreter, stored.note, stored.status) == \
-        ("mh", "school", "uk", "uk", "Brief vom Jobcenter", "booked")
+    assert (stored.office, stored.topic, stored.language, stored.interpreter, stored.note, stored.status) == (
+        "mh",
+        "school",
+        "uk",
+        "uk",
+        "Brief vom Jobcenter",
+        "booked",
+    )
 
 
 async def test_the_same_slot_twice_is_the_same_booking(sessions):
@@ -122,13 +155,16 @@ async def test_at_most_two_upcoming_bookings(sessions):
         assert len(await service.upcoming_for(session, person, datetime(2026, 11, 25, 0, 0, tzinfo=TZ))) == 1
 
 
-@pytest.mark.parametrize(("start", "problem"), [
-    (datetime(2026, 11, 23, 9, 0, tzinfo=TZ), SlotProblem.PAST),
-    (datetime(2026, 11, 23, 11, 30, tzinfo=TZ), SlotProblem.TOO_SOON),
-    (datetime(2026, 11, 26, 14, 10, tzinfo=TZ), SlotProblem.NOT_A_SLOT),
-    (datetime(2026, 12, 25, 9, 0, tzinfo=TZ), SlotProblem.BEYOND_HORIZON),
-    (datetime(2026, 12, 22, 13, 0, tzinfo=TZ), SlotProblem.BEYOND_HORIZON),
-])
+@pytest.mark.parametrize(
+    ("start", "problem"),
+    [
+        (datetime(2026, 11, 23, 9, 0, tzinfo=TZ), SlotProblem.PAST),
+        (datetime(2026, 11, 23, 11, 30, tzinfo=TZ), SlotProblem.TOO_SOON),
+        (datetime(2026, 11, 26, 14, 10, tzinfo=TZ), SlotProblem.NOT_A_SLOT),
+        (datetime(2026, 12, 25, 9, 0, tzinfo=TZ), SlotProblem.BEYOND_HORIZON),
+        (datetime(2026, 12, 22, 13, 0, tzinfo=TZ), SlotProblem.BEYOND_HORIZON),
+    ],
+)
 async def test_what_is_not_a_bookable_slot_is_refused(sessions, start, problem):
     (person,) = await make_people(sessions, 1)
     result = await book(sessions, person, start=start)
@@ -214,8 +250,9 @@ async def test_reschedule_is_atomic_with_the_turn(sessions):
     (person,) = await make_people(sessions, 1)
     old = (await book(sessions, person)).booking
     async with sessions() as session:
-        result = await service.reschedule(session, person_id=person, booking_id=old.id,
-                                          start=datetime(2026, 12, 3, 15, 0, tzinfo=TZ), now=NOW)
+        result = await service.reschedule(
+            session, person_id=person, booking_id=old.id, start=datetime(2026, 12, 3, 15, 0, tzinfo=TZ), now=NOW
+        )
         assert isinstance(result, Moved)
         await session.rollback()
     async with sessions() as session:
@@ -228,11 +265,13 @@ async def test_reschedule_someone_elses_or_a_cancelled_booking(sessions):
     booking = (await book(sessions, a)).booking
     start = datetime(2026, 12, 3, 15, 0, tzinfo=TZ)
     async with sessions() as session:
-        assert await service.reschedule(session, person_id=b, booking_id=booking.id, start=start, now=NOW) == \
-            Refused("not_found")
+        assert await service.reschedule(session, person_id=b, booking_id=booking.id, start=start, now=NOW) == Refused(
+            "not_found"
+        )
         await service.cancel(session, booking.id, by="staff", now=NOW)
-        assert await service.reschedule(session, person_id=a, booking_id=booking.id, start=start, now=NOW) == \
-            Refused("cancelled")
+        assert await service.reschedule(session, person_id=a, booking_id=booking.id, start=start, now=NOW) == Refused(
+            "cancelled"
+        )
 
 
 async def test_bookings_between_lists_live_bookings_per_office(sessions):

@@ -1,6 +1,7 @@
 """The pure slot logic: windows, daylight-saving weeks, holidays, lead time, horizon, capacity."""
+
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -10,7 +11,7 @@ from bot.places.calendar import TZ
 from bot.places.offices import Closure, load_offices
 from bot.places.timetable import TimeRange, WeeklyHours, WeeklyRule
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def berlin(*args):
@@ -28,7 +29,9 @@ def office():
 
 
 def with_windows(office, weekday, start, end, **settings):
-    windows = WeeklyHours(rules=(WeeklyRule(weekday, (TimeRange(time.fromisoformat(start), time.fromisoformat(end)),)),))
+    windows = WeeklyHours(
+        rules=(WeeklyRule(weekday, (TimeRange(time.fromisoformat(start), time.fromisoformat(end)),)),)
+    )
     return replace(office, appointments=replace(office.appointments, windows=windows, **settings))
 
 
@@ -53,13 +56,13 @@ def test_a_slot_that_would_overrun_the_window_is_not_offered(office):
 @pytest.mark.parametrize(
     ("before", "after", "before_utc_hour", "after_utc_hour"),
     [
-        (date(2026, 3, 27), date(2026, 3, 30), 8, 7),    # spring forward on Sunday 29 March
+        (date(2026, 3, 27), date(2026, 3, 30), 8, 7),  # spring forward on Sunday 29 March
         (date(2026, 10, 23), date(2026, 10, 26), 7, 8),  # fall back on Sunday 25 October
     ],
 )
 def test_nine_o_clock_stays_nine_o_clock_across_the_switch(office, before, after, before_utc_hour, after_utc_hour):
     first_before = slots.all_slots_on(office, before)[0]  # Friday 09:00
-    first_after = slots.all_slots_on(office, after)[0]    # Monday 09:00
+    first_after = slots.all_slots_on(office, after)[0]  # Monday 09:00
     assert local_times([first_before, first_after]) == ["09:00", "09:00"]
     assert first_before.start.hour == before_utc_hour
     assert first_after.start.hour == after_utc_hour
@@ -69,8 +72,12 @@ def test_no_slot_in_the_spring_forward_gap(office):
     night = with_windows(office, 6, "01:00", "04:00")
     found = slots.all_slots_on(night, date(2026, 3, 29))
     assert local_times(found) == ["01:00", "01:30", "03:00", "03:30"]
-    assert [s.start for s in found] == [utc(2026, 3, 29, 0, 0), utc(2026, 3, 29, 0, 30),
-                                        utc(2026, 3, 29, 1, 0), utc(2026, 3, 29, 1, 30)]
+    assert [s.start for s in found] == [
+        utc(2026, 3, 29, 0, 0),
+        utc(2026, 3, 29, 0, 30),
+        utc(2026, 3, 29, 1, 0),
+        utc(2026, 3, 29, 1, 30),
+    ]
 
 
 def test_fall_back_night_gives_distinct_increasing_instants(office):
@@ -84,7 +91,7 @@ def test_fall_back_night_gives_distinct_increasing_instants(office):
 def test_no_slots_on_public_holidays(office):
     assert slots.all_slots_on(office, date(2026, 12, 25)) == []  # Friday, Erster Weihnachtstag
     assert slots.all_slots_on(office, date(2026, 12, 24)) != []  # Thursday, Heiligabend: a working day in NRW
-    assert slots.all_slots_on(office, date(2027, 1, 1)) == []    # Friday, Neujahr
+    assert slots.all_slots_on(office, date(2027, 1, 1)) == []  # Friday, Neujahr
     now = berlin(2026, 12, 20, 9, 0)
     days = slots.days_with_free_slots(office, now=now, taken={})
     assert date(2026, 12, 25) not in days and date(2026, 12, 24) in days
@@ -100,7 +107,11 @@ def test_no_slots_during_a_closure(office):
 
 def test_lead_time_hides_slots_that_start_too_soon(office):
     now = berlin(2026, 11, 23, 8, 30)  # Monday; lead 2 h -> 10:30 is the earliest start
-    assert local_times(slots.free_slots_on(office, date(2026, 11, 23), now=now, taken={})) == ["10:30", "11:00", "11:30"]
+    assert local_times(slots.free_slots_on(office, date(2026, 11, 23), now=now, taken={})) == [
+        "10:30",
+        "11:00",
+        "11:30",
+    ]
     assert slots.check_slot(office, berlin(2026, 11, 23, 10, 0), now=now, taken={}) is SlotProblem.TOO_SOON
     assert slots.check_slot(office, berlin(2026, 11, 23, 10, 30), now=now, taken={}) is None
     assert slots.check_slot(office, berlin(2026, 11, 23, 8, 0), now=now, taken={}) is SlotProblem.PAST
@@ -149,13 +160,19 @@ def test_next_free_slots_prefer_the_wanted_time(office):
     wanted = berlin(2026, 11, 26, 16, 0)
     taken = {wanted: 2}
     near = slots.next_free_slots(office, now=now, taken=taken, near=wanted, count=3)
-    assert [s.start.astimezone(TZ) for s in near] == [berlin(2026, 11, 26, 16, 30), berlin(2026, 11, 27, 9, 0),
-                                                      berlin(2026, 11, 27, 9, 30)]
+    assert [s.start.astimezone(TZ) for s in near] == [
+        berlin(2026, 11, 26, 16, 30),
+        berlin(2026, 11, 27, 9, 0),
+        berlin(2026, 11, 27, 9, 30),
+    ]
     # at the end of the horizon, earlier slots fill up the offer
     last = berlin(2026, 12, 21, 11, 0)
     end = slots.next_free_slots(office, now=now, taken={}, near=last, count=3)
-    assert [s.start.astimezone(TZ) for s in end] == [berlin(2026, 12, 21, 10, 0), berlin(2026, 12, 21, 10, 30),
-                                                     berlin(2026, 12, 21, 11, 30)]
+    assert [s.start.astimezone(TZ) for s in end] == [
+        berlin(2026, 12, 21, 10, 0),
+        berlin(2026, 12, 21, 10, 30),
+        berlin(2026, 12, 21, 11, 30),
+    ]
     assert slots.next_free_slots(office, now=now, taken={}, count=2)[0].start == berlin(2026, 11, 24, 13, 0)
 
 

@@ -1,4 +1,5 @@
 """Staff side of bookings (bot.booking.staff): /today, /week, /cancel <id>, and the notices."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,14 +27,24 @@ def services(sessions, outbox):
     return make_services(sessions, FakeClock(MONDAY_8), outbox)
 
 
-async def make_booking(services, start, *, office="mh", language="ar", interpreter=None, note=None,
-                       topic="school", person_language="ar") -> Booking:
+async def make_booking(
+    services, start, *, office="mh", language="ar", interpreter=None, note=None, topic="school", person_language="ar"
+) -> Booking:
     async with services.sessions() as session:
         person = Person(channel="telegram", external_id=f"7{start:%d%H%M}{office}", language=person_language)
         session.add(person)
         await session.flush()
-        result = await service.book(session, person_id=person.id, office=office, start=start, now=MONDAY_8,
-                                    topic=topic, language=language, interpreter=interpreter, note=note)
+        result = await service.book(
+            session,
+            person_id=person.id,
+            office=office,
+            start=start,
+            now=MONDAY_8,
+            topic=topic,
+            language=language,
+            interpreter=interpreter,
+            note=note,
+        )
         await service.booking_changed(session, result.booking, offsets_minutes=(1440, 120), now=MONDAY_8)
         await session.commit()
         return result.booking
@@ -44,10 +55,16 @@ def plain(html: str) -> str:
 
 
 async def test_today_lists_the_days_bookings_per_office_with_notes(services):
-    a = await make_booking(services, datetime(2026, 11, 23, 11, 0, tzinfo=TZ), office="ns", interpreter="ar",
-                           note="Brief <Jobcenter> mitbringen")
-    b = await make_booking(services, datetime(2026, 11, 23, 10, 30, tzinfo=TZ), office="mh", language="uk",
-                           topic="other")
+    a = await make_booking(
+        services,
+        datetime(2026, 11, 23, 11, 0, tzinfo=TZ),
+        office="ns",
+        interpreter="ar",
+        note="Brief <Jobcenter> mitbringen",
+    )
+    b = await make_booking(
+        services, datetime(2026, 11, 23, 10, 30, tzinfo=TZ), office="mh", language="uk", topic="other"
+    )
     tomorrow = await make_booking(services, datetime(2026, 11, 24, 13, 0, tzinfo=TZ))
     html = await staff.today_text(services, MONDAY_8)
     text = plain(html)

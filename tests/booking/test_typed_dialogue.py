@@ -1,5 +1,6 @@
 """Typed text in the booking dialogue, through the conversation core: answers at the button steps,
 requests about one's bookings, a second booking while one is open."""
+
 from __future__ import annotations
 
 import pytest

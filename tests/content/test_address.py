@@ -1,4 +1,5 @@
 """Formal address: the locale files never say "du", "ти", "tu" ... to the person (staff texts aside)."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,23 +18,26 @@ def test_locale_addresses_people_formally(lang: str) -> None:
     assert found == []
 
 
-@pytest.mark.parametrize(("lang", "informal", "formal"), [
-    ("de", "Bitte wähle deine Sprache.", "Bitte wählen Sie Ihre Sprache."),
-    ("de", "Schreib mir deine Frage.", "Schreiben Sie mir Ihre Frage."),
-    ("uk", "Напиши мені своє запитання.", "Напишіть мені своє запитання."),
-    ("ru", "Выбери другой офис.", "Выберите другой офис."),
-    ("bg", "Избери друг офис.", "Изберете друг офис."),
-    ("fr", "Choisis ta langue.", "Choisissez votre langue."),
-    ("ro", "Alege limba ta.", "Alegeți limba dumneavoastră."),
-    ("tr", "Sana yardım ederim, bize yaz.", "Size yardım ederim, bize yazın."),
-    ("fa", "زبان تو را انتخاب کن", "زبان خود را انتخاب کنید"),
-    ("fa", "می‌توانی سؤالت را برای ما بفرستی.", "می‌توانید سؤال خود را برای ما بفرستید."),
-    ("fr", "Où habites-tu ? Renseigne-toi au bureau.", "Où habitez-vous ? Renseignez-vous au bureau."),
-    ("ro", "Te rog, scrie-mi întrebarea.", "Vă rog, scrieți-mi întrebarea."),
-    ("tr", "Randevun iptal edildi, bize gönder.", "Randevunuz iptal edildi, bize gönderin."),
-    ("ar", "أحضر معك طفلك.", "أحضروا معكم طفلكم."),
-    ("ar", "اكتب سؤالك", "اكتبوا سؤالكم"),
-])
+@pytest.mark.parametrize(
+    ("lang", "informal", "formal"),
+    [
+        ("de", "Bitte wähle deine Sprache.", "Bitte wählen Sie Ihre Sprache."),
+        ("de", "Schreib mir deine Frage.", "Schreiben Sie mir Ihre Frage."),
+        ("uk", "Напиши мені своє запитання.", "Напишіть мені своє запитання."),
+        ("ru", "Выбери другой офис.", "Выберите другой офис."),
+        ("bg", "Избери друг офис.", "Изберете друг офис."),
+        ("fr", "Choisis ta langue.", "Choisissez votre langue."),
+        ("ro", "Alege limba ta.", "Alegeți limba dumneavoastră."),
+        ("tr", "Sana yardım ederim, bize yaz.", "Size yardım ederim, bize yazın."),
+        ("fa", "زبان تو را انتخاب کن", "زبان خود را انتخاب کنید"),
+        ("fa", "می‌توانی سؤالت را برای ما بفرستی.", "می‌توانید سؤال خود را برای ما بفرستید."),
+        ("fr", "Où habites-tu ? Renseigne-toi au bureau.", "Où habitez-vous ? Renseignez-vous au bureau."),
+        ("ro", "Te rog, scrie-mi întrebarea.", "Vă rog, scrieți-mi întrebarea."),
+        ("tr", "Randevun iptal edildi, bize gönder.", "Randevunuz iptal edildi, bize gönderin."),
+        ("ar", "أحضر معك طفلك.", "أحضروا معكم طفلكم."),
+        ("ar", "اكتب سؤالك", "اكتبوا سؤالكم"),
+    ],
+)
 def test_the_scan_tells_informal_from_formal(lang: str, informal: str, formal: str) -> None:
     assert informal_words(lang, informal)
     assert informal_words(lang, formal) == []

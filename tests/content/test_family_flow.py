@@ -1,4 +1,5 @@
 """The family-money topic: who pays, how to apply, what depends on the residence status."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,7 +34,9 @@ def test_family_is_a_menu_topic_and_an_intent(library: FlowLibrary) -> None:
 def test_the_start_names_the_familienkasse_and_offers_each_question(library: FlowLibrary, catalog: Catalog) -> None:
     reply = library.start_reply("family", "de")
     assert "Familienkasse" in plain(library, catalog, "ask", "de")
-    gotos = [c.action.step for row in reply.choices for c in row if isinstance(c, Choice) and isinstance(c.action, FlowGo)]
+    gotos = [
+        c.action.step for row in reply.choices for c in row if isinstance(c, Choice) and isinstance(c.action, FlowGo)
+    ]
     assert gotos == ["kindergeld", "kinderzuschlag", "residence", "eu"]
     assert any(isinstance(c, Choice) and isinstance(c.action, TalkToStaff) for row in reply.choices for c in row)
 

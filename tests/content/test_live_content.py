@@ -1,5 +1,6 @@
 """Edits of flows/ and locales/ under a running bot: a good one is picked up, a broken one keeps
 the last good version serving and is reported once."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Counts by CLDR plural rules (Babel) and dates without doubled full stops."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,14 +27,37 @@ def catalog() -> Catalog:
     return Catalog.load()
 
 
-@pytest.mark.parametrize(("n", "want"), [(1, "1 день"), (2, "2 дні"), (4, "4 дні"), (5, "5 днів"), (11, "11 днів"),
-                                         (21, "21 день"), (22, "22 дні"), (25, "25 днів"), (90, "90 днів")])
+@pytest.mark.parametrize(
+    ("n", "want"),
+    [
+        (1, "1 день"),
+        (2, "2 дні"),
+        (4, "4 дні"),
+        (5, "5 днів"),
+        (11, "11 днів"),
+        (21, "21 день"),
+        (22, "22 дні"),
+        (25, "25 днів"),
+        (90, "90 днів"),
+    ],
+)
 def test_ukrainian_days(n: int, want: str) -> None:
     assert expand_choices(DAYS_UK, {"days": n}, "uk") == want
 
 
-@pytest.mark.parametrize(("n", "want"), [(0, "0 يوم"), (1, "يوم واحد"), (2, "يومين"), (3, "3 أيام"), (10, "10 أيام"),
-                                         (11, "11 يوماً"), (99, "99 يوماً"), (100, "100 يوم")])
+@pytest.mark.parametrize(
+    ("n", "want"),
+    [
+        (0, "0 يوم"),
+        (1, "يوم واحد"),
+        (2, "يومين"),
+        (3, "3 أيام"),
+        (10, "10 أيام"),
+        (11, "11 يوماً"),
+        (99, "99 يوماً"),
+        (100, "100 يوم"),
+    ],
+)
 def test_arabic_days(n: int, want: str) -> None:
     assert expand_choices(DAYS_AR, {"days": n}, "ar") == want
 
@@ -58,11 +82,22 @@ def test_a_missing_category_is_reported() -> None:
     assert plural_problems("de", "de.yaml", {"k": "{n, plural, one {a}"})  # unclosed
 
 
-@pytest.mark.parametrize(("lang", "days", "want"), [
-    ("uk", 21, "через 21 день"), ("uk", 3, "через 3 дні"), ("uk", 30, "через 30 днів"),
-    ("ru", 30, "через 30 дней"), ("ru", 2, "через 2 дня"), ("ar", 30, "بعد 30 يوماً"), ("ar", 2, "بعد يومين"),
-    ("de", 1, "nach 1 Tag"), ("de", 30, "nach 30 Tagen"), ("ro", 30, "după 30 de zile"), ("ro", 3, "după 3 zile"),
-])
+@pytest.mark.parametrize(
+    ("lang", "days", "want"),
+    [
+        ("uk", 21, "через 21 день"),
+        ("uk", 3, "через 3 дні"),
+        ("uk", 30, "через 30 днів"),
+        ("ru", 30, "через 30 дней"),
+        ("ru", 2, "через 2 дня"),
+        ("ar", 30, "بعد 30 يوماً"),
+        ("ar", 2, "بعد يومين"),
+        ("de", 1, "nach 1 Tag"),
+        ("de", 30, "nach 30 Tagen"),
+        ("ro", 30, "după 30 de zile"),
+        ("ro", 3, "după 3 zile"),
+    ],
+)
 def test_handoff_consent_counts_days_in_each_language(catalog: Catalog, lang: str, days: int, want: str) -> None:
     text = catalog.render(Msg("handoff.consent", days=days, translation=""), lang)
     assert want in text.replace("\u2068", "").replace("\u2069", "")  # right-to-left isolation marks

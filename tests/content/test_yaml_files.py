@@ -1,5 +1,6 @@
 """The one YAML reader: a key given twice is an error, an edited file is read afresh, and a
 caller changing its document never changes what the next caller gets."""
+
 from __future__ import annotations
 
 from pathlib import Path

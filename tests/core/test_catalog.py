@@ -12,12 +12,16 @@ from bot.text.bidi import FSI, PDI
 @pytest.fixture
 def catalog(tmp_path: Path) -> Catalog:
     (tmp_path / "de.yaml").write_text(
-        '_meta: {language: de, name: Deutsch, direction: ltr, status: source}\n'
+        "_meta: {language: de, name: Deutsch, direction: ltr, status: source}\n"
         'greet: "Hallo <b>{name}</b>!"\nonly_de: "Nur deutsch"\n'
-        'office: "Büro: {address}"\n', encoding="utf-8")
+        'office: "Büro: {address}"\n',
+        encoding="utf-8",
+    )
     (tmp_path / "ar.yaml").write_text(
-        '_meta: {language: ar, name: العربية, direction: rtl, status: draft}\n'
-        'greet: "مرحبا <b>{name}</b>!"\noffice: "المكتب: {address}"\n', encoding="utf-8")
+        "_meta: {language: ar, name: العربية, direction: rtl, status: draft}\n"
+        'greet: "مرحبا <b>{name}</b>!"\noffice: "المكتب: {address}"\n',
+        encoding="utf-8",
+    )
     return Catalog.load(tmp_path)
 
 

@@ -1,4 +1,5 @@
 """The conversation core only orders what the features register (bot.core.dispatch)."""
+
 from __future__ import annotations
 
 import ast
@@ -39,6 +40,7 @@ def test_first_handlers_are_asked_by_priority_whatever_the_order_of_dialogues() 
         async def handler(turn: object, event: Event) -> list[object] | None:
             asked.append(name)
             return [] if answers else None
+
         return handler
 
     late, early = Dialogue("late"), Dialogue("early")

@@ -1,5 +1,6 @@
 """Services: the understanding model loads in the background; a failed load is logged and the
 next question tries again."""
+
 from __future__ import annotations
 
 import logging
@@ -13,7 +14,8 @@ from tests.services import services_for
 
 
 async def test_a_failed_background_load_is_logged_and_the_next_question_retries(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, clock: FakeClock) -> None:
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, clock: FakeClock
+) -> None:
     loaded = object()
     attempts: list[str] = []
 

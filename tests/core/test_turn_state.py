@@ -1,4 +1,5 @@
 """TurnState: a turn reads the conversation state at most once and writes it at most once."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
-""""Not sure" offers the likeliest topics, the way to staff once, and the menu."""
+""" "Not sure" offers the likeliest topics, the way to staff once, and the menu."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace

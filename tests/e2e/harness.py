@@ -4,6 +4,7 @@
 composition root, on SQLite and PostgreSQL (via `db_url`), a fake clock and a fake translator.
 At the end of each test it asserts that the bot made no request Telegram would have rejected and
 left no button press unanswered."""
+
 from __future__ import annotations
 
 import asyncio
@@ -36,16 +37,23 @@ class Telegram:
     in_flight: int = 0
     # Telegram's real limits pace a conversation at about a message a second per chat; the fake
     # server does not need that (tests of the limiter itself are in tests/reminders).
-    outbound_limits: OutboundLimits = field(default_factory=lambda: OutboundLimits(
-        private_per_second=1000.0, private_burst=1000, global_per_second=10_000.0, group_per_minute=100_000))
+    outbound_limits: OutboundLimits = field(
+        default_factory=lambda: OutboundLimits(
+            private_per_second=1000.0, private_burst=1000, global_per_second=10_000.0, group_per_minute=100_000
+        )
+    )
     handled_ids: set[int] = field(default_factory=set)
     # True: the translator TRANSLATOR names (e.g. against a fake server), not `translator`.
     configured_translator: bool = False
 
     async def start(self) -> None:
-        self.app = await build_app(self.settings, clock=self.clock, db_attempts=1,
-                                   translator=None if self.configured_translator else self.translator,
-                                   outbound_limits=self.outbound_limits)
+        self.app = await build_app(
+            self.settings,
+            clock=self.clock,
+            db_attempts=1,
+            translator=None if self.configured_translator else self.translator,
+            outbound_limits=self.outbound_limits,
+        )
         # Outermost, so that it also sees an update an outage stops early (tests/e2e/test_outages.py).
         outer = self.app.dispatcher.update.outer_middleware
         existing = list(outer)
@@ -115,10 +123,16 @@ class Telegram:
         """A press carrying any callback data, e.g. forged or from an old keyboard; the record
         holds what the bot answered to it."""
         record = self.server.world.new_callback(user.id, message, data)
-        self.server.add_update("callback_query", {
-            "id": record.id, "from": user.to_api(), "message": message.to_api(),
-            "chat_instance": "1", "data": data,
-        })
+        self.server.add_update(
+            "callback_query",
+            {
+                "id": record.id,
+                "from": user.to_api(),
+                "message": message.to_api(),
+                "chat_instance": "1",
+                "data": data,
+            },
+        )
         return record
 
     def staff_group(self, *, is_forum: bool = True) -> FakeGroup:
@@ -142,20 +156,28 @@ def callback_data(message: StoredMessage) -> list[str]:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(db_url: str, clock: FakeClock, *, configured_translator: bool = False,
-                      **settings_overrides: Any) -> AsyncIterator[Telegram]:
+async def running_bot(
+    db_url: str, clock: FakeClock, *, configured_translator: bool = False, **settings_overrides: Any
+) -> AsyncIterator[Telegram]:
     async with FakeBotAPI() as server:
-        settings = load_settings(**{
-            "BOT_TOKEN": server.token,
-            "TELEGRAM_API_URL": server.base_url,
-            "DATABASE_URL": db_url,
-            "STAFF_CHAT_ID": STAFF_CHAT_ID,
-            "TRANSLATOR": "none",
-            "HEALTH_PORT": 0,  # tests that want /healthz start it on a free port
-            **settings_overrides,
-        })
-        telegram = Telegram(server=server, settings=settings, clock=clock, translator=FakeTranslator(),
-                            configured_translator=configured_translator)
+        settings = load_settings(
+            **{
+                "BOT_TOKEN": server.token,
+                "TELEGRAM_API_URL": server.base_url,
+                "DATABASE_URL": db_url,
+                "STAFF_CHAT_ID": STAFF_CHAT_ID,
+                "TRANSLATOR": "none",
+                "HEALTH_PORT": 0,  # tests that want /healthz start it on a free port
+                **settings_overrides,
+            }
+        )
+        telegram = Telegram(
+            server=server,
+            settings=settings,
+            clock=clock,
+            translator=FakeTranslator(),
+            configured_translator=configured_translator,
+        )
         server.group(STAFF_CHAT_ID, "lokal willkommen Team", is_forum=True)
         await telegram.start()
         try:

@@ -1,4 +1,5 @@
 """People talking to the running bot over the (fake) Telegram Bot API."""
+
 from __future__ import annotations
 
 import pytest
@@ -66,7 +67,9 @@ async def test_sharing_a_location_finds_the_office_with_a_map_pin(tg: Telegram) 
     assert "Eving/Scharnhorst" in venue.content["venue"]["title"]
 
 
-async def test_a_failing_handler_apologizes_and_the_bot_carries_on(tg: Telegram, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failing_handler_apologizes_and_the_bot_carries_on(
+    tg: Telegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bot.dialogues import privacy
 
     async def broken(turn, args=""):  # type: ignore[no-untyped-def]
@@ -118,10 +121,22 @@ async def test_other_groups_get_silence(tg: Telegram) -> None:
 
 async def test_updates_of_unused_types_do_not_break_anything(tg: Telegram) -> None:
     person = tg.person(1010, "Lea", language_code="de")
-    tg.server.add_raw_update({"poll": {
-        "id": "p1", "question": "?", "total_voter_count": 0, "is_closed": False, "is_anonymous": True,
-        "type": "regular", "allows_multiple_answers": False, "allows_revoting": False, "members_only": False,
-        "options": [{"text": t, "voter_count": 0, "persistent_id": t} for t in ("a", "b")]}})
+    tg.server.add_raw_update(
+        {
+            "poll": {
+                "id": "p1",
+                "question": "?",
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": True,
+                "type": "regular",
+                "allows_multiple_answers": False,
+                "allows_revoting": False,
+                "members_only": False,
+                "options": [{"text": t, "voter_count": 0, "persistent_id": t} for t in ("a", "b")],
+            }
+        }
+    )
     await person.edit(await person.send("Hallo"), "Hallo!")
     await person.send("/menu")
     assert "Wobei kann ich helfen?" in (await person.wait_reply(predicate=lambda m: "Wobei" in (m.text or ""))).text
@@ -133,8 +148,19 @@ async def test_the_command_menu_is_localized_per_language(tg: Telegram) -> None:
     assert None in languages and "de" in languages
     german = next(c for c in calls if c.params.get("language_code") == "de")
     names = [c["command"] for c in german.params["commands"]]
-    assert names == ["start", "menu", "office", "hours", "book", "mybookings", "human", "language",
-                     "privacy", "deletemydata", "help"]
+    assert names == [
+        "start",
+        "menu",
+        "office",
+        "hours",
+        "book",
+        "mybookings",
+        "human",
+        "language",
+        "privacy",
+        "deletemydata",
+        "help",
+    ]
 
 
 async def test_the_same_update_delivered_twice_is_handled_once(tg: Telegram) -> None:

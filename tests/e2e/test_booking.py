@@ -1,5 +1,6 @@
 """Booking over the (fake) Telegram Bot API: book, see, cancel, rebook in German and Arabic; the
 staff chat sees the bookings (/today) and can cancel one; forged slot buttons get a clear answer."""
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,9 @@ def ensure_arabic(tg: Telegram) -> None:
     and the chat language of the booking are Arabic, which is what these tests look at."""
     catalog = tg.services.catalog
     if not catalog.supports("ar"):
-        catalog.locales["ar"] = Locale(meta=LocaleMeta("ar", "العربية", "rtl", "test stand-in"),
-                                       strings={}, path=Path("ar.yaml"))
+        catalog.locales["ar"] = Locale(
+            meta=LocaleMeta("ar", "العربية", "rtl", "test stand-in"), strings={}, path=Path("ar.yaml")
+        )
 
 
 async def staff_says(tg: Telegram, contains: str, *, timeout: float = 10.0):
@@ -186,11 +188,14 @@ async def test_staff_commands_in_a_private_chat_are_unknown(tg: Telegram) -> Non
     assert not [m for m in tg.staff_group().messages if m.from_bot]
 
 
-@pytest.mark.parametrize("start", [
-    datetime(2026, 11, 20, 9, 0, tzinfo=TZ),   # in the past
-    datetime(2027, 3, 1, 9, 0, tzinfo=TZ),     # beyond the horizon
-    datetime(2026, 11, 26, 14, 5, tzinfo=TZ),  # not a slot
-])
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime(2026, 11, 20, 9, 0, tzinfo=TZ),  # in the past
+        datetime(2027, 3, 1, 9, 0, tzinfo=TZ),  # beyond the horizon
+        datetime(2026, 11, 26, 14, 5, tzinfo=TZ),  # not a slot
+    ],
+)
 async def test_a_forged_slot_button_gets_a_clear_answer(tg: Telegram, start: datetime) -> None:
     person = tg.person(3005, "Mehmet", language_code="de")
     await person.send("/book")
@@ -205,8 +210,10 @@ async def test_a_forged_slot_button_gets_a_clear_answer(tg: Telegram, start: dat
 
 # --- typed text about bookings and at the booking's button steps (issue 17 items 5 and 7) ---------
 
-async def book_by_buttons(tg: Telegram, person, *, office: str = "mh", day: str = "2026-11-26",
-                          start: datetime = THU_14) -> list:
+
+async def book_by_buttons(
+    tg: Telegram, person, *, office: str = "mh", day: str = "2026-11-26", start: datetime = THU_14
+) -> list:
     """A booking in any language, pressing the buttons by their data."""
     await person.send("/book")
     await person.wait_reply()

@@ -1,6 +1,7 @@
 """Emergencies over the (fake) Telegram Bot API: recognised in the language they are written in,
 at every step, before anything else; staff told at once; ordinary questions that only sound
 alarming get their own answer."""
+
 from __future__ import annotations
 
 import re
@@ -125,9 +126,11 @@ async def test_a_transliteration_is_answered_in_its_language(tg: Telegram) -> No
 
 async def test_near_misses_get_their_own_topic(tg: Telegram) -> None:
     person = tg.person(9108, "Sam", language_code="de")
-    for text, topic in (("Praktikum bei der Feuerwehr", "work"),
-                        ("Die Polizei hat mir einen Brief geschickt", "letters"),
-                        ("Mein Mann sucht Arbeit", "work")):
+    for text, topic in (
+        ("Praktikum bei der Feuerwehr", "work"),
+        ("Die Polizei hat mir einen Brief geschickt", "letters"),
+        ("Mein Mann sucht Arbeit", "work"),
+    ):
         await person.send(text)
         replies = await tg.replies(person)
         seen = " ".join(m.text or "" for m in replies)

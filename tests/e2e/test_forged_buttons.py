@@ -1,6 +1,7 @@
 """Forged and outdated button presses through the running bot: whatever callback data arrives,
 the press is answered "this button is out of date", no database query sees the forged values, and
 nothing fails on the way (no traceback in the log)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,9 +25,24 @@ def with_huge_numbers(prefix: str, fields: int) -> str:
 
 
 FORGED = [with_huge_numbers(kind.prefix, len(dataclasses.fields(kind))) for kind in action_types()] + [
-    f"bkx:{HUGE}:1", "bkx:-1:1", "bkx:0:1", "bkx:2147483648:1", "bkx:nan:1", "bkr:-9223372036854775809",
-    f"bka:{HUGE}", "orig:1e309", "att:-1:1", "bks:ba:nan", "bks:ba:-1", f"bks:ba:{HUGE}", "bkd:2026-02-30",
-    "bkd:9999999-01-01", "bkdd:-1", "lang:" + "x" * 59, "hc:2", "del:-1",
+    f"bkx:{HUGE}:1",
+    "bkx:-1:1",
+    "bkx:0:1",
+    "bkx:2147483648:1",
+    "bkx:nan:1",
+    "bkr:-9223372036854775809",
+    f"bka:{HUGE}",
+    "orig:1e309",
+    "att:-1:1",
+    "bks:ba:nan",
+    "bks:ba:-1",
+    f"bks:ba:{HUGE}",
+    "bkd:2026-02-30",
+    "bkd:9999999-01-01",
+    "bkdd:-1",
+    "lang:" + "x" * 59,
+    "hc:2",
+    "del:-1",
 ]
 
 
@@ -51,13 +67,14 @@ async def test_a_huge_booking_id_is_an_outdated_button(tg: Telegram, caplog: pyt
 
 
 @pytest.mark.parametrize("forged", [FORGED], ids=["every prefix"])
-async def test_forged_values_in_every_button_are_outdated_buttons(tg: Telegram, caplog: pytest.LogCaptureFixture,
-                                                                  forged: list[str]) -> None:
+async def test_forged_values_in_every_button_are_outdated_buttons(
+    tg: Telegram, caplog: pytest.LogCaptureFixture, forged: list[str]
+) -> None:
     caplog.set_level(logging.INFO)
     presses = []
     for i in range(0, len(forged), PER_PERSON):  # a few each: the flood limit would slow one down
         person, menu = await started(tg, 9610 + i)
-        presses += [await tg.press_data(person, data, menu) for data in forged[i:i + PER_PERSON]]
+        presses += [await tg.press_data(person, data, menu) for data in forged[i : i + PER_PERSON]]
     await tg.settled()
     unanswered = [p.data for p in presses if not p.answered or OUTDATED not in (p.text or "")]
     assert unanswered == []
@@ -71,16 +88,19 @@ async def test_a_real_button_still_works_after_forged_ones(tg: Telegram) -> None
     await tg.press_data(person, f"bkx:{HUGE}:1", menu)
     await tg.settled()
     await person.press("📅 Termin buchen")
-    assert (await tg.replies(person)), "the real button got no answer"
+    assert await tg.replies(person), "the real button got no answer"
 
 
 async def test_forged_attendance_buttons_in_the_staff_chat_are_outdated_buttons(
-        tg: Telegram, caplog: pytest.LogCaptureFixture) -> None:
+    tg: Telegram, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     staff = tg.person(9690, "Mira", language_code="de")
     question = await tg.staff_group().send(staff, "Kam Frau K. heute?")
-    presses = [await tg.press_data(staff, data, question)
-               for data in (f"att:{HUGE}:1", "att:-1:0", "att:0:1", "att:2147483648:1", "att:2147483647:1")]
+    presses = [
+        await tg.press_data(staff, data, question)
+        for data in (f"att:{HUGE}:1", "att:-1:0", "att:0:1", "att:2147483648:1", "att:2147483647:1")
+    ]
     await tg.settled()
     assert [p.data for p in presses if not p.answered or OUTDATED not in (p.text or "")] == []
     assert failures(caplog) == []

@@ -3,6 +3,7 @@
 Whatever people type or whatever callback data arrives, every request the bot makes must be valid
 for Telegram (the fake server checks each one against the Bot API spec and limits) and every
 button press must be answered."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,22 +23,60 @@ from bot.places.calendar import TZ
 from bot.storage.database import migrate
 from tests.e2e.harness import Telegram, running_bot
 
-NASTY = "<>&\"'/\\*_`[](){}#" + "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202e\u2066\u2067\u2068\u2069\ufeff" \
-        + "مرحبا Привіт ğüşİ ăîșț 😀👍🏽\n\t"
+NASTY = (
+    "<>&\"'/\\*_`[](){}#"
+    + "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202e\u2066\u2067\u2068\u2069\ufeff"
+    + "مرحبا Привіт ğüşİ ăîșț 😀👍🏽\n\t"
+)
 texts = st.one_of(
     st.text(alphabet=st.sampled_from(NASTY) | st.characters(codec="utf-8"), min_size=1, max_size=200),
-    st.sampled_from(["<b>bold</b>", "<script>alert(1)</script>", "&amp; &lt;", "*bold* _it_ `code`",
-                     "/start@other_bot", "/", "//", "/book x y z", "44137", "Hörde " * 50]),
+    st.sampled_from(
+        [
+            "<b>bold</b>",
+            "<script>alert(1)</script>",
+            "&amp; &lt;",
+            "*bold* _it_ `code`",
+            "/start@other_bot",
+            "/",
+            "//",
+            "/book x y z",
+            "44137",
+            "Hörde " * 50,
+        ]
+    ),
     st.builds(lambda c, n: c * n, st.sampled_from(["a", "ü", "ب", "😀", "<"]), st.integers(3000, 4096)),
 )
-prefixes = st.sampled_from(["menu", "t", "f", "lang", "o", "d", "h", "bk", "bks", "bkd", "bkx", "bkr", "del",
-                            "orig", "hc", "mybk", "askp", "findo", "zz", ""])
+prefixes = st.sampled_from(
+    [
+        "menu",
+        "t",
+        "f",
+        "lang",
+        "o",
+        "d",
+        "h",
+        "bk",
+        "bks",
+        "bkd",
+        "bkx",
+        "bkr",
+        "del",
+        "orig",
+        "hc",
+        "mybk",
+        "askp",
+        "findo",
+        "zz",
+        "",
+    ]
+)
 callback_data = st.one_of(
     st.builds(lambda p, rest: f"{p}:{rest}", prefixes, st.text(max_size=40)),
     st.text(min_size=1, max_size=64),
 ).filter(lambda d: 1 <= len(d.encode()) <= 64)
-actions = st.lists(st.one_of(st.tuples(st.just("text"), texts), st.tuples(st.just("press"), callback_data)),
-                   min_size=1, max_size=4)
+actions = st.lists(
+    st.one_of(st.tuples(st.just("text"), texts), st.tuples(st.just("press"), callback_data)), min_size=1, max_size=4
+)
 
 
 class BotThread:

@@ -1,5 +1,6 @@
 """LOG_FORMAT=json: one JSON object per line (time, level, logger, message, person_id where known),
 and still no names or message texts in the log."""
+
 from __future__ import annotations
 
 import asyncio
@@ -49,7 +50,8 @@ def records(stream: io.StringIO) -> list[dict[str, object]]:
 
 
 async def test_a_conversation_with_staff_is_logged_as_json_with_the_person_id_and_without_texts(
-        tg: Telegram, json_log: io.StringIO) -> None:
+    tg: Telegram, json_log: io.StringIO
+) -> None:
     olena = tg.person(5201, NAME, language_code="de")
     await connect(tg, olena)
     await olena.send(SECRET_TEXT)
@@ -69,13 +71,29 @@ async def test_a_conversation_with_staff_is_logged_as_json_with_the_person_id_an
 
 async def test_python_m_bot_run_writes_one_json_object_per_line(tmp_path: Path) -> None:
     async with FakeBotAPI() as server:
-        env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "STAFF_CHAT_ID", "TRANSLATOR", "REDIS_URL")}
-        env.update({"BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.base_url, "HEALTH_PORT": "0",
-                    "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-                    "LOG_FORMAT": "json", "LOG_LEVEL": "INFO"})
-        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-                                                       stdout=asyncio.subprocess.DEVNULL,
-                                                       stderr=asyncio.subprocess.PIPE)
+        env = {
+            k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "STAFF_CHAT_ID", "TRANSLATOR", "REDIS_URL")
+        }
+        env.update(
+            {
+                "BOT_TOKEN": server.token,
+                "TELEGRAM_API_URL": server.base_url,
+                "HEALTH_PORT": "0",
+                "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+                "LOG_FORMAT": "json",
+                "LOG_LEVEL": "INFO",
+            }
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             person = server.user(5202, NAME, language_code="de")
             await server.wait_for(lambda r: r.method == "getUpdates", timeout=60)

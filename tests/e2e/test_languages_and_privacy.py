@@ -1,4 +1,5 @@
 """/start in the person's own language, switching languages, and erasing one's data."""
+
 from __future__ import annotations
 
 import pytest

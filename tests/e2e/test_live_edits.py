@@ -1,4 +1,5 @@
 """A broken edit of data/offices.yaml under the running bot: /office still answers, staff are told once."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,7 +13,8 @@ from tests.places.test_live_edits import edit
 
 
 async def test_office_answers_after_a_broken_edit_and_staff_hear_of_it_once(
-        tg: Telegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tg: Telegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     copy = tmp_path / "offices.yaml"
     shutil.copy(offices.OFFICES_FILE, copy)
     monkeypatch.setattr(offices, "OFFICES_FILE", copy)

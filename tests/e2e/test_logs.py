@@ -1,4 +1,5 @@
 """Personal data stays out of the logs: names and what people write never appear; ids are pseudonymous."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """People whose app language is not one of the ten curated ones."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -7,8 +8,8 @@ from bot.clock import FakeClock
 from bot.content.locales import html_to_plain
 from bot.content.machine_locale import closest_curated
 from bot.core.replies import Msg
-from bot.text.bidi import FSI, PDI
 from bot.storage.models import CachedTranslation
+from bot.text.bidi import FSI, PDI
 from tests.e2e.harness import buttons, running_bot
 
 

@@ -1,5 +1,6 @@
 """GET /metrics on the health server: Prometheus' text format, names prefixed lw_, and the counts
 move when a person writes, a Bot API call fails, and a conversation with staff opens."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -34,8 +35,11 @@ async def exposition(url: str) -> str:
 
 async def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     text = await exposition(url)
-    return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
-            for family in text_string_to_metric_families(text) for sample in family.samples}
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
 
 
 def value(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str) -> float:
@@ -53,9 +57,16 @@ async def test_a_person_writing_is_counted_and_timed_to_the_first_reply(tg: Tele
     assert value(after, "lw_update_seconds_count") == value(before, "lw_update_seconds_count") + 1
     assert value(after, "lw_update_seconds_sum") > value(before, "lw_update_seconds_sum")
     families = {(family.name, family.type) for family in text_string_to_metric_families(await exposition(metrics_url))}
-    assert {("lw_updates", "counter"), ("lw_update_seconds", "histogram"), ("lw_bot_api_errors", "counter"),
-            ("lw_bookings", "counter"), ("lw_reminders", "counter"), ("lw_handoffs_open", "gauge"),
-            ("lw_understanding_seconds", "histogram"), ("lw_translation_requests", "counter")} <= families
+    assert {
+        ("lw_updates", "counter"),
+        ("lw_update_seconds", "histogram"),
+        ("lw_bot_api_errors", "counter"),
+        ("lw_bookings", "counter"),
+        ("lw_reminders", "counter"),
+        ("lw_handoffs_open", "gauge"),
+        ("lw_understanding_seconds", "histogram"),
+        ("lw_translation_requests", "counter"),
+    } <= families
 
 
 async def test_no_personal_data_reaches_a_label(tg: Telegram, metrics_url: str) -> None:
@@ -79,8 +90,10 @@ async def test_a_failed_bot_api_call_is_counted_by_method_and_code(tg: Telegram,
     await person.send("/help")
     await tg.settled()
     after = await scrape(metrics_url)
-    assert (value(after, "lw_bot_api_errors_total", method="sendMessage", code="403")
-            == value(before, "lw_bot_api_errors_total", method="sendMessage", code="403") + 1)
+    assert (
+        value(after, "lw_bot_api_errors_total", method="sendMessage", code="403")
+        == value(before, "lw_bot_api_errors_total", method="sendMessage", code="403") + 1
+    )
 
 
 async def test_open_conversations_with_staff_are_counted_from_the_database(tg: Telegram, metrics_url: str) -> None:

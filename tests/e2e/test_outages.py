@@ -2,6 +2,7 @@
 proxy on loopback that is cut), a translator that never answers. Every person still gets an
 answer or a short apology within a few seconds, the outage is logged once and shown by /healthz,
 and once the service is back the bot carries on without a restart."""
+
 from __future__ import annotations
 
 import asyncio
@@ -48,8 +49,18 @@ class PrivateRedis:
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            "redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
         client = redis.from_url(self.url)
         try:
             for _ in range(100):
@@ -182,8 +193,10 @@ async def healthz_until(port: int, status: int, timeout: float = 10.0) -> dict[s
 def outage_lines(caplog: pytest.LogCaptureFixture, service: str) -> tuple[int, int]:
     """How many times the log said `service` went away and came back."""
     messages = [r.getMessage() for r in caplog.records if r.name == "bot.health"]
-    return (sum(m.startswith(f"{service} is not reachable") for m in messages),
-            sum(m.startswith(f"{service} is reachable again") for m in messages))
+    return (
+        sum(m.startswith(f"{service} is not reachable") for m in messages),
+        sum(m.startswith(f"{service} is reachable again") for m in messages),
+    )
 
 
 @contextlib.asynccontextmanager
@@ -200,10 +213,13 @@ async def health_server(tg: Telegram) -> AsyncIterator[int]:
 
 @pytest.mark.redis
 async def test_redis_stopped_and_restarted_under_a_running_bot(
-        db_url: str, clock: FakeClock, private_redis: PrivateRedis, caplog: pytest.LogCaptureFixture) -> None:
+    db_url: str, clock: FakeClock, private_redis: PrivateRedis, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
-    async with running_bot(db_url, clock, REDIS_URL=private_redis.url, REDIS_TIMEOUT=1) as tg, \
-            health_server(tg) as port:
+    async with (
+        running_bot(db_url, clock, REDIS_URL=private_redis.url, REDIS_TIMEOUT=1) as tg,
+        health_server(tg) as port,
+    ):
         person = tg.person(7001, "Mariam", language_code="de")
         await person.send("/start")
         menu = await answer_to(person)
@@ -237,7 +253,8 @@ async def test_redis_stopped_and_restarted_under_a_running_bot(
 
 @pytest.mark.postgres
 async def test_the_database_cut_off_under_a_running_bot(
-        postgres_databases: PostgresDatabases, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    postgres_databases: PostgresDatabases, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     """PostgreSQL is shared by every test: it is not stopped, the bot's way to it is cut."""
     error = await postgres_reachable()
     if error is not None:
@@ -277,11 +294,20 @@ async def test_the_database_cut_off_under_a_running_bot(
 
 
 async def test_a_translator_that_never_answers_costs_a_relay_only_its_timeout(
-        db_url: str, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    db_url: str, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
-    async with SilentServer() as silent, running_bot(
-            db_url, clock, configured_translator=True, TRANSLATOR="libre", TRANSLATOR_TIMEOUT=1,
-            TRANSLATOR_URL=f"http://127.0.0.1:{silent.port}/") as tg:
+    async with (
+        SilentServer() as silent,
+        running_bot(
+            db_url,
+            clock,
+            configured_translator=True,
+            TRANSLATOR="libre",
+            TRANSLATOR_TIMEOUT=1,
+            TRANSLATOR_URL=f"http://127.0.0.1:{silent.port}/",
+        ) as tg,
+    ):
         await tg.services.warm_up()  # the model's first load is not the translator's time
         staff = tg.staff_group()
         olena = tg.person(7201, "Olena", language_code="uk")
@@ -310,21 +336,53 @@ async def test_a_translator_that_never_answers_costs_a_relay_only_its_timeout(
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_python_m_bot_run_serves_healthz_in_both_modes(tmp_path: Path, mode: str) -> None:
     health_port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in (
-        "BOT_TOKEN", "DATABASE_URL", "STAFF_CHAT_ID", "WEBHOOK_URL", "WEBHOOK_SECRET", "REDIS_URL", "TRANSLATOR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "BOT_TOKEN",
+            "DATABASE_URL",
+            "STAFF_CHAT_ID",
+            "WEBHOOK_URL",
+            "WEBHOOK_SECRET",
+            "REDIS_URL",
+            "TRANSLATOR",
+        )
+    }
     async with FakeBotAPI() as server:
-        env.update({"BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.base_url, "LOG_LEVEL": "WARNING",
-                    "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-                    "HEALTH_HOST": "127.0.0.1", "HEALTH_PORT": str(health_port)})
+        env.update(
+            {
+                "BOT_TOKEN": server.token,
+                "TELEGRAM_API_URL": server.base_url,
+                "LOG_LEVEL": "WARNING",
+                "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+                "HEALTH_HOST": "127.0.0.1",
+                "HEALTH_PORT": str(health_port),
+            }
+        )
         ports = [health_port]
         if mode == "webhook":
             webhook_port = free_port()
-            env.update({"WEBHOOK_URL": f"http://127.0.0.1:{webhook_port}/webhook", "WEBHOOK_SECRET": "health",
-                        "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(webhook_port)})
+            env.update(
+                {
+                    "WEBHOOK_URL": f"http://127.0.0.1:{webhook_port}/webhook",
+                    "WEBHOOK_SECRET": "health",
+                    "WEBHOOK_HOST": "127.0.0.1",
+                    "WEBHOOK_PORT": str(webhook_port),
+                }
+            )
             ports.append(webhook_port)
-        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-                                                       stdout=asyncio.subprocess.DEVNULL,
-                                                       stderr=asyncio.subprocess.PIPE)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             for port in ports:
                 for _ in range(600):

@@ -1,4 +1,5 @@
 """With REDIS_URL set, conversation state and per-person ordering live in Redis (the scale-out path)."""
+
 from __future__ import annotations
 
 import pytest

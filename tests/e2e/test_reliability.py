@@ -1,4 +1,5 @@
 """Faults Telegram really produces, and people who flood or block the bot."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -26,8 +27,17 @@ async def test_blocking_the_bot_marks_the_person_inactive_and_tells_staff_about_
     async with tg.services.sessions() as session:
         row = (await session.scalars(select(Person).where(Person.external_id == "5002"))).one()
         starts = tg.clock.now() + timedelta(days=2)
-        session.add(Booking(person_id=row.id, office="es", starts_at=starts, ends_at=starts + timedelta(minutes=30),
-                            seat=0, topic="school", language="de"))
+        session.add(
+            Booking(
+                person_id=row.id,
+                office="es",
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=30),
+                seat=0,
+                topic="school",
+                language="de",
+            )
+        )
         await session.commit()
     person.block()
     await tg.settled()
@@ -76,8 +86,11 @@ async def test_a_press_too_old_for_its_answer_is_still_handled(tg: Telegram) -> 
     person = tg.person(5010, "Lina", language_code="de")
     await person.send("/start")
     menu = await person.wait_reply()
-    tg.server.fail_next("answerCallbackQuery", status=400,
-                        description="Bad Request: query is too old and response timeout expired or query ID is invalid")
+    tg.server.fail_next(
+        "answerCallbackQuery",
+        status=400,
+        description="Bad Request: query is too old and response timeout expired or query ID is invalid",
+    )
     record = await person.press("🎒 Schule", menu)
     question = await person.wait_reply()
     assert "alt" in question.text  # the school flow's first question: the press was handled

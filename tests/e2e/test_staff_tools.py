@@ -1,6 +1,7 @@
 """Staff tools in the staff chat over the (fake) Telegram Bot API: /closed closes an office for
 newcomers at once (hours, booking calendar), tells the people booked then and lists them for
 staff; /open undoes it; /stats shows anonymous counts. Outside the staff chat they are unknown."""
+
 from __future__ import annotations
 
 import re
@@ -71,7 +72,9 @@ async def test_closed_with_mistakes_answers_in_german_with_the_usage(tg: Telegra
     group = tg.staff_group()
     await group.send(staff, "/closed lokal 26.11.2026 Urlaub")
     ambiguous = await staff_says(tg, "passt zu mehreren Büros")
-    assert "mh (lokal willkommen Mengede/Huckarde)" in ambiguous.text and "/closed BÜRO VON [BIS] GRUND" in ambiguous.text
+    assert (
+        "mh (lokal willkommen Mengede/Huckarde)" in ambiguous.text and "/closed BÜRO VON [BIS] GRUND" in ambiguous.text
+    )
     await group.send(staff, "/closed mh 31.11.2026 Urlaub")
     assert "/closed BÜRO" in (await staff_says(tg, "„31.11.2026“ ist kein Datum")).text
     await group.send(staff, "/closed")
@@ -124,7 +127,8 @@ async def test_stats_count_questions_bookings_and_cancellations_without_names(tg
 
     services = tg.services
     morning = datetime(2026, 11, 24, 7, 30, tzinfo=TZ)
-    assert await post_daily_digest(services.sessions, now=morning, post=post, catalog=services.catalog,
-                                   places=services.places, owner="test")
+    assert await post_daily_digest(
+        services.sessions, now=morning, post=post, catalog=services.catalog, places=services.places, owner="test"
+    )
     (digest,) = posted
     assert "📊 Gestern: 2 Fragen" in digest and "Termine: 1 gebucht, 1 abgesagt" in digest

@@ -1,4 +1,5 @@
 """Two bot processes in webhook mode behind a load balancer, sharing PostgreSQL and Redis."""
+
 from __future__ import annotations
 
 import asyncio
@@ -45,8 +46,16 @@ class RoundRobin:
 
 
 async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 @pytest.fixture
@@ -80,12 +89,23 @@ async def test_two_processes_share_state_and_handle_each_update_once(shared_serv
         base = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "STAFF_CHAT_ID", "TRANSLATOR")}
         try:
             for port in ports:
-                processes.append(await start_bot({
-                    **base, "BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.base_url,
-                    "DATABASE_URL": database_url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING",
-                    "WEBHOOK_URL": f"http://127.0.0.1:{balancer_port}/webhook", "WEBHOOK_SECRET": "two-procs",
-                    "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port), "HEALTH_PORT": "0",
-                }))
+                processes.append(
+                    await start_bot(
+                        {
+                            **base,
+                            "BOT_TOKEN": server.token,
+                            "TELEGRAM_API_URL": server.base_url,
+                            "DATABASE_URL": database_url,
+                            "REDIS_URL": redis_url,
+                            "LOG_LEVEL": "WARNING",
+                            "WEBHOOK_URL": f"http://127.0.0.1:{balancer_port}/webhook",
+                            "WEBHOOK_SECRET": "two-procs",
+                            "WEBHOOK_HOST": "127.0.0.1",
+                            "WEBHOOK_PORT": str(port),
+                            "HEALTH_PORT": "0",
+                        }
+                    )
+                )
             async with aiohttp.ClientSession() as http:
                 for port in ports:  # both healthy before any update is pushed
                     for _ in range(300):

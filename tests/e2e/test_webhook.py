@@ -1,4 +1,5 @@
 """Webhook mode: Telegram POSTs updates; only requests with the right secret have any effect."""
+
 from __future__ import annotations
 
 import socket
@@ -34,9 +35,15 @@ async def webhook_bot(db_url: str, clock: FakeClock) -> AsyncIterator[WebhookBot
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/webhook"
     async with FakeBotAPI(webhook_auto_push=True) as server:
-        settings = load_settings(BOT_TOKEN=server.token, TELEGRAM_API_URL=server.base_url, DATABASE_URL=db_url,
-                                 WEBHOOK_URL=url, WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1",
-                                 WEBHOOK_PORT=port)
+        settings = load_settings(
+            BOT_TOKEN=server.token,
+            TELEGRAM_API_URL=server.base_url,
+            DATABASE_URL=db_url,
+            WEBHOOK_URL=url,
+            WEBHOOK_SECRET=SECRET,
+            WEBHOOK_HOST="127.0.0.1",
+            WEBHOOK_PORT=port,
+        )
         app = await build_app(settings, clock=clock, db_attempts=1)
         runner = await start_webhook(app, settings)
         try:
@@ -60,10 +67,17 @@ async def test_updates_arrive_by_webhook_with_the_secret(webhook_bot: WebhookBot
 
 async def test_requests_without_the_right_secret_are_rejected_with_no_effect(webhook_bot: WebhookBot) -> None:
     person = webhook_bot.server.user(2002, "Ahmad", language_code="de")
-    update = {"update_id": 777, "message": {
-        "message_id": 1, "date": 1795359999, "text": "/start",
-        "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-        "chat": {"id": 2002, "type": "private", "first_name": "Ahmad"}, "from": person.to_api()}}
+    update = {
+        "update_id": 777,
+        "message": {
+            "message_id": 1,
+            "date": 1795359999,
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            "chat": {"id": 2002, "type": "private", "first_name": "Ahmad"},
+            "from": person.to_api(),
+        },
+    }
     async with aiohttp.ClientSession() as http:
         for headers in ({}, {SECRET_HEADER: "wrong"}):
             async with http.post(webhook_bot.url, json=update, headers=headers) as response:

@@ -14,6 +14,4 @@ AIOGRAM_REQUIRED: dict[str, dict[str, Any]] = {
     "ChatMemberAdministrator": {"can_send_welcome_messages": False},
 }
 
-TOLERATED_OUTGOING: dict[str, frozenset[str]] = {
-    name: frozenset(fields) for name, fields in AIOGRAM_REQUIRED.items()
-}
+TOLERATED_OUTGOING: dict[str, frozenset[str]] = {name: frozenset(fields) for name, fields in AIOGRAM_REQUIRED.items()}

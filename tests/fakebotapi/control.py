@@ -43,22 +43,37 @@ def add_routes(app: web.Application, server: FakeBotAPI) -> None:
 
     async def location(request: web.Request) -> web.Response:
         values = await params(request)
-        message = await person(request).share_location(float(values["latitude"]),
-                                                       float(values["longitude"]))
+        message = await person(request).share_location(float(values["latitude"]), float(values["longitude"]))
         return web.json_response(message.to_api())
 
     async def chat(request: web.Request) -> web.Response:
         state = server.chat(int(request.match_info["chat_id"]))
-        return web.json_response([
-            {**m.to_api(), "from_bot": m.from_bot, "deleted": m.deleted,
-             "edits": len(m.edits), "raw_text": m.raw_text}
-            for m in state.history.values()
-        ])
+        return web.json_response(
+            [
+                {
+                    **m.to_api(),
+                    "from_bot": m.from_bot,
+                    "deleted": m.deleted,
+                    "edits": len(m.edits),
+                    "raw_text": m.raw_text,
+                }
+                for m in state.history.values()
+            ]
+        )
 
     def describe(records: list[Any]) -> list[dict[str, Any]]:
-        return [{"seq": r.seq, "method": r.method, "ok": r.ok, "status": r.status,
-                 "description": r.description, "detail": r.detail, "params": _jsonable(r.params)}
-                for r in records]
+        return [
+            {
+                "seq": r.seq,
+                "method": r.method,
+                "ok": r.ok,
+                "status": r.status,
+                "description": r.description,
+                "detail": r.detail,
+                "params": _jsonable(r.params),
+            }
+            for r in records
+        ]
 
     async def requests(request: web.Request) -> web.Response:
         return web.json_response(describe(server.requests[-200:]))
@@ -70,14 +85,16 @@ def add_routes(app: web.Application, server: FakeBotAPI) -> None:
         return web.json_response(server.add_raw_update(await request.json()))
 
     async def summary(request: web.Request) -> web.Response:
-        return web.json_response({
-            "base_url": server.base_url,
-            "bot": server.bot_user,
-            "chats": sorted(server.world.chats),
-            "pending_updates": len(server.updates.pending),
-            "requests": len(server.requests),
-            "violations": len(server.violations),
-        })
+        return web.json_response(
+            {
+                "base_url": server.base_url,
+                "bot": server.bot_user,
+                "chats": sorted(server.world.chats),
+                "pending_updates": len(server.updates.pending),
+                "requests": len(server.requests),
+                "violations": len(server.violations),
+            }
+        )
 
     app.router.add_get("/_fake", summary)
     app.router.add_post("/_fake/users/{user_id}/send", send)

@@ -15,8 +15,7 @@ from .spec import ApiSpec
 _MAX_DEPTH = 8
 
 
-def example(spec: ApiSpec, type_name: str, overrides: dict[str, Any] | None = None,
-            *, _depth: int = 0) -> Any:
+def example(spec: ApiSpec, type_name: str, overrides: dict[str, Any] | None = None, *, _depth: int = 0) -> Any:
     if type_name.startswith("Array of "):
         return []
     if type_name == "Integer":
@@ -82,6 +81,11 @@ CHAT_MEMBER_TYPES = {
 def chat_member(spec: ApiSpec, user: dict[str, Any], status: str) -> dict[str, Any]:
     overrides: dict[str, Any] = {"user": user}
     if status == "administrator":
-        overrides.update(can_be_edited=False, can_manage_chat=True, can_delete_messages=True,
-                         can_manage_topics=True, can_pin_messages=True)
+        overrides.update(
+            can_be_edited=False,
+            can_manage_chat=True,
+            can_delete_messages=True,
+            can_manage_topics=True,
+            can_pin_messages=True,
+        )
     return example(spec, CHAT_MEMBER_TYPES[status], overrides)

@@ -107,8 +107,7 @@ def parse_html(source: str, *, strict: bool = True) -> ParsedText:
                 continue
             if strict:
                 raise EntityParseError(
-                    f'Character "&" at byte offset {_byte_offset(source, i)} must be escaped '
-                    'as "&amp;"'
+                    f'Character "&" at byte offset {_byte_offset(source, i)} must be escaped as "&amp;"'
                 )
             emit(c)
             i += 1
@@ -116,8 +115,7 @@ def parse_html(source: str, *, strict: bool = True) -> ParsedText:
         if c == ">":
             if strict:
                 raise EntityParseError(
-                    f'Character ">" at byte offset {_byte_offset(source, i)} must be escaped '
-                    'as "&gt;"'
+                    f'Character ">" at byte offset {_byte_offset(source, i)} must be escaped as "&gt;"'
                 )
             emit(c)
             i += 1
@@ -136,9 +134,7 @@ def parse_html(source: str, *, strict: bool = True) -> ParsedText:
         stack.append(tag)
 
     if stack:
-        raise EntityParseError(
-            f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"'
-        )
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"')
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return ParsedText("".join(out), _merge_pre_code(entities))
 
@@ -171,9 +167,7 @@ def _open_tag(source: str, begin: int, utf16_offset: int) -> tuple[_OpenTag, int
             i += 1
         attr_name = source[attr_start:i].lower()
         if not attr_name:
-            raise EntityParseError(
-                f'Empty attribute name in the tag "{name}" at byte offset {byte_offset}'
-            )
+            raise EntityParseError(f'Empty attribute name in the tag "{name}" at byte offset {byte_offset}')
         while i < n and source[i].isspace():
             i += 1
         if i >= n:
@@ -183,8 +177,7 @@ def _open_tag(source: str, begin: int, utf16_offset: int) -> tuple[_OpenTag, int
                 expandable = True
                 continue
             raise EntityParseError(
-                "Expected equal sign in declaration of an attribute of the tag "
-                f'"{name}" at byte offset {byte_offset}'
+                f'Expected equal sign in declaration of an attribute of the tag "{name}" at byte offset {byte_offset}'
             )
         i += 1
         while i < n and source[i].isspace():
@@ -207,13 +200,9 @@ def _open_tag(source: str, begin: int, utf16_offset: int) -> tuple[_OpenTag, int
         # Other attributes are ignored, as Telegram does.
 
     if name == "span" and argument != "spoiler":
-        raise EntityParseError(
-            f'Tag "span" must have class "tg-spoiler" at byte offset {byte_offset}'
-        )
+        raise EntityParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {byte_offset}')
     if name == "tg-emoji" and not argument:
-        raise EntityParseError(
-            f'Tag "tg-emoji" must have attribute "emoji-id" at byte offset {byte_offset}'
-        )
+        raise EntityParseError(f'Tag "tg-emoji" must have attribute "emoji-id" at byte offset {byte_offset}')
     return _OpenTag(name, argument, byte_offset, utf16_offset, expandable), i
 
 
@@ -225,9 +214,7 @@ def _attribute_value(source: str, i: int) -> tuple[str, int]:
         while i < n and (source[i].isalnum() or source[i] in ".-"):
             i += 1
         if i < n and not source[i].isspace() and source[i] != ">":
-            raise EntityParseError(
-                f"Unexpected end of name token at byte offset {_byte_offset(source, start)}"
-            )
+            raise EntityParseError(f"Unexpected end of name token at byte offset {_byte_offset(source, start)}")
         return source[start:i].lower(), i
     quote = source[i]
     i += 1
@@ -270,8 +257,7 @@ def _close_tag(
     tag = stack.pop()
     if end_name and end_name != tag.name:
         raise EntityParseError(
-            f'Unmatched end tag at byte offset {byte_offset}, expected "</{tag.name}>", '
-            f'found "</{end_name}>"'
+            f'Unmatched end tag at byte offset {byte_offset}, expected "</{tag.name}>", found "</{end_name}>"'
         )
     length = utf16_offset - tag.utf16_offset
     if length > 0:

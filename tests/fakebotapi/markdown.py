@@ -77,8 +77,7 @@ def parse_markdown_v2(source: str) -> ParsedText:
 
         if c == "\n" and quote_start is not None and not source.startswith(">", i + 1):
             if offset > quote_start:
-                entities.append({"type": "blockquote", "offset": quote_start,
-                                 "length": offset - quote_start})
+                entities.append({"type": "blockquote", "offset": quote_start, "length": offset - quote_start})
             quote_start = None
         if c == ">" and at_line_start:
             if quote_start is None:
@@ -114,9 +113,7 @@ def parse_markdown_v2(source: str) -> ParsedText:
             i = _close_link(source, i, stack, entities, offset)
             continue
         else:
-            raise EntityParseError(
-                f"Character '{c}' is reserved and must be escaped with the preceding '\\'"
-            )
+            raise EntityParseError(f"Character '{c}' is reserved and must be escaped with the preceding '\\'")
 
         if stack and stack[-1].type == kind:
             _close(stack, entities, offset)
@@ -125,8 +122,7 @@ def parse_markdown_v2(source: str) -> ParsedText:
         for open_entity in stack:
             if open_entity.type == kind:
                 raise EntityParseError(
-                    f"Can't find end of {_TYPE_NAMES[kind]} entity at byte offset "
-                    f"{open_entity.byte_offset}"
+                    f"Can't find end of {_TYPE_NAMES[kind]} entity at byte offset {open_entity.byte_offset}"
                 )
         i += width
         argument = ""
@@ -139,9 +135,7 @@ def parse_markdown_v2(source: str) -> ParsedText:
 
     if stack:
         top = stack[-1]
-        raise EntityParseError(
-            f"Can't find end of {_TYPE_NAMES[top.type]} entity at byte offset {top.byte_offset}"
-        )
+        raise EntityParseError(f"Can't find end of {_TYPE_NAMES[top.type]} entity at byte offset {top.byte_offset}")
     if quote_start is not None and offset > quote_start:
         entities.append({"type": "blockquote", "offset": quote_start, "length": offset - quote_start})
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
@@ -159,16 +153,13 @@ def _close(stack: list[_Open], entities: list[dict[str, Any]], offset: int) -> N
     entities.append(item)
 
 
-def _close_link(
-    source: str, i: int, stack: list[_Open], entities: list[dict[str, Any]], offset: int
-) -> int:
+def _close_link(source: str, i: int, stack: list[_Open], entities: list[dict[str, Any]], offset: int) -> int:
     """``](url)`` after ``[text`` (or ``![emoji``): read the URL, honouring ``\\`` escapes."""
     opened = stack[-1]
     i += 1
     if not source.startswith("(", i):
         raise EntityParseError(
-            f"Can't find end of {_TYPE_NAMES[opened.type]} entity at byte offset "
-            f"{opened.byte_offset}"
+            f"Can't find end of {_TYPE_NAMES[opened.type]} entity at byte offset {opened.byte_offset}"
         )
     i += 1
     url: list[str] = []
@@ -178,20 +169,22 @@ def _close_link(
         url.append(source[i])
         i += 1
     if i >= len(source):
-        raise EntityParseError(
-            f"Can't find end of a URL at byte offset {_byte_offset(source, i)}"
-        )
+        raise EntityParseError(f"Can't find end of a URL at byte offset {_byte_offset(source, i)}")
     stack.pop()
     length = offset - opened.utf16_offset
     if length > 0:
         target = "".join(url)
         if opened.type == "custom_emoji":
-            entities.append({"type": "custom_emoji", "offset": opened.utf16_offset,
-                             "length": length,
-                             "custom_emoji_id": target.rsplit("id=", 1)[-1]})
+            entities.append(
+                {
+                    "type": "custom_emoji",
+                    "offset": opened.utf16_offset,
+                    "length": length,
+                    "custom_emoji_id": target.rsplit("id=", 1)[-1],
+                }
+            )
         else:
-            entities.append({"type": "text_link", "offset": opened.utf16_offset,
-                             "length": length, "url": target})
+            entities.append({"type": "text_link", "offset": opened.utf16_offset, "length": length, "url": target})
     return i + 1
 
 
@@ -224,22 +217,21 @@ def parse_markdown_legacy(source: str) -> ParsedText:
             end = source.find(")", close + 2) if close != -1 else -1
             if close == -1 or end == -1:
                 raise EntityParseError(
-                    "Can't find end of the entity starting at byte offset "
-                    f"{_byte_offset(source, begin)}"
+                    f"Can't find end of the entity starting at byte offset {_byte_offset(source, begin)}"
                 )
             start = offset
             emit(source[i + 1 : close])
             if offset > start:
-                entities.append({"type": "text_link", "offset": start, "length": offset - start,
-                                 "url": source[close + 2 : end]})
+                entities.append(
+                    {"type": "text_link", "offset": start, "length": offset - start, "url": source[close + 2 : end]}
+                )
             i = end + 1
             continue
         marker = "```" if source.startswith("```", i) else c
         end = source.find(marker, i + len(marker))
         if end == -1:
             raise EntityParseError(
-                "Can't find end of the entity starting at byte offset "
-                f"{_byte_offset(source, begin)}"
+                f"Can't find end of the entity starting at byte offset {_byte_offset(source, begin)}"
             )
         start = offset
         emit(source[i + len(marker) : end])

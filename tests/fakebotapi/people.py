@@ -49,24 +49,38 @@ class _Speaker:
     def __init__(self, server: FakeBotAPI) -> None:
         self._server = server
 
-    def _post(self, chat: ChatState, user: UserState, kind: str, *,
-              text: str | None = None, caption: str | None = None,
-              content: dict[str, Any] | None = None, reply_to: MessageRef = None,
-              thread_id: int | None = None) -> StoredMessage:
+    def _post(
+        self,
+        chat: ChatState,
+        user: UserState,
+        kind: str,
+        *,
+        text: str | None = None,
+        caption: str | None = None,
+        content: dict[str, Any] | None = None,
+        reply_to: MessageRef = None,
+        thread_id: int | None = None,
+    ) -> StoredMessage:
         world = self._server.world
         reply = _resolve(chat, reply_to)
         if thread_id is None and reply is not None and chat.is_forum:
             thread_id = reply.thread_id
         message = world.add_message(
-            chat, from_bot=False, sender=user.to_api(), kind=kind,
-            text=text, entities=command_entities(text) if text else [],
-            caption=caption, caption_entities=command_entities(caption) if caption else [],
-            content=content or {}, reply_to=reply, thread_id=thread_id,
+            chat,
+            from_bot=False,
+            sender=user.to_api(),
+            kind=kind,
+            text=text,
+            entities=command_entities(text) if text else [],
+            caption=caption,
+            caption_entities=command_entities(caption) if caption else [],
+            content=content or {},
+            reply_to=reply,
+            thread_id=thread_id,
         )
         return message
 
-    def _press(self, chat: ChatState, user: UserState, button: str,
-               message: MessageRef) -> CallbackQueryRecord:
+    def _press(self, chat: ChatState, user: UserState, button: str, message: MessageRef) -> CallbackQueryRecord:
         target = _resolve(chat, message)
         candidates = [target] if target is not None else list(reversed(chat.messages))
         for candidate in candidates:
@@ -76,13 +90,16 @@ class _Speaker:
             if "callback_data" not in found:
                 raise ValueError(f"button {found['text']!r} is not a callback button: {found}")
             record = self._server.world.new_callback(user.id, candidate, found["callback_data"])
-            self._server.add_update("callback_query", {
-                "id": record.id,
-                "from": user.to_api(),
-                "message": candidate.to_api(),
-                "chat_instance": f"{abs(chat.id) * 7919 % 10**12}",
-                "data": found["callback_data"],
-            })
+            self._server.add_update(
+                "callback_query",
+                {
+                    "id": record.id,
+                    "from": user.to_api(),
+                    "message": candidate.to_api(),
+                    "chat_instance": f"{abs(chat.id) * 7919 % 10**12}",
+                    "data": found["callback_data"],
+                },
+            )
             return record
         where = f"message {target.message_id}" if target else f"the bot's messages in {chat.id}"
         available = [b for m in candidates for b in m.button_texts]
@@ -147,50 +164,69 @@ class FakeUser(_Speaker):
         self._act()
         return self._press(self.chat, self.state, button, message)
 
-    async def share_location(self, latitude: float, longitude: float, *,
-                             live_period: int | None = None) -> StoredMessage:
+    async def share_location(
+        self, latitude: float, longitude: float, *, live_period: int | None = None
+    ) -> StoredMessage:
         location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
         if live_period is not None:
             location["live_period"] = live_period
         return self._private("location", content={"location": location})
 
-    async def share_contact(self, phone_number: str = "+4923112345",
-                            first_name: str | None = None) -> StoredMessage:
-        contact = {"phone_number": phone_number, "first_name": first_name or self.first_name,
-                   "user_id": self.id}
+    async def share_contact(self, phone_number: str = "+4923112345", first_name: str | None = None) -> StoredMessage:
+        contact = {"phone_number": phone_number, "first_name": first_name or self.first_name, "user_id": self.id}
         return self._private("contact", content={"contact": contact})
 
-    async def send_photo(self, caption: str | None = None, *,
-                         data: bytes = b"\xff\xd8\xff\xe0fake-jpeg") -> StoredMessage:
-        record = self._server.world.add_file("photo", data, file_name="photo.jpg",
-                                             mime_type="image/jpeg")
-        base = {"file_id": record.file_id, "file_unique_id": record.file_unique_id,
-                "file_size": len(data)}
+    async def send_photo(
+        self, caption: str | None = None, *, data: bytes = b"\xff\xd8\xff\xe0fake-jpeg"
+    ) -> StoredMessage:
+        record = self._server.world.add_file("photo", data, file_name="photo.jpg", mime_type="image/jpeg")
+        base = {"file_id": record.file_id, "file_unique_id": record.file_unique_id, "file_size": len(data)}
         photo = [{**base, "width": 90, "height": 67}, {**base, "width": 1280, "height": 960}]
         return self._private("photo", caption=caption, content={"photo": photo})
 
-    async def send_document(self, file_name: str = "document.pdf", *,
-                            data: bytes = b"%PDF-1.4 fake", mime_type: str = "application/pdf",
-                            caption: str | None = None) -> StoredMessage:
-        record = self._server.world.add_file("document", data, file_name=file_name,
-                                             mime_type=mime_type)
-        document = {"file_id": record.file_id, "file_unique_id": record.file_unique_id,
-                    "file_name": file_name, "mime_type": mime_type, "file_size": len(data)}
+    async def send_document(
+        self,
+        file_name: str = "document.pdf",
+        *,
+        data: bytes = b"%PDF-1.4 fake",
+        mime_type: str = "application/pdf",
+        caption: str | None = None,
+    ) -> StoredMessage:
+        record = self._server.world.add_file("document", data, file_name=file_name, mime_type=mime_type)
+        document = {
+            "file_id": record.file_id,
+            "file_unique_id": record.file_unique_id,
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
         return self._private("document", caption=caption, content={"document": document})
 
     async def send_sticker(self, emoji: str = "👍") -> StoredMessage:
-        record = self._server.world.add_file("sticker", b"RIFFfake-webp", file_name="sticker.webp",
-                                             mime_type="image/webp")
-        sticker = {"file_id": record.file_id, "file_unique_id": record.file_unique_id,
-                   "type": "regular", "width": 512, "height": 512, "is_animated": False,
-                   "is_video": False, "emoji": emoji}
+        record = self._server.world.add_file(
+            "sticker", b"RIFFfake-webp", file_name="sticker.webp", mime_type="image/webp"
+        )
+        sticker = {
+            "file_id": record.file_id,
+            "file_unique_id": record.file_unique_id,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+        }
         return self._private("sticker", content={"sticker": sticker})
 
     async def send_voice(self, duration: int = 3, *, data: bytes = b"OggSfake") -> StoredMessage:
-        record = self._server.world.add_file("voice", data, file_name="voice.ogg",
-                                             mime_type="audio/ogg")
-        voice = {"file_id": record.file_id, "file_unique_id": record.file_unique_id,
-                 "duration": duration, "mime_type": "audio/ogg", "file_size": len(data)}
+        record = self._server.world.add_file("voice", data, file_name="voice.ogg", mime_type="audio/ogg")
+        voice = {
+            "file_id": record.file_id,
+            "file_unique_id": record.file_unique_id,
+            "duration": duration,
+            "mime_type": "audio/ogg",
+            "file_size": len(data),
+        }
         return self._private("voice", content={"voice": voice})
 
     async def edit(self, message: StoredMessage | int, new_text: str) -> StoredMessage:
@@ -218,17 +254,24 @@ class FakeUser(_Speaker):
     def _membership(self, old: str, new: str) -> None:
         bot = self._server.world.bot_user
         spec = self._server.spec
-        self._server.add_update("my_chat_member", {
-            "chat": self.chat.to_api(),
-            "from": self.to_api(),
-            "date": self._server.world.now(),
-            "old_chat_member": chat_member(spec, bot, old),
-            "new_chat_member": chat_member(spec, bot, new),
-        })
+        self._server.add_update(
+            "my_chat_member",
+            {
+                "chat": self.chat.to_api(),
+                "from": self.to_api(),
+                "date": self._server.world.now(),
+                "old_chat_member": chat_member(spec, bot, old),
+                "new_chat_member": chat_member(spec, bot, new),
+            },
+        )
 
-    async def wait_reply(self, timeout: float = 5.0, *, include_edits: bool = True,
-                         predicate: Callable[[StoredMessage], bool] | None = None
-                         ) -> StoredMessage:
+    async def wait_reply(
+        self,
+        timeout: float = 5.0,
+        *,
+        include_edits: bool = True,
+        predicate: Callable[[StoredMessage], bool] | None = None,
+    ) -> StoredMessage:
         """The bot's next message (or edit) in this chat since the person's last action.
 
         Consecutive calls return consecutive replies; each action (send, press...) skips
@@ -247,8 +290,7 @@ class FakeUser(_Speaker):
         found = await self._server.notifier.wait_until(next_event, timeout)
         if found is None:
             raise TimeoutError(
-                f"no reply to user {self.id} within {timeout}s; last requests:\n"
-                + self._server.recorder.recent()
+                f"no reply to user {self.id} within {timeout}s; last requests:\n" + self._server.recorder.recent()
             )
         return found
 
@@ -283,8 +325,9 @@ class FakeGroup(_Speaker):
         if self._chat.members.get(user.id) in (None, "left"):
             self._chat.members[user.id] = "member"
 
-    async def send(self, user: FakeUser, text: str, *, thread_id: int | None = None,
-                   reply_to: MessageRef = None) -> StoredMessage:
+    async def send(
+        self, user: FakeUser, text: str, *, thread_id: int | None = None, reply_to: MessageRef = None
+    ) -> StoredMessage:
         self._member(user)
         if thread_id is not None and self._chat.is_forum:
             topic = self._chat.topics.get(thread_id)
@@ -292,25 +335,25 @@ class FakeGroup(_Speaker):
                 raise LookupError(f"{MESSAGE_THREAD_NOT_FOUND}: {thread_id} in {self.id}")
             if topic.closed:
                 raise RuntimeError(f"topic {thread_id} is closed; members can't post")
-        message = self._post(self._chat, user.state, "text", text=text, reply_to=reply_to,
-                             thread_id=thread_id)
+        message = self._post(self._chat, user.state, "text", text=text, reply_to=reply_to, thread_id=thread_id)
         self._server.add_update("message", message.to_api())
         return message
 
-    async def press(self, user: FakeUser, button: str,
-                    message: MessageRef = None) -> CallbackQueryRecord:
+    async def press(self, user: FakeUser, button: str, message: MessageRef = None) -> CallbackQueryRecord:
         self._member(user)
         return self._press(self._chat, user.state, button, message)
 
-    async def create_topic(self, name: str, *, by: FakeUser | None = None,
-                           icon_color: int = 0x6FB9F0) -> Topic:
+    async def create_topic(self, name: str, *, by: FakeUser | None = None, icon_color: int = 0x6FB9F0) -> Topic:
         """A member creates a forum topic (service message forum_topic_created)."""
         if not self._chat.is_forum:
             raise ValueError(f"chat {self.id} is not a forum")
         sender = by.to_api() if by else None
         created = {"name": name, "icon_color": icon_color}
         message = self._server.world.add_message(
-            self._chat, from_bot=False, sender=sender, kind="service",
+            self._chat,
+            from_bot=False,
+            sender=sender,
+            kind="service",
             content={"forum_topic_created": created},
         )
         message.thread_id = message.message_id
@@ -325,12 +368,14 @@ class FakeGroup(_Speaker):
         self._chat.members[user.id] = "member"
         actor = by or user
         message = self._server.world.add_message(
-            self._chat, from_bot=False, sender=actor.to_api(), kind="service",
+            self._chat,
+            from_bot=False,
+            sender=actor.to_api(),
+            kind="service",
             content={"new_chat_members": [user.to_api()]},
         )
         self._server.add_update("message", message.to_api())
-        self._server.add_update("chat_member", self._member_update(actor.to_api(), user.to_api(),
-                                                                   old, "member"))
+        self._server.add_update("chat_member", self._member_update(actor.to_api(), user.to_api(), old, "member"))
         return message
 
     async def remove_member(self, user: FakeUser, *, by: FakeUser | None = None) -> None:
@@ -338,29 +383,32 @@ class FakeGroup(_Speaker):
         self._chat.members[user.id] = "left"
         actor = by or user
         message = self._server.world.add_message(
-            self._chat, from_bot=False, sender=actor.to_api(), kind="service",
+            self._chat,
+            from_bot=False,
+            sender=actor.to_api(),
+            kind="service",
             content={"left_chat_member": user.to_api()},
         )
         self._server.add_update("message", message.to_api())
-        self._server.add_update("chat_member", self._member_update(actor.to_api(), user.to_api(),
-                                                                   old, "left"))
+        self._server.add_update("chat_member", self._member_update(actor.to_api(), user.to_api(), old, "left"))
 
     async def add_bot(self, by: FakeUser, *, status: str = "administrator") -> None:
         """The bot is added (my_chat_member update)."""
         old = self._chat.bot_status
         self._chat.bot_status = status
-        self._server.add_update("my_chat_member", self._member_update(
-            by.to_api(), self._server.world.bot_user, old, status))
+        self._server.add_update(
+            "my_chat_member", self._member_update(by.to_api(), self._server.world.bot_user, old, status)
+        )
 
     async def remove_bot(self, by: FakeUser) -> None:
         """The bot is kicked; later sends fail with 403."""
         old = self._chat.bot_status
         self._chat.bot_status = "kicked"
-        self._server.add_update("my_chat_member", self._member_update(
-            by.to_api(), self._server.world.bot_user, old, "kicked"))
+        self._server.add_update(
+            "my_chat_member", self._member_update(by.to_api(), self._server.world.bot_user, old, "kicked")
+        )
 
-    def _member_update(self, actor: dict[str, Any], user: dict[str, Any], old: str,
-                       new: str) -> dict[str, Any]:
+    def _member_update(self, actor: dict[str, Any], user: dict[str, Any], old: str, new: str) -> dict[str, Any]:
         spec = self._server.spec
         return {
             "chat": self._chat.to_api(),
@@ -370,9 +418,15 @@ class FakeGroup(_Speaker):
             "new_chat_member": chat_member(spec, user, new),
         }
 
-    async def wait_message(self, predicate: Callable[[StoredMessage], bool] | None = None, *,
-                           thread_id: int | None = None, timeout: float = 5.0) -> StoredMessage:
+    async def wait_message(
+        self,
+        predicate: Callable[[StoredMessage], bool] | None = None,
+        *,
+        thread_id: int | None = None,
+        timeout: float = 5.0,
+    ) -> StoredMessage:
         """The first bot message here (in that thread, if given) matching the predicate."""
+
         def check(message: StoredMessage) -> bool:
             if thread_id is not None and message.thread_id != thread_id:
                 return False
@@ -398,7 +452,11 @@ class FakeChannel:
 
     async def post(self, text: str) -> StoredMessage:
         message = self._server.world.add_message(
-            self.chat, from_bot=False, sender=None, kind="text", text=text,
+            self.chat,
+            from_bot=False,
+            sender=None,
+            kind="text",
+            text=text,
             content={"sender_chat": self.chat.to_api()},
         )
         self._server.add_update("channel_post", message.to_api())

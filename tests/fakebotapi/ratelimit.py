@@ -61,11 +61,9 @@ class RateLimiter:
         limits = self.limits
         buckets = [self._bucket("global", limits.global_per_second, limits.global_burst, now)]
         if chat_type == "private":
-            buckets.append(self._bucket(chat_id, limits.private_per_second,
-                                        limits.private_burst, now))
+            buckets.append(self._bucket(chat_id, limits.private_per_second, limits.private_burst, now))
         else:
-            buckets.append(self._bucket(chat_id, limits.group_per_minute / 60.0,
-                                        limits.group_burst, now))
+            buckets.append(self._bucket(chat_id, limits.group_per_minute / 60.0, limits.group_burst, now))
         wait = max(b.wait_time() for b in buckets)
         if wait > 0:
             return max(1, math.ceil(wait))

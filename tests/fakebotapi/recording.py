@@ -52,8 +52,9 @@ class RecordedRequest:
 class ViolationExpectation:
     """Marks matching failures as expected. As a context manager it also asserts one happened."""
 
-    def __init__(self, recorder: Recorder, pattern: str | re.Pattern[str],
-                 method: str | None, status: int | None) -> None:
+    def __init__(
+        self, recorder: Recorder, pattern: str | re.Pattern[str], method: str | None, status: int | None
+    ) -> None:
         self._recorder = recorder
         self.pattern = re.compile(re.escape(pattern)) if isinstance(pattern, str) else pattern
         self.method = method
@@ -73,8 +74,9 @@ class ViolationExpectation:
     def __enter__(self) -> ViolationExpectation:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.cancel()
         if exc_type is None and not self.matched:
             raise AssertionError(
@@ -104,8 +106,9 @@ class Recorder:
                     expectation.matched.append(request)
                     break
 
-    def expect(self, pattern: str | re.Pattern[str], method: str | None = None,
-               status: int | None = None) -> ViolationExpectation:
+    def expect(
+        self, pattern: str | re.Pattern[str], method: str | None = None, status: int | None = None
+    ) -> ViolationExpectation:
         expectation = ViolationExpectation(self, pattern, method, status)
         self.expectations.append(expectation)
         return expectation

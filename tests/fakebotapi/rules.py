@@ -152,9 +152,7 @@ def _send_chat_action(params: dict[str, Any], path: str) -> None:
 def _forum_topic_color(params: dict[str, Any], path: str) -> None:
     color = params.get("icon_color")
     if color is not None and color not in TOPIC_ICON_COLORS:
-        raise limit_error(
-            "invalid icon_color specified", f"icon_color {color}: one of {sorted(TOPIC_ICON_COLORS)}"
-        )
+        raise limit_error("invalid icon_color specified", f"icon_color {color}: one of {sorted(TOPIC_ICON_COLORS)}")
 
 
 OBJECT_RULES: dict[str, list[Rule]] = {

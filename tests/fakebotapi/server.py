@@ -39,7 +39,7 @@ from .methods import Call, handler_for
 from .methods.sending import is_message_method
 from .people import FakeChannel, FakeGroup, FakeUser
 from .ratelimit import RateLimiter, RateLimits
-from .recording import Recorder, RecordedRequest, ViolationExpectation
+from .recording import RecordedRequest, Recorder, ViolationExpectation
 from .signals import Notifier
 from .spec import ApiSpec, Upload, Validator
 from .updates import UpdateQueue, WebhookConfig
@@ -81,7 +81,10 @@ class FakeBotAPI:
         self.notifier = Notifier()
         bot_id = int(token.split(":", 1)[0])
         self.bot_user: dict[str, Any] = {
-            "id": bot_id, "is_bot": True, "first_name": bot_first_name, "username": bot_username,
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": bot_first_name,
+            "username": bot_username,
         }
         self.world = World(self.bot_user, clock)
         self.world.changed = self.notifier.notify
@@ -108,8 +111,7 @@ class FakeBotAPI:
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         control.add_routes(app, self)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False,
-                                     shutdown_timeout=0.5)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
@@ -136,8 +138,9 @@ class FakeBotAPI:
     async def __aenter__(self) -> FakeBotAPI:
         return await self.start()
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self.close()
 
     @property
@@ -173,8 +176,9 @@ class FakeBotAPI:
             self._failed(record, error)
             self._finish(record)
             return _json(error.status, error.payload())
-        outcome = await self._process(record, request.match_info["method"], raw, uploads,
-                                      typed=typed, connected=lambda: _connected(request))
+        outcome = await self._process(
+            record, request.match_info["method"], raw, uploads, typed=typed, connected=lambda: _connected(request)
+        )
         if outcome is None:
             # Simulated network failure: close the socket without an answer.
             if request.transport is not None:
@@ -189,12 +193,17 @@ class FakeBotAPI:
         record = self.world.file_by_path(request.match_info["path"])
         if record is None:
             return web.json_response(not_found().payload(), status=404)
-        return web.Response(body=record.data,
-                            content_type=record.mime_type or "application/octet-stream")
+        return web.Response(body=record.data, content_type=record.mime_type or "application/octet-stream")
 
-    async def execute(self, method: str, params: Mapping[str, Any], *,
-                      uploads: Mapping[str, Upload] | None = None, typed: bool = True,
-                      via: str = "webhook-response") -> tuple[int, dict[str, Any]]:
+    async def execute(
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        *,
+        uploads: Mapping[str, Upload] | None = None,
+        typed: bool = True,
+        via: str = "webhook-response",
+    ) -> tuple[int, dict[str, Any]]:
         """Run a Bot API call that did not come over HTTP (webhook replies)."""
         record = self.recorder.start(method, via=via)
         outcome = await self._process(record, method, params, uploads or {}, typed=typed)
@@ -239,8 +248,12 @@ class FakeBotAPI:
             return error.status, error.payload()
         except Exception as exc:  # a bug in the fake itself: make it loud, not a hang
             log.exception("fakebotapi failed on %s", method_name)
-            error = ApiError(500, "Internal Server Error", kind=Kind.SPEC,
-                             detail=f"fakebotapi bug: {exc!r}\n{traceback.format_exc()}")
+            error = ApiError(
+                500,
+                "Internal Server Error",
+                kind=Kind.SPEC,
+                detail=f"fakebotapi bug: {exc!r}\n{traceback.format_exc()}",
+            )
             self._failed(record, error)
             record.kind = "fake_bug"
             return 500, error.payload()
@@ -279,9 +292,17 @@ class FakeBotAPI:
 
     # -- people and chats --------------------------------------------------------------------
 
-    def user(self, user_id: int, first_name: str = "Test", *, last_name: str | None = None,
-             username: str | None = None, language_code: str | None = "de",
-             is_premium: bool | None = None, started: bool = True) -> FakeUser:
+    def user(
+        self,
+        user_id: int,
+        first_name: str = "Test",
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "de",
+        is_premium: bool | None = None,
+        started: bool = True,
+    ) -> FakeUser:
         """A person with a private chat (the same id gives the same person again).
 
         ``started=False``: never wrote to the bot, so sending to them fails with 403 until
@@ -295,28 +316,41 @@ class FakeBotAPI:
         self._people[user_id] = person
         return person
 
-    def group(self, chat_id: int, title: str = "Test group", *, is_forum: bool = False,
-              type: str = "supergroup", username: str | None = None,
-              bot_status: str = "administrator",
-              members: Mapping[int, str] | None = None) -> FakeGroup:
+    def group(
+        self,
+        chat_id: int,
+        title: str = "Test group",
+        *,
+        is_forum: bool = False,
+        type: str = "supergroup",
+        username: str | None = None,
+        bot_status: str = "administrator",
+        members: Mapping[int, str] | None = None,
+    ) -> FakeGroup:
         """A group/supergroup the bot is in (``bot_status="left"`` for one it is not in)."""
         if chat_id in self._groups:
             return self._groups[chat_id]
         if is_forum and type != "supergroup":
             raise ValueError("only supergroups can be forums")
-        chat = self.world.add_chat(ChatState(chat_id, type, title=title, username=username,
-                                             is_forum=is_forum, bot_status=bot_status))
+        chat = self.world.add_chat(
+            ChatState(chat_id, type, title=title, username=username, is_forum=is_forum, bot_status=bot_status)
+        )
         chat.members.update(members or {})
         group = FakeGroup(self, chat)
         self._groups[chat_id] = group
         return group
 
-    def channel(self, chat_id: int, title: str = "Test channel", *, username: str | None = None,
-                bot_status: str = "administrator") -> FakeChannel:
+    def channel(
+        self,
+        chat_id: int,
+        title: str = "Test channel",
+        *,
+        username: str | None = None,
+        bot_status: str = "administrator",
+    ) -> FakeChannel:
         if chat_id in self._channels:
             return self._channels[chat_id]
-        chat = self.world.add_chat(ChatState(chat_id, "channel", title=title, username=username,
-                                             bot_status=bot_status))
+        chat = self.world.add_chat(ChatState(chat_id, "channel", title=title, username=username, bot_status=bot_status))
         channel = FakeChannel(self, chat)
         self._channels[chat_id] = channel
         return channel
@@ -331,14 +365,19 @@ class FakeBotAPI:
     def messages_in_thread(self, chat_id: int, thread_id: int | None) -> list[StoredMessage]:
         return self.chat(chat_id).messages_in_thread(thread_id)
 
-    def register_file(self, kind: str, data: bytes = b"", *, file_id: str | None = None,
-                      file_name: str | None = None, mime_type: str | None = None) -> FileRecord:
+    def register_file(
+        self,
+        kind: str,
+        data: bytes = b"",
+        *,
+        file_id: str | None = None,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+    ) -> FileRecord:
         """Make a file_id known (e.g. one the bot has in its configuration)."""
-        return self.world.add_file(kind, data, file_name=file_name, mime_type=mime_type,
-                                   file_id=file_id)
+        return self.world.add_file(kind, data, file_name=file_name, mime_type=mime_type, file_id=file_id)
 
-    def commands(self, scope: dict[str, Any] | None = None,
-                 language_code: str = "") -> list[dict[str, Any]]:
+    def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> list[dict[str, Any]]:
         """The commands the bot set for this scope and language."""
         key = json.dumps(scope or {"type": "default"}, sort_keys=True)
         return self.world.commands.get((key, language_code), [])
@@ -348,16 +387,16 @@ class FakeBotAPI:
     def add_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
         """Queue ``{"update_id": n, kind: payload}``, validated against the spec's Update."""
         if self.validate_updates:
-            self.validator.check_object(payload, self._update_field_type(kind), kind,
-                                        tolerated=TOLERATED_OUTGOING)
+            self.validator.check_object(payload, self._update_field_type(kind), kind, tolerated=TOLERATED_OUTGOING)
         return self.updates.put(kind, payload)
 
     def add_raw_update(self, update: dict[str, Any], *, validate: bool = True) -> dict[str, Any]:
         """Queue any update (poll, chat_join_request, message_reaction...) as given."""
         if validate:
             body = {k: v for k, v in update.items() if k != "update_id"}
-            self.validator.check_object({"update_id": update.get("update_id", 1), **body},
-                                        "Update", tolerated=TOLERATED_OUTGOING)
+            self.validator.check_object(
+                {"update_id": update.get("update_id", 1), **body}, "Update", tolerated=TOLERATED_OUTGOING
+            )
         return self.updates.put_raw(update)
 
     def _update_field_type(self, kind: str) -> str:
@@ -382,13 +421,19 @@ class FakeBotAPI:
 
     # -- fault injection ---------------------------------------------------------------------
 
-    def fail_next(self, method: str, status: int = 500, description: str | None = None, *,
-                  retry_after: int | None = None, times: int = 1) -> Fault:
+    def fail_next(
+        self,
+        method: str,
+        status: int = 500,
+        description: str | None = None,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> Fault:
         """Answer the next ``times`` calls of ``method`` ("*" = any) with this error."""
         return self.faults.add(Fault(method, "fail", times, status, description, retry_after))
 
-    def drop_connection_next(self, method: str, *, times: int = 1,
-                             after_processing: bool = False) -> Fault:
+    def drop_connection_next(self, method: str, *, times: int = 1, after_processing: bool = False) -> Fault:
         """Close the socket without answering; ``after_processing``: the call took effect."""
         return self.faults.add(Fault(method, "drop", times, after_processing=after_processing))
 
@@ -423,16 +468,16 @@ class FakeBotAPI:
         """Failed requests that were the bot's fault (not provoked, not expected)."""
         return self.recorder.violations
 
-    def expect_violation(self, pattern: str | re.Pattern[str], *, method: str | None = None,
-                         status: int | None = None) -> ViolationExpectation:
+    def expect_violation(
+        self, pattern: str | re.Pattern[str], *, method: str | None = None, status: int | None = None
+    ) -> ViolationExpectation:
         """Mark matching failures as intended; ``with`` it to also assert one happened."""
         return self.recorder.expect(pattern, method, status)
 
     def assert_no_violations(self) -> None:
         violations = self.violations
         if violations:
-            raise AssertionError("the bot broke Bot API rules:\n"
-                                 + self.recorder.report(violations))
+            raise AssertionError("the bot broke Bot API rules:\n" + self.recorder.report(violations))
 
     def reset_records(self) -> None:
         """Forget recorded requests (long benchmark runs); the world stays as it is."""
@@ -445,13 +490,21 @@ class FakeBotAPI:
     def assert_all_callbacks_answered(self) -> None:
         missing = self.unanswered_callbacks
         if missing:
-            raise AssertionError("callback queries never answered: "
-                                 + ", ".join(f"{c.id} ({c.data!r})" for c in missing))
+            raise AssertionError(
+                "callback queries never answered: " + ", ".join(f"{c.id} ({c.data!r})" for c in missing)
+            )
 
-    async def wait_for(self, predicate: Callable[[RecordedRequest], bool], timeout: float = 5.0,
-                       *, since: int = 0, started: bool = False) -> RecordedRequest:
+    async def wait_for(
+        self,
+        predicate: Callable[[RecordedRequest], bool],
+        timeout: float = 5.0,
+        *,
+        since: int = 0,
+        started: bool = False,
+    ) -> RecordedRequest:
         """The first finished request (with seq > since) matching the predicate; with `started`,
         the first that arrived, finished or not (a long poll that is waiting)."""
+
         def check() -> RecordedRequest | None:
             for request in self.requests:
                 done = started or request.finished_at is not None
@@ -461,14 +514,18 @@ class FakeBotAPI:
 
         found = await self.notifier.wait_until(check, timeout)
         if found is None:
-            raise TimeoutError(f"no matching request within {timeout}s; last requests:\n"
-                               + self.recorder.recent())
+            raise TimeoutError(f"no matching request within {timeout}s; last requests:\n" + self.recorder.recent())
         return found
 
-    async def wait_for_message(self, predicate: Callable[[StoredMessage], bool] | None = None,
-                               *, chat_id: int | None = None,
-                               timeout: float = 5.0) -> StoredMessage:
+    async def wait_for_message(
+        self,
+        predicate: Callable[[StoredMessage], bool] | None = None,
+        *,
+        chat_id: int | None = None,
+        timeout: float = 5.0,
+    ) -> StoredMessage:
         """The first message the bot sent (in ``chat_id``, if given) matching the predicate."""
+
         def check() -> StoredMessage | None:
             chats = [self.world.chats[chat_id]] if chat_id is not None else self.world.chats.values()
             for chat in chats:
@@ -479,8 +536,7 @@ class FakeBotAPI:
 
         found = await self.notifier.wait_until(check, timeout)
         if found is None:
-            raise TimeoutError(f"no matching bot message within {timeout}s; last requests:\n"
-                               + self.recorder.recent())
+            raise TimeoutError(f"no matching bot message within {timeout}s; last requests:\n" + self.recorder.recent())
         return found
 
     async def wait_idle(self, quiet: float = 0.05, timeout: float = 5.0) -> None:
@@ -491,7 +547,8 @@ class FakeBotAPI:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             busy = self.updates.pending or any(
-                r.finished_at is None and r.method != "getUpdates" for r in self.requests)
+                r.finished_at is None and r.method != "getUpdates" for r in self.requests
+            )
             if not busy:
                 seen = len(self.requests)
                 await asyncio.sleep(quiet)
@@ -535,5 +592,4 @@ def _connected(request: web.Request) -> bool:
 
 
 def _json(status: int, body: dict[str, Any]) -> web.Response:
-    return web.Response(status=status, text=json.dumps(body, ensure_ascii=False),
-                        content_type="application/json")
+    return web.Response(status=status, text=json.dumps(body, ensure_ascii=False), content_type="application/json")

@@ -127,7 +127,10 @@ def _parse_fields(raw_fields: list[dict[str, Any]]) -> dict[str, FieldSpec]:
         types = tuple(raw["types"])
         description = raw.get("description", "")
         fields[raw["name"]] = FieldSpec(
-            raw["name"], types, bool(raw.get("required")), description,
+            raw["name"],
+            types,
+            bool(raw.get("required")),
+            description,
             _parse_limit(types, description),
         )
     return fields
@@ -146,9 +149,7 @@ class ApiSpec:
         self.types: dict[str, ObjectSpec] = {}
         for name, t in raw["types"].items():
             fields = _parse_fields(t.get("fields", []))
-            self.types[name] = ObjectSpec(
-                name, fields, tuple(t.get("subtypes", [])), _discriminator(fields)
-            )
+            self.types[name] = ObjectSpec(name, fields, tuple(t.get("subtypes", [])), _discriminator(fields))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> ApiSpec:
@@ -220,8 +221,7 @@ _LIMIT_WORDING: dict[tuple[str, str], tuple[str, str]] = {
     ("InlineKeyboardButton", "callback_data"): ("BUTTON_DATA_INVALID", "BUTTON_DATA_INVALID"),
     ("answerCallbackQuery", "text"): ("MESSAGE_TOO_LONG", "MESSAGE_TOO_LONG"),
     ("BotCommand", "command"): ("BOT_COMMAND_INVALID", "BOT_COMMAND_INVALID"),
-    ("BotCommand", "description"): (
-        "BOT_COMMAND_DESCRIPTION_INVALID", "BOT_COMMAND_DESCRIPTION_INVALID"),
+    ("BotCommand", "description"): ("BOT_COMMAND_DESCRIPTION_INVALID", "BOT_COMMAND_DESCRIPTION_INVALID"),
     ("createForumTopic", "name"): ("TOPIC_TITLE_EMPTY", "TOPIC_TITLE_TOO_LONG"),
     ("editForumTopic", "name"): ("TOPIC_TITLE_EMPTY", "TOPIC_TITLE_TOO_LONG"),
 }
@@ -265,8 +265,9 @@ class Validator:
             rule(params, "")
         return DecodedRequest(params, dict(uploads), ctx.formatted)
 
-    def check_object(self, value: Any, type_name: str, path: str = "", *,
-                     tolerated: Mapping[str, frozenset[str]] | None = None) -> Any:
+    def check_object(
+        self, value: Any, type_name: str, path: str = "", *, tolerated: Mapping[str, frozenset[str]] | None = None
+    ) -> Any:
         """Validate a JSON value (e.g. an Update we are about to send) against a spec type.
 
         ``tolerated`` names extra fields allowed per type (see compat.py).
@@ -414,8 +415,7 @@ class Validator:
             keys = set(value)
             known = keys & set(spec.fields)
             required = {n for n, f in spec.fields.items() if f.required}
-            return (int(keys <= set(spec.fields) and required <= keys), len(known & required),
-                    len(known))
+            return (int(keys <= set(spec.fields) and required <= keys), len(known & required), len(known))
 
         return max(candidates, key=score)
 
@@ -444,15 +444,12 @@ class Validator:
                 result[key] = item
                 continue
             if field_spec is None:
-                raise spec_error(
-                    f'can\'t parse {spec.name}: unknown field "{key}"', f"at {path}"
-                )
+                raise spec_error(f'can\'t parse {spec.name}: unknown field "{key}"', f"at {path}")
             try:
                 result[key] = self._alternatives(item, field_spec.types, f"{path}.{key}", ctx)
             except _Mismatch:
                 raise spec_error(
-                    f'can\'t parse {spec.name}: field "{key}" must be of type '
-                    f'{" or ".join(field_spec.types)}',
+                    f'can\'t parse {spec.name}: field "{key}" must be of type {" or ".join(field_spec.types)}',
                     f"at {path}.{key}: {json.dumps(item)[:80]}",
                 ) from None
         self._check_fields(result, spec.fields, spec.name, path + ".", ctx)
@@ -477,9 +474,7 @@ class Validator:
                 if top_level:
                     wording = _MISSING_WORDING.get(name, f'parameter "{name}" is required')
                     raise spec_error(wording, f"{owner} requires {name}")
-                raise spec_error(
-                    f'can\'t parse {owner}: field "{name}" is required', f"at {prefix}{name}"
-                )
+                raise spec_error(f'can\'t parse {owner}: field "{name}" is required', f"at {prefix}{name}")
         for name, value in values.items():
             spec = fields.get(name)
             if spec is None:
@@ -528,9 +523,7 @@ class Validator:
         if limit.unit in ("characters", "bytes") and isinstance(value, str):
             size = len(value.encode("utf-8")) if limit.unit == "bytes" else len(value)
             self._check_length(spec, size, owner, path, after_entities=False)
-        elif limit.unit == "value" and isinstance(value, (int, float)) and not isinstance(
-            value, bool
-        ):
+        elif limit.unit == "value" and isinstance(value, (int, float)) and not isinstance(value, bool):
             if not limit.low <= value <= limit.high:
                 raise limit_error(
                     f"{spec.name} must be between {limit.low:g} and {limit.high:g}",
@@ -543,9 +536,7 @@ class Validator:
                     f"{path} has {len(value)}",
                 )
 
-    def _check_length(
-        self, spec: FieldSpec, size: int, owner: str, path: str, *, after_entities: bool
-    ) -> None:
+    def _check_length(self, spec: FieldSpec, size: int, owner: str, path: str, *, after_entities: bool) -> None:
         limit = spec.limit
         if limit is None or limit.low <= size <= limit.high:
             return
@@ -557,9 +548,7 @@ class Validator:
         detail = f"{path}: {size} {unit}, allowed {limit.low:g}-{limit.high:g}"
         if wording is not None:
             raise limit_error(wording[1] if too_long else wording[0], detail)
-        raise limit_error(
-            f"{spec.name} must be {limit.low:g}-{limit.high:g} {unit} long", detail
-        )
+        raise limit_error(f"{spec.name} must be {limit.low:g}-{limit.high:g} {unit} long", detail)
 
 
 def _formatting_keys(name: str, fields: Mapping[str, FieldSpec]) -> tuple[str | None, str | None]:
@@ -571,7 +560,6 @@ def _formatting_keys(name: str, fields: Mapping[str, FieldSpec]) -> tuple[str | 
         entities = "caption_entities" if name == "caption" else "entities"
         return "parse_mode", entities if entities in fields else None
     return None, None
-
 
 
 __all__ = [

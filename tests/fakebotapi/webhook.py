@@ -39,8 +39,7 @@ class WebhookDelivery:
 
 
 class WebhookPusher:
-    def __init__(self, server: FakeBotAPI, *, timeout: float = 10.0,
-                 retry_delay: float = 0.2) -> None:
+    def __init__(self, server: FakeBotAPI, *, timeout: float = 10.0, retry_delay: float = 0.2) -> None:
         self._server = server
         self.timeout = timeout
         self.retry_delay = retry_delay
@@ -65,7 +64,8 @@ class WebhookPusher:
                     if webhook is not None:
                         webhook.last_error_date = self._server.world.now()
                         webhook.last_error_message = delivery.error or (
-                            f"Wrong response from the webhook: {delivery.status}")
+                            f"Wrong response from the webhook: {delivery.status}"
+                        )
                     break
                 queue.remove(update)
             return round_
@@ -82,7 +82,9 @@ class WebhookPusher:
         reply: tuple[dict[str, Any], dict[str, Upload], bool] | None = None
         try:
             async with self._session.post(
-                webhook.url, data=json.dumps(update), headers=headers,
+                webhook.url,
+                data=json.dumps(update),
+                headers=headers,
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
             ) as response:
                 delivery.status = response.status
@@ -100,8 +102,7 @@ class WebhookPusher:
             params, uploads, typed = reply
             method = params.pop("method")
             delivery.reply_method = method
-            await self._server.execute(method, params, uploads=uploads, typed=typed,
-                                       via="webhook-response")
+            await self._server.execute(method, params, uploads=uploads, typed=typed, via="webhook-response")
         return delivery
 
     # -- automatic mode ---------------------------------------------------------------------
@@ -158,9 +159,9 @@ async def _read_multipart(
         name = part.name or ""
         if part.filename is not None:
             data = await part.read()
-            uploads[name] = Upload(name, part.filename,
-                                   part.headers.get("Content-Type", "application/octet-stream"),
-                                   bytes(data))
+            uploads[name] = Upload(
+                name, part.filename, part.headers.get("Content-Type", "application/octet-stream"), bytes(data)
+            )
         else:
             params[name] = await part.text()
     return params, uploads, False

@@ -149,8 +149,16 @@ class StoredMessage:
         return None
 
     def snapshot(self, method: str, at: int) -> Edit:
-        return Edit(at, method, self.text, list(self.entities), self.caption,
-                    list(self.caption_entities), self.reply_markup, dict(self.content))
+        return Edit(
+            at,
+            method,
+            self.text,
+            list(self.entities),
+            self.caption,
+            list(self.caption_entities),
+            self.reply_markup,
+            dict(self.content),
+        )
 
     def to_api(self, *, with_reply: bool = True) -> dict[str, Any]:
         """The Message object as Telegram would return or deliver it."""
@@ -263,8 +271,7 @@ class ChatState:
     @property
     def messages(self) -> list[StoredMessage]:
         """What the bot sent here and has not deleted, oldest first (service messages aside)."""
-        return [m for m in self.history.values()
-                if m.from_bot and not m.deleted and not m.is_service]
+        return [m for m in self.history.values() if m.from_bot and not m.deleted and not m.is_service]
 
     @property
     def deleted_messages(self) -> list[StoredMessage]:
@@ -293,9 +300,7 @@ class ChatState:
     @property
     def kind_word(self) -> str:
         """How Telegram names the chat type in "bot was kicked from the ... chat"."""
-        return {"group": "group", "supergroup": "supergroup", "channel": "channel"}.get(
-            self.type, "private"
-        )
+        return {"group": "group", "supergroup": "supergroup", "channel": "channel"}.get(self.type, "private")
 
 
 @dataclass(eq=False)
@@ -319,8 +324,7 @@ class CallbackQueryRecord:
         try:
             await asyncio.wait_for(self.answered_event.wait(), timeout)
         except TimeoutError:
-            raise TimeoutError(f"callback query {self.id} ({self.data!r}) was not answered "
-                               f"within {timeout}s") from None
+            raise TimeoutError(f"callback query {self.id} ({self.data!r}) was not answered within {timeout}s") from None
         return self
 
 
@@ -353,9 +357,14 @@ class World:
         self.users[user.id] = user
         chat = self.chats.get(user.id)
         if chat is None:
-            chat = ChatState(user.id, "private", username=user.username,
-                             first_name=user.first_name, last_name=user.last_name,
-                             started=started)
+            chat = ChatState(
+                user.id,
+                "private",
+                username=user.username,
+                first_name=user.first_name,
+                last_name=user.last_name,
+                started=started,
+            )
             self.chats[user.id] = chat
         return chat
 
@@ -423,10 +432,18 @@ class World:
 
     # -- messages -----------------------------------------------------------------------
 
-    def add_message(self, chat: ChatState, *, from_bot: bool, sender: dict[str, Any] | None,
-                    kind: str, **fields: Any) -> StoredMessage:
-        message = StoredMessage(chat=chat, message_id=chat.next_message_id, from_bot=from_bot,
-                                sender=sender, date=self.now(), kind=kind, **fields)
+    def add_message(
+        self, chat: ChatState, *, from_bot: bool, sender: dict[str, Any] | None, kind: str, **fields: Any
+    ) -> StoredMessage:
+        message = StoredMessage(
+            chat=chat,
+            message_id=chat.next_message_id,
+            from_bot=from_bot,
+            sender=sender,
+            date=self.now(),
+            kind=kind,
+            **fields,
+        )
         chat.next_message_id += 1
         chat.history[message.message_id] = message
         if from_bot:
@@ -443,14 +460,25 @@ class World:
 
     # -- files ------------------------------------------------------------------------
 
-    def add_file(self, kind: str, data: bytes = b"", *, file_name: str | None = None,
-                 mime_type: str | None = None, url: str | None = None,
-                 file_id: str | None = None) -> FileRecord:
+    def add_file(
+        self,
+        kind: str,
+        data: bytes = b"",
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        url: str | None = None,
+        file_id: str | None = None,
+    ) -> FileRecord:
         number = next(self._file_seq)
         record = FileRecord(
             file_id=file_id or f"FAKE-{kind.upper()}-{number:06d}-AgADfake",
             file_unique_id=f"FakeUniq{number:06d}",
-            kind=kind, data=data, file_name=file_name, mime_type=mime_type, url=url,
+            kind=kind,
+            data=data,
+            file_name=file_name,
+            mime_type=mime_type,
+            url=url,
         )
         self.files[record.file_id] = record
         return record
@@ -460,20 +488,22 @@ class World:
 
     # -- callback queries -------------------------------------------------------------
 
-    def new_callback(self, user_id: int, message: StoredMessage | None,
-                     data: str | None) -> CallbackQueryRecord:
+    def new_callback(self, user_id: int, message: StoredMessage | None, data: str | None) -> CallbackQueryRecord:
         query_id = f"{next(self._callback_seq)}{user_id % 100000:05d}{int(self.clock()) % 1000:03d}"
         record = CallbackQueryRecord(
-            id=query_id, user_id=user_id,
+            id=query_id,
+            user_id=user_id,
             chat_id=message.chat.id if message else None,
             message_id=message.message_id if message else None,
-            data=data, created_at=self.clock(),
+            data=data,
+            created_at=self.clock(),
         )
         self.callbacks[query_id] = record
         return record
 
-    def answer_callback(self, query_id: str, *, text: str | None, show_alert: bool,
-                        url: str | None) -> CallbackQueryRecord:
+    def answer_callback(
+        self, query_id: str, *, text: str | None, show_alert: bool, url: str | None
+    ) -> CallbackQueryRecord:
         record = self.callbacks.get(query_id)
         if record is None or record.answered:
             raise bad_request(errors.QUERY_TOO_OLD)
@@ -493,9 +523,11 @@ def command_entities(text: str) -> list[dict[str, Any]]:
     """bot_command entities Telegram adds to a person's text ("/start", "/help@bot")."""
     entities = []
     for match in _COMMAND_RE.finditer(text):
-        entities.append({
-            "type": "bot_command",
-            "offset": utf16_len(text[: match.start()]),
-            "length": utf16_len(match.group()),
-        })
+        entities.append(
+            {
+                "type": "bot_command",
+                "offset": utf16_len(text[: match.start()]),
+                "length": utf16_len(match.group()),
+            }
+        )
     return entities

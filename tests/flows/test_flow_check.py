@@ -1,4 +1,5 @@
 """validate_flows on broken flows written into tmp_path: each problem names file, key, what."""
+
 from __future__ import annotations
 
 import copy
@@ -105,7 +106,9 @@ def test_the_valid_base_has_no_problems(tmp_path: Path) -> None:
 
 
 def test_unknown_step_in_goto(tmp_path: Path) -> None:
-    flow = changed(FLOW, lambda f: f["steps"]["ask"]["choices"].append({"label": "flow.demo.btn.answer", "goto": "nowhere"}))
+    flow = changed(
+        FLOW, lambda f: f["steps"]["ask"]["choices"].append({"label": "flow.demo.btn.answer", "goto": "nowhere"})
+    )
     only(check(tmp_path, flow=flow), "flows/demo.yaml", "steps.ask.choices[2].goto", "unknown step", "nowhere")
 
 
@@ -121,7 +124,9 @@ def test_unknown_start_step(tmp_path: Path) -> None:
 
 
 def test_unreachable_step(tmp_path: Path) -> None:
-    flow = changed(FLOW, lambda f: f["steps"].update(orphan={"say": "flow.demo.answer", "facts": ["phone"], "next": ["menu"]}))
+    flow = changed(
+        FLOW, lambda f: f["steps"].update(orphan={"say": "flow.demo.answer", "facts": ["phone"], "next": ["menu"]})
+    )
     only(check(tmp_path, flow=flow), "flows/demo.yaml", "steps.orphan", "unreachable", "'ask'")
 
 
@@ -146,7 +151,9 @@ def test_callback_data_over_64_bytes(tmp_path: Path) -> None:
         f["steps"][long_id] = f["steps"].pop("answer")
         f["steps"]["ask"]["choices"][0]["goto"] = long_id
 
-    problem = only(check(tmp_path, flow=changed(FLOW, edit)), "flows/demo.yaml", "steps.ask.choices[0].goto", "64 bytes")
+    problem = only(
+        check(tmp_path, flow=changed(FLOW, edit)), "flows/demo.yaml", "steps.ask.choices[0].goto", "64 bytes"
+    )
     assert "callback data" in problem.problem
 
 
@@ -166,13 +173,17 @@ def test_http_link(tmp_path: Path) -> None:
 
 
 def test_link_fact_must_hold_an_https_url(tmp_path: Path) -> None:
-    flow = changed(FLOW, lambda f: f["steps"]["answer"]["links"].append({"label": "flow.demo.link.site", "fact": "phone"}))
+    flow = changed(
+        FLOW, lambda f: f["steps"]["answer"]["links"].append({"label": "flow.demo.link.site", "fact": "phone"})
+    )
     only(check(tmp_path, flow=flow), "flows/demo.yaml", "steps.answer.links[1].fact", "phone", "https")
 
 
 def test_missing_locale_key(tmp_path: Path) -> None:
     locale = changed(LOCALE, lambda d: d["flow"]["demo"].pop("answer"))
-    only(check(tmp_path, locale=locale), "flows/demo.yaml", "steps.answer.say", "flow.demo.answer", "missing", "de.yaml")
+    only(
+        check(tmp_path, locale=locale), "flows/demo.yaml", "steps.answer.say", "flow.demo.answer", "missing", "de.yaml"
+    )
 
 
 def test_missing_label_and_title_keys(tmp_path: Path) -> None:
@@ -205,7 +216,10 @@ def test_fact_listed_but_unused(tmp_path: Path) -> None:
 def test_fact_without_source_or_as_of(tmp_path: Path) -> None:
     facts = changed(FACTS, lambda d: (d["phone"].pop("source"), d["site"].pop("as_of")))
     problems = check(tmp_path, facts=facts)
-    assert {(p.file, p.key) for p in problems} == {("data/facts.yaml", "phone.source"), ("data/facts.yaml", "site.as_of")}
+    assert {(p.file, p.key) for p in problems} == {
+        ("data/facts.yaml", "phone.source"),
+        ("data/facts.yaml", "site.as_of"),
+    }
     assert all("missing" in p.problem for p in problems)
 
 

@@ -1,4 +1,5 @@
 """The real flows in flows/: valid, complete, walkable, and rendered with their facts."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,22 @@ from bot.core.replies import Choice, Link, Msg, Plain, Raw, Reply
 
 # The intent ids of free-text understanding: each must have a flow.
 INTENT_IDS = (
-    "school", "kita", "energy", "letters", "german_course", "work", "housing", "ticket", "health",
-    "authorities", "emergency", "office", "hours", "booking", "human", "language",
+    "school",
+    "kita",
+    "energy",
+    "letters",
+    "german_course",
+    "work",
+    "housing",
+    "ticket",
+    "health",
+    "authorities",
+    "emergency",
+    "office",
+    "hours",
+    "booking",
+    "human",
+    "language",
 )
 NEXT_TYPES = (StartBooking, TalkToStaff, FindMyOffice, OpenMenu, ShowHours)
 LANGS = ("de", "en")
@@ -214,18 +229,32 @@ def test_emergency_answers_at_once(library: FlowLibrary, catalog: Catalog, lang:
     assert text.index("112") < 200
     actions = [b.action for b in buttons(reply)]
     assert [a.step for a in actions if isinstance(a, FlowGo)] == [
-        "domestic_violence", "homeless_tonight", "medical", "poisoning", "suicide", "fire", "weapon",
-        "missing_child"]
+        "domestic_violence",
+        "homeless_tonight",
+        "medical",
+        "poisoning",
+        "suicide",
+        "fire",
+        "weapon",
+        "missing_child",
+    ]
     assert actions[-2:] == [TalkToStaff(topic="emergency"), OpenMenu()]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("step", ["domestic_violence", "homeless_tonight", "medical", "poisoning", "suicide",
-                                  "fire", "weapon", "missing_child"])
+@pytest.mark.parametrize(
+    "step",
+    ["domestic_violence", "homeless_tonight", "medical", "poisoning", "suicide", "fire", "weapon", "missing_child"],
+)
 def test_each_danger_starts_with_its_number(library: FlowLibrary, catalog: Catalog, lang: str, step: str) -> None:
     text = html_to_plain(catalog.render(library.reply_for("emergency", step, lang).text, lang))
-    first_fact = {"suicide": "0800 111 0 111", "poisoning": "112", "medical": "112", "fire": "112",
-                  "homeless_tonight": "Unionstraße"}.get(step, "110")
+    first_fact = {
+        "suicide": "0800 111 0 111",
+        "poisoning": "112",
+        "medical": "112",
+        "fire": "112",
+        "homeless_tonight": "Unionstraße",
+    }.get(step, "110")
     assert first_fact in text[:220], (step, lang, text[:220])
 
 

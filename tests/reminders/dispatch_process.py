@@ -6,6 +6,7 @@ Waits until GO_FILE exists (so both processes start together), sends every due r
 sender that appends the booking id to OUT_FILE, and exits. With --hang the sender instead writes
 "claimed <booking id>" to OUT_FILE and never returns: the process holds its claim (and keeps
 beating) until the test kills it between claim and send."""
+
 from __future__ import annotations
 
 import asyncio
@@ -40,8 +41,13 @@ async def main(db_url: str, now: str, out: Path, go: Path, hang: bool = False) -
     deadline = time.monotonic() + 30
     while not go.exists() and time.monotonic() < deadline:
         await asyncio.sleep(0.005)
-    dispatcher = ReminderDispatcher(session_factory(engine), sender=sender,
-                                    clock=FakeClock(datetime.fromisoformat(now)), batch_size=5, concurrency=3)
+    dispatcher = ReminderDispatcher(
+        session_factory(engine),
+        sender=sender,
+        clock=FakeClock(datetime.fromisoformat(now)),
+        batch_size=5,
+        concurrency=3,
+    )
     await dispatcher.run_once()
     await engine.dispose()
 

@@ -1,4 +1,5 @@
 """Rows and fakes shared by the reminder and job tests."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,21 +16,45 @@ from bot.storage.models import Booking, Person, Reminder
 OFFSETS = (1440, 120)  # REMINDER_OFFSETS=24h,2h
 
 
-async def add_person(session: AsyncSession, external_id: str = "1001", *, language: str | None = "de",
-                     active: bool = True, channel: str = "telegram") -> Person:
+async def add_person(
+    session: AsyncSession,
+    external_id: str = "1001",
+    *,
+    language: str | None = "de",
+    active: bool = True,
+    channel: str = "telegram",
+) -> Person:
     person = Person(channel=channel, external_id=external_id, language=language, active=active)
     session.add(person)
     await session.flush()
     return person
 
 
-async def add_booking(session: AsyncSession, person: Person | None, *, starts_at: datetime, office: str = "ba",
-                      minutes: int = 30, status: str = "booked", topic: str | None = "school",
-                      interpreter: str | None = None, note: str | None = None, seat: int = 0,
-                      updated_at: datetime | None = None) -> Booking:
-    booking = Booking(person_id=person.id if person else None, office=office, starts_at=starts_at,
-                      ends_at=starts_at + timedelta(minutes=minutes), seat=seat, topic=topic,
-                      interpreter=interpreter, note=note, status=status)
+async def add_booking(
+    session: AsyncSession,
+    person: Person | None,
+    *,
+    starts_at: datetime,
+    office: str = "ba",
+    minutes: int = 30,
+    status: str = "booked",
+    topic: str | None = "school",
+    interpreter: str | None = None,
+    note: str | None = None,
+    seat: int = 0,
+    updated_at: datetime | None = None,
+) -> Booking:
+    booking = Booking(
+        person_id=person.id if person else None,
+        office=office,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        seat=seat,
+        topic=topic,
+        interpreter=interpreter,
+        note=note,
+        status=status,
+    )
     if updated_at is not None:
         booking.updated_at = updated_at
     session.add(booking)
@@ -78,4 +103,3 @@ class RecordingSender:
     @property
     def bookings(self) -> list[int]:
         return [booking for _, booking, _ in self.sent]
-

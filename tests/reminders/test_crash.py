@@ -4,6 +4,7 @@ goes out exactly once. Live dispatchers never take each other's claims, however 
 
 "Dead" is simulated with an owner that claimed and then stopped beating while the FakeClock moves
 on, and for real with a dispatcher process SIGKILLed while it holds its claims."""
+
 from __future__ import annotations
 
 import asyncio
@@ -67,8 +68,7 @@ async def test_a_claim_of_a_process_that_died_goes_out_within_about_a_minute(ses
     assert row.status == "sent" and row.claimed_by == dispatcher.owner and row.attempts == 2
 
 
-async def test_a_live_process_keeps_its_claim_past_the_lease_until_it_stops_beating(sessions,
-                                                                                    clock: FakeClock) -> None:
+async def test_a_live_process_keeps_its_claim_past_the_lease_until_it_stops_beating(sessions, clock: FakeClock) -> None:
     (booking,) = await _due_bookings(sessions, clock, 1)
     owner = "host:4712:slow"
     await _claimed_by_a_process_that_dies(sessions, clock, owner)
@@ -118,15 +118,18 @@ async def test_a_dispatcher_beats_while_a_long_send_holds_its_claim(sessions, cl
 
 
 async def test_two_live_dispatchers_take_over_a_dead_processs_claims_exactly_once(
-        sessions, db_url: str, clock: FakeClock) -> None:
+    sessions, db_url: str, clock: FakeClock
+) -> None:
     bookings = await _due_bookings(sessions, clock, 30)
     await _claimed_by_a_process_that_dies(sessions, clock)
     clock.advance(ABOUT_A_MINUTE)
     engines = [create_engine(db_url), create_engine(db_url)]
     try:
         senders = [RecordingSender(), RecordingSender()]
-        dispatchers = [ReminderDispatcher(session_factory(engine), sender=sender, clock=clock, batch_size=4,
-                                          concurrency=2) for engine, sender in zip(engines, senders)]
+        dispatchers = [
+            ReminderDispatcher(session_factory(engine), sender=sender, clock=clock, batch_size=4, concurrency=2)
+            for engine, sender in zip(engines, senders, strict=False)
+        ]
         reports = await asyncio.gather(*(d.run_once() for d in dispatchers))
     finally:
         for engine in engines:
@@ -138,17 +141,27 @@ async def test_two_live_dispatchers_take_over_a_dead_processs_claims_exactly_onc
     assert {r.status for r in rows} == {"sent"} and {r.attempts for r in rows} == {2}
 
 
-async def test_a_dispatcher_process_killed_between_claim_and_send(sessions, db_url: str, clock: FakeClock,
-                                                                  tmp_path: Path) -> None:
+async def test_a_dispatcher_process_killed_between_claim_and_send(
+    sessions, db_url: str, clock: FakeClock, tmp_path: Path
+) -> None:
     """The real thing: a dispatcher process claims three reminders, is SIGKILLed while sending,
     and another dispatcher sends each exactly once about a minute later."""
     bookings = await _due_bookings(sessions, clock, 3)
     go, out = tmp_path / "go", tmp_path / "claimed.txt"
     go.touch()
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.reminders.dispatch_process", db_url, clock.now().isoformat(), str(out),
-        str(go), "--hang", cwd=ROOT)
+        sys.executable,
+        "-m",
+        "tests.reminders.dispatch_process",
+        db_url,
+        clock.now().isoformat(),
+        str(out),
+        str(go),
+        "--hang",
+        cwd=ROOT,
+    )
     try:
+
         async def all_claimed() -> None:
             while not out.exists() or len(out.read_text().split("\n")) <= len(bookings):
                 await asyncio.sleep(0.02)

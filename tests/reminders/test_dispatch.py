@@ -1,5 +1,6 @@
 """Claiming and sending: each due reminder goes out once, also with two dispatchers at a time
 (a crash between claim and send: tests/reminders/test_crash.py)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,14 +21,23 @@ from tests.reminders.factories import OFFSETS, RecordingSender, add_booking, add
 STALE = timedelta(minutes=10)
 
 
-async def _booking_with_reminders(sessions, clock: FakeClock, *, hours_ahead: float, external_id: str = "1001",
-                                  language: str = "de", planned_days_before: int = 3, **booking_kwargs):
+async def _booking_with_reminders(
+    sessions,
+    clock: FakeClock,
+    *,
+    hours_ahead: float,
+    external_id: str = "1001",
+    language: str = "de",
+    planned_days_before: int = 3,
+    **booking_kwargs,
+):
     now = clock.now()
     async with sessions() as session:
         person = await add_person(session, external_id, language=language)
         booking = await add_booking(session, person, starts_at=now + timedelta(hours=hours_ahead), **booking_kwargs)
-        await plan_for_booking(session, booking, offsets_minutes=OFFSETS,
-                               now=booking.starts_at - timedelta(days=planned_days_before))
+        await plan_for_booking(
+            session, booking, offsets_minutes=OFFSETS, now=booking.starts_at - timedelta(days=planned_days_before)
+        )
         await session.commit()
     return person, booking
 
@@ -60,8 +70,12 @@ async def test_a_due_reminder_is_sent_once_with_its_buttons(sessions, clock: Fak
     assert "lokal willkommen Brackel/Aplerbeck" in text and "Brackeler Hellweg 146, 44309 Dortmund" in text
     assert "Dolmetschen: Arabisch" in text
     actions = [item.action for row in reply.choices for item in row if isinstance(item, Choice)]
-    assert actions == [WillAttend(booking.id), ShowOffice("ba"), RescheduleBooking(booking.id),
-                       CancelBooking(booking.id)]
+    assert actions == [
+        WillAttend(booking.id),
+        ShowOffice("ba"),
+        RescheduleBooking(booking.id),
+        CancelBooking(booking.id),
+    ]
 
 
 async def test_the_reminder_speaks_the_persons_language(sessions, clock: FakeClock) -> None:
@@ -80,20 +94,20 @@ async def test_nothing_is_sent_before_its_time(sessions, clock: FakeClock) -> No
     assert {r.status for r in (await reminders_of(sessions, booking.id)).values()} == {"pending"}
 
 
-async def test_two_dispatchers_at_once_never_send_a_reminder_twice(sessions, db_url: str,
-                                                                    clock: FakeClock) -> None:
+async def test_two_dispatchers_at_once_never_send_a_reminder_twice(sessions, db_url: str, clock: FakeClock) -> None:
     """Two dispatchers with their own engines (connections), as two processes would have,
     over 60 due reminders in small batches; every reminder goes out exactly once."""
     bookings = []
     for i in range(60):
-        _, booking = await _booking_with_reminders(sessions, clock, hours_ahead=23, external_id=str(2000 + i),
-                                                        seat=i)
+        _, booking = await _booking_with_reminders(sessions, clock, hours_ahead=23, external_id=str(2000 + i), seat=i)
         bookings.append(booking.id)
     engines = [create_engine(db_url), create_engine(db_url)]
     try:
         senders = [RecordingSender(), RecordingSender()]
-        dispatchers = [_dispatcher(session_factory(engine), clock, sender, batch_size=7, concurrency=4)
-                       for engine, sender in zip(engines, senders)]
+        dispatchers = [
+            _dispatcher(session_factory(engine), clock, sender, batch_size=7, concurrency=4)
+            for engine, sender in zip(engines, senders, strict=False)
+        ]
         reports = await asyncio.gather(*(d.run_once() for d in dispatchers))
     finally:
         for engine in engines:
@@ -196,23 +210,31 @@ async def test_people_without_a_person_row_are_skipped(sessions, clock: FakeCloc
     assert (await reminders_of(sessions, booking.id))[1440].status == "skipped"
 
 
-async def test_two_processes_never_send_a_reminder_twice(sessions, db_url: str, clock: FakeClock,
-                                                         tmp_path) -> None:
+async def test_two_processes_never_send_a_reminder_twice(sessions, db_url: str, clock: FakeClock, tmp_path) -> None:
     """The real thing: two OS processes dispatch from the same database at the same moment."""
     import sys
     from pathlib import Path
 
     bookings = []
     for i in range(40):
-        _, booking = await _booking_with_reminders(sessions, clock, hours_ahead=23, external_id=str(3000 + i),
-                                                   seat=i)
+        _, booking = await _booking_with_reminders(sessions, clock, hours_ahead=23, external_id=str(3000 + i), seat=i)
         bookings.append(booking.id)
     go = tmp_path / "go"
     outs = [tmp_path / "a.txt", tmp_path / "b.txt"]
     root = Path(__file__).resolve().parents[2]
-    procs = [await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.reminders.dispatch_process", db_url, clock.now().isoformat(),
-        str(out), str(go), cwd=root) for out in outs]
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.reminders.dispatch_process",
+            db_url,
+            clock.now().isoformat(),
+            str(out),
+            str(go),
+            cwd=root,
+        )
+        for out in outs
+    ]
     await asyncio.sleep(0.5)  # let both import and wait at the start line
     go.touch()
     codes = await asyncio.wait_for(asyncio.gather(*(p.wait() for p in procs)), timeout=120)

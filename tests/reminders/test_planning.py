@@ -1,4 +1,5 @@
 """Planning reminders for a booking: one row per offset, idempotent, re-planned on reschedule."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -97,7 +98,9 @@ async def test_cancel_skips_open_reminders_but_not_sent_ones(sessions, clock: Fa
     async with sessions() as session:
         person = await add_person(session)
         booking = await add_booking(session, person, starts_at=now + timedelta(days=2))
-        planned = await plan_for_booking(session, booking, offsets_minutes=(2880, 1440, 120), now=now - timedelta(days=1))
+        planned = await plan_for_booking(
+            session, booking, offsets_minutes=(2880, 1440, 120), now=now - timedelta(days=1)
+        )
         planned[0].status = "sent"
         await session.commit()
     async with sessions() as session:

@@ -1,5 +1,6 @@
 """The outbound rate limiter, in virtual time: sleeping advances a fake clock, nothing waits
 for real. Assertions are about the virtual send times, never about wall-clock durations."""
+
 from __future__ import annotations
 
 import asyncio
@@ -100,7 +101,7 @@ async def test_one_private_chat_gets_about_one_message_a_second(vt: VirtualTime)
     assert [text for _, _, text in api.log] == [f"m{i}" for i in range(8)]  # in order
     assert times[2] < 0.1  # a short burst is fine (spaced only by the global rate)
     assert times[3] == pytest.approx(1.0)  # then one a second
-    gaps = [b - a for a, b in zip(times[3:], times[4:])]
+    gaps = [b - a for a, b in zip(times[3:], times[4:], strict=False)]
     assert all(gap >= 1.0 - 1e-9 for gap in gaps)
     assert times[-1] == pytest.approx(5.0)
 
@@ -123,15 +124,14 @@ async def test_the_global_rate_caps_many_chats(vt: VirtualTime) -> None:
     times = sorted(t for t, _, _ in api.log)
     assert len(times) == 300
     for i, start in enumerate(times):  # any 1-second window: 30 plus the burst at most
-        assert sum(1 for t in times[i:i + 60] if t < start + 1.0) <= 30 + 5
+        assert sum(1 for t in times[i : i + 60] if t < start + 1.0) <= 30 + 5
     assert times[-1] == pytest.approx((300 - 5) / 30.0, abs=0.05)  # and not slower than needed
 
 
 async def test_retry_after_is_honoured_for_that_chat_while_others_go_on(vt: VirtualTime) -> None:
     limiter = _limiter(vt)
     api = FakeApi(vt)
-    flood = TelegramRetryAfter(method=SendMessage(chat_id=1, text="x"), message="Too Many Requests",
-                               retry_after=7)
+    flood = TelegramRetryAfter(method=SendMessage(chat_id=1, text="x"), message="Too Many Requests", retry_after=7)
     api.failures[1] = [flood]
 
     async def to_chat_1() -> None:
@@ -155,8 +155,10 @@ async def test_server_errors_and_timeouts_are_retried_with_backoff(vt: VirtualTi
     limiter = _limiter(vt, error_retries=3, backoff_base=0.5)
     api = FakeApi(vt)
     method = SendMessage(chat_id=1, text="x")
-    api.failures[1] = [TelegramServerError(method=method, message="Bad Gateway"),
-                       TelegramNetworkError(method=method, message="Request timeout error")]
+    api.failures[1] = [
+        TelegramServerError(method=method, message="Bad Gateway"),
+        TelegramNetworkError(method=method, message="Request timeout error"),
+    ]
     await vt.run(_send(limiter, api, 1, "x"))
     assert api.attempts[1] == 3 and api.times(1) == [pytest.approx(1.5)]  # waited 0.5 then 1.0
 
@@ -177,8 +179,10 @@ async def test_client_errors_are_not_retried(vt: VirtualTime) -> None:
 async def test_polling_and_other_methods_are_not_spaced(vt: VirtualTime) -> None:
     limiter = _limiter(vt)
     api = FakeApi(vt)
-    await vt.run(*(limiter(api, None, AnswerCallbackQuery(callback_query_id=str(i))) for i in range(50)),
-                 limiter(api, None, GetUpdates()))
+    await vt.run(
+        *(limiter(api, None, AnswerCallbackQuery(callback_query_id=str(i))) for i in range(50)),
+        limiter(api, None, GetUpdates()),
+    )
     assert len(api.log) == 51 and {t for t, _, _ in api.log} == {0.0}
 
 

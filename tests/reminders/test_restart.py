@@ -2,6 +2,7 @@
 
 Each test plans the reminders when the booking is made, then moves the FakeClock to the moment
 the bot (re)starts and runs one dispatch, as the scheduler does at start-up."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -84,8 +85,7 @@ async def test_back_minutes_before_the_appointment_sends_nothing(sessions, clock
     sender = RecordingSender()
     clock.set(appointment - timedelta(minutes=5))  # too late to be of use
 
-    report = await ReminderDispatcher(sessions, sender=sender, clock=clock,
-                                      min_lead=timedelta(minutes=10)).run_once()
+    report = await ReminderDispatcher(sessions, sender=sender, clock=clock, min_lead=timedelta(minutes=10)).run_once()
 
     assert sender.sent == [] and report.reasons == {"too_late": 2}
     assert _statuses(await reminders_of(sessions, booking.id)) == {1440: "skipped", 120: "skipped"}
@@ -112,7 +112,8 @@ async def test_an_abandoned_24h_claim_is_dropped_once_the_2h_reminder_is_due(ses
 
 
 async def test_a_stale_24h_claim_of_a_live_process_is_dropped_once_the_2h_reminder_is_out(
-        sessions, clock: FakeClock) -> None:
+    sessions, clock: FakeClock
+) -> None:
     """A live process claimed the 24h reminder and never finished; the 2h one has gone out
     meanwhile: once the claim is stale, the 24h reminder is skipped, not retried."""
     from bot.reminders.dispatch import beat, claim

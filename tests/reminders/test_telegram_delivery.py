@@ -1,5 +1,6 @@
 """Reminders through the real aiogram Bot, the rate limiter and the renderer, against the fake
 Telegram Bot API with its flood limits switched on."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,16 +25,27 @@ from tests.fakebotapi import FakeBotAPI
 from tests.reminders.factories import OFFSETS, add_booking, add_person, reminders_of
 
 
-def telegram_outbox(server: FakeBotAPI, sessions, clock: FakeClock,  # type: ignore[no-untyped-def]
-                    catalog: Catalog) -> tuple[OutboundRateLimiter, TelegramOutbox]:
+def telegram_outbox(
+    server: FakeBotAPI,
+    sessions,
+    clock: FakeClock,  # type: ignore[no-untyped-def]
+    catalog: Catalog,
+) -> tuple[OutboundRateLimiter, TelegramOutbox]:
     """The production delivery path: aiogram Bot with the rate limiter, renderer and outbox."""
     bot = server.make_bot(default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     limiter = OutboundRateLimiter()
     bot.session.middleware(limiter)
     outbox = TelegramOutbox(staff_chat_id=None)
     outbox.renderer = TelegramRenderer(bot, catalog)
-    outbox.services = Services(settings=Settings(), clock=clock, sessions=sessions, catalog=catalog,
-                               flows=FlowLibrary.load(), translator=NoTranslator(), outbox=outbox)
+    outbox.services = Services(
+        settings=Settings(),
+        clock=clock,
+        sessions=sessions,
+        catalog=catalog,
+        flows=FlowLibrary.load(),
+        translator=NoTranslator(),
+        outbox=outbox,
+    )
     return limiter, outbox
 
 
@@ -54,8 +66,9 @@ async def test_reminders_reach_telegram_with_buttons_and_without_429(sessions, c
             await session.commit()
 
         limiter, outbox = telegram_outbox(server, sessions, clock, catalog)
-        dispatcher = ReminderDispatcher(sessions, sender=outbox.to_person, clock=clock,
-                                        supports_language=catalog.supports)
+        dispatcher = ReminderDispatcher(
+            sessions, sender=outbox.to_person, clock=clock, supports_language=catalog.supports
+        )
         report = await dispatcher.run_once()
 
         assert report.sent == 12 and report.failed == 1
@@ -65,8 +78,12 @@ async def test_reminders_reach_telegram_with_buttons_and_without_429(sessions, c
             booking_id = bookings[user.id][1]
             assert message.text.startswith("⏰ Erinnerung: Morgen haben Sie einen Termin")  # HTML parsed
             assert "Dienstag, 24. November" in message.text and "Brackeler Hellweg 146" in message.text
-            assert message.callback_data == [pack(WillAttend(booking_id)), pack(ShowOffice("ba")),
-                                             pack(RescheduleBooking(booking_id)), pack(CancelBooking(booking_id))]
+            assert message.callback_data == [
+                pack(WillAttend(booking_id)),
+                pack(ShowOffice("ba")),
+                pack(RescheduleBooking(booking_id)),
+                pack(CancelBooking(booking_id)),
+            ]
             assert message.button_texts == ["✅ Ich komme", "🗺 Weg zeigen", "🔁 Verschieben", "❌ Absagen"]
         person_id, booking_id = bookings[blocked.id]
         assert (await reminders_of(sessions, booking_id))[1440].status == "failed"

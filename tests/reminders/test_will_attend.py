@@ -1,4 +1,5 @@
-""""I'll come" under a reminder, through the conversation core (the dialogue is registered)."""
+""" "I'll come" under a reminder, through the conversation core (the dialogue is registered)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -79,8 +80,9 @@ async def test_ill_come_for_someone_elses_or_a_cancelled_booking(sessions, clock
         me = await add_person(session, "1")
         other = await add_person(session, "2")
         theirs = await add_booking(session, other, starts_at=clock.now() + timedelta(hours=23))
-        cancelled = await add_booking(session, me, starts_at=clock.now() + timedelta(hours=23), seat=1,
-                                      status="cancelled")
+        cancelled = await add_booking(
+            session, me, starts_at=clock.now() + timedelta(hours=23), seat=1, status="cancelled"
+        )
         await session.commit()
     for booking_id in (theirs.id, cancelled.id, 999999):
         text = text_of(await press(sessions, clock, me.id, booking_id))

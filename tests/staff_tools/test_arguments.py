@@ -1,4 +1,5 @@
 """What staff type after /closed, /open and /stats (bot.staff_tools.arguments)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,29 +7,40 @@ from datetime import date
 import pytest
 
 from bot.places.offices import load_offices
-from bot.staff_tools.arguments import (CloseRequest, OpenRequest, Problem, find_offices, parse_closed, parse_day,
-                                       parse_open, parse_period, period_days)
+from bot.staff_tools.arguments import (
+    CloseRequest,
+    OpenRequest,
+    Problem,
+    find_offices,
+    parse_closed,
+    parse_day,
+    parse_open,
+    parse_period,
+    period_days,
+)
 
 OFFICES = load_offices().all
 TODAY = date(2026, 11, 23)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("24.12.2026", date(2026, 12, 24)),
-    ("1.2.2027", date(2027, 2, 1)),
-    ("2026-12-24", date(2026, 12, 24)),
-    ("2026-1-5", date(2026, 1, 5)),
-    ("31.02.2026", None),     # no such day
-    ("24.12.26", None),       # the year in full
-    ("24/12/2026", None),
-    ("morgen", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24.12.2026", date(2026, 12, 24)),
+        ("1.2.2027", date(2027, 2, 1)),
+        ("2026-12-24", date(2026, 12, 24)),
+        ("2026-1-5", date(2026, 1, 5)),
+        ("31.02.2026", None),  # no such day
+        ("24.12.26", None),  # the year in full
+        ("24/12/2026", None),
+        ("morgen", None),
+    ],
+)
 def test_dates_in_both_formats(text: str, expected: date | None) -> None:
     assert parse_day(text) == expected
 
 
-@pytest.mark.parametrize("query", ["mh", "MH", "Mengede", "mengede/huckarde", "huckarde",
-                                   "lokal willkommen Mengede"])
+@pytest.mark.parametrize("query", ["mh", "MH", "Mengede", "mengede/huckarde", "huckarde", "lokal willkommen Mengede"])
 def test_an_office_by_id_or_a_unique_part_of_its_name(query: str) -> None:
     assert [office.id for office in find_offices(query, OFFICES)] == ["mh"]
 
@@ -44,7 +56,11 @@ def test_closed_with_one_day_and_a_reason() -> None:
     found = parse_closed("mengede 24.12.2026 Betriebsausflug des Teams", OFFICES, TODAY)
     assert isinstance(found, CloseRequest)
     assert (found.office.id, found.start, found.end, found.reason) == (
-        "mh", date(2026, 12, 24), date(2026, 12, 24), "Betriebsausflug des Teams")
+        "mh",
+        date(2026, 12, 24),
+        date(2026, 12, 24),
+        "Betriebsausflug des Teams",
+    )
 
 
 def test_closed_with_a_range_in_iso_and_a_several_word_office() -> None:
@@ -58,20 +74,23 @@ def test_a_closure_that_began_earlier_starts_today() -> None:
     assert isinstance(found, CloseRequest) and found.start == TODAY
 
 
-@pytest.mark.parametrize(("args", "key"), [
-    ("", "closed_usage"),
-    ("mh", "closed_usage"),                                    # no date
-    ("24.12.2026 Urlaub", "closed_usage"),                     # no office
-    ("lokal 24.12.2026 Urlaub", "office_ambiguous"),           # every office is "lokal willkommen"
-    ("xyz 24.12.2026 Urlaub", "office_unknown"),
-    ("mh 32.12.2026 Urlaub", "bad_date"),
-    ("mh 24.12.2026 2026-13-01 Urlaub", "bad_date"),
-    ("mh 24.12.2026 20.12.2026 Urlaub", "end_before_start"),
-    ("mh 01.11.2026 Urlaub", "in_the_past"),
-    ("mh 01.12.2026 01.12.2028 Urlaub", "too_long"),
-    ("mh 24.12.2026", "reason_missing"),
-    ("mh 24.12.2026 " + "x" * 301, "reason_too_long"),
-])
+@pytest.mark.parametrize(
+    ("args", "key"),
+    [
+        ("", "closed_usage"),
+        ("mh", "closed_usage"),  # no date
+        ("24.12.2026 Urlaub", "closed_usage"),  # no office
+        ("lokal 24.12.2026 Urlaub", "office_ambiguous"),  # every office is "lokal willkommen"
+        ("xyz 24.12.2026 Urlaub", "office_unknown"),
+        ("mh 32.12.2026 Urlaub", "bad_date"),
+        ("mh 24.12.2026 2026-13-01 Urlaub", "bad_date"),
+        ("mh 24.12.2026 20.12.2026 Urlaub", "end_before_start"),
+        ("mh 01.11.2026 Urlaub", "in_the_past"),
+        ("mh 01.12.2026 01.12.2028 Urlaub", "too_long"),
+        ("mh 24.12.2026", "reason_missing"),
+        ("mh 24.12.2026 " + "x" * 301, "reason_too_long"),
+    ],
+)
 def test_closed_says_what_is_wrong_and_shows_the_usage(args: str, key: str) -> None:
     found = parse_closed(args, OFFICES, TODAY)
     assert isinstance(found, Problem)
@@ -90,18 +109,32 @@ def test_open_from_a_day() -> None:
     assert found == OpenRequest(office=next(o for o in OFFICES if o.id == "mh"), day=date(2026, 12, 28))
 
 
-@pytest.mark.parametrize(("args", "key"), [
-    ("", "open_usage"), ("mh", "open_usage"), ("mh 28.12.2026 weil", "open_usage"),
-    ("mh 28.13.2026", "bad_date"), ("nirgends 28.12.2026", "office_unknown"),
-])
+@pytest.mark.parametrize(
+    ("args", "key"),
+    [
+        ("", "open_usage"),
+        ("mh", "open_usage"),
+        ("mh 28.12.2026 weil", "open_usage"),
+        ("mh 28.13.2026", "bad_date"),
+        ("nirgends 28.12.2026", "office_unknown"),
+    ],
+)
 def test_open_problems(args: str, key: str) -> None:
     found = parse_open(args, OFFICES)
     assert isinstance(found, Problem) and (found.key, found.usage) == (key, "open")
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (None, "week"), ("", "week"), ("week", "week"), ("Woche", "week"), (" MONTH ", "month"), ("monat", "month"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (None, "week"),
+        ("", "week"),
+        ("week", "week"),
+        ("Woche", "week"),
+        (" MONTH ", "month"),
+        ("monat", "month"),
+    ],
+)
 def test_stats_periods(args: str | None, expected: str) -> None:
     assert parse_period(args) == expected
 

@@ -1,4 +1,5 @@
 """DatabaseStorage: one statement to read a conversation's step and data, one to write them."""
+
 from __future__ import annotations
 
 from aiogram.fsm.storage.base import StorageKey

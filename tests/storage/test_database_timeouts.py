@@ -1,5 +1,6 @@
 """DATABASE_TIMEOUT: a PostgreSQL server that accepts a connection and never answers costs a
 connect the timeout, not asyncpg's 60 s, and the error reads as an outage (bot.health)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,6 +21,7 @@ async def test_a_database_that_hangs_costs_a_connect_at_most_the_timeout() -> No
     port = server.sockets[0].getsockname()[1]
     engine = create_engine(f"postgresql+asyncpg://bot@127.0.0.1:{port}/bot", timeout=0.3)
     try:
+
         async def query() -> None:
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))

@@ -1,5 +1,6 @@
 """`reading` sessions: on SQLite a plain BEGIN, so a read never waits for the transaction that
 holds the write lock (a web page's long poll or session lookup beside a turn)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +18,8 @@ async def count_people(sessions: async_sessionmaker[AsyncSession]) -> int:
 
 
 async def test_a_read_does_not_wait_for_the_writer_and_sees_only_what_it_committed(
-        sessions: async_sessionmaker[AsyncSession]) -> None:
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     async with sessions.begin() as writer:
         writer.add(Person(channel="web", external_id="a" * 64))
         await writer.flush()  # the write lock is held (SQLite) until this block commits
@@ -30,7 +32,6 @@ async def test_reads_and_writes_interleave_without_errors(sessions: async_sessio
         async with sessions.begin() as session:
             session.add(Person(channel="web", external_id=f"person-{i:03d}"))
 
-    counts = await asyncio.gather(*(count_people(sessions) for _ in range(20)),
-                                  *(write(i) for i in range(20)))
+    counts = await asyncio.gather(*(count_people(sessions) for _ in range(20)), *(write(i) for i in range(20)))
     assert all(isinstance(c, int) for c in counts[:20])
     assert await count_people(sessions) == 20

@@ -1,9 +1,10 @@
 """Migration 0004 (office closures, daily counts, first-reply waits) goes down and up again on
 SQLite and PostgreSQL, and the tables then take what the staff tools write."""
+
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from alembic import command
 from sqlalchemy import inspect
@@ -38,12 +39,19 @@ async def test_0004_down_and_up(db_url: str) -> None:
         sessions = session_factory(engine)
         now = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)
         async with sessions() as session:
-            session.add(OfficeClosure(office="mh", starts_on=date(2026, 12, 24), ends_on=date(2026, 12, 31),
-                                      reason="Betriebsferien", created_at=now))
+            session.add(
+                OfficeClosure(
+                    office="mh",
+                    starts_on=date(2026, 12, 24),
+                    ends_on=date(2026, 12, 31),
+                    reason="Betriebsferien",
+                    created_at=now,
+                )
+            )
             for _ in range(3):  # the upsert adds up
                 await counters.count(session, counters.QUESTION, now, topic="housing", lang="ar")
             await counters.count(session, counters.QUESTION, now, topic=None, lang="de")
-            await counters.first_reply(session, now.astimezone(timezone.utc), now.replace(hour=9, minute=8))
+            await counters.first_reply(session, now.astimezone(UTC), now.replace(hour=9, minute=8))
             await session.commit()
         async with sessions() as session:
             found = await figures(session, date(2026, 11, 17), date(2026, 11, 23))

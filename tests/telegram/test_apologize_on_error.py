@@ -1,5 +1,6 @@
 """ApologizeOnError: a failed handler becomes one log line and an apology in the person's
 language, also after the turn rolled back and its ORM objects expired."""
+
 from __future__ import annotations
 
 import logging
@@ -28,7 +29,8 @@ class RecordingRenderer:
 
 
 async def test_a_query_that_fails_and_rolls_back_the_turn_still_gets_an_apology(
-        sessions: Any, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    sessions: Any, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     services = services_for(sessions, clock)
     apologize, turns = ApologizeOnError(services), TurnMiddleware(services)
     seen: dict[str, Any] = {}
@@ -50,8 +52,7 @@ async def test_a_query_that_fails_and_rolls_back_the_turn_still_gets_an_apology(
     await turns(first_contact, message_from(4242), {"state": RecordStore()})
     renderer = RecordingRenderer()
     caplog.set_level(logging.ERROR, logger="bot.telegram.middlewares.errors")
-    result = await apologize(through_the_turn, message_from(4242),
-                             {"state": RecordStore(), "renderer": renderer})
+    result = await apologize(through_the_turn, message_from(4242), {"state": RecordStore(), "renderer": renderer})
 
     assert result is None
     assert [(chat, lang) for chat, _, lang in renderer.sent] == [(4242, "uk")]

@@ -1,4 +1,5 @@
 """Matches: magic filters and predicates checked on the event loop, not in a worker thread."""
+
 from __future__ import annotations
 
 import datetime
@@ -11,8 +12,12 @@ from bot.telegram.filters import Matches
 
 
 def message(chat_type: str, text: str | None = "hallo") -> Message:
-    return Message(message_id=1, date=datetime.datetime(2026, 11, 23, tzinfo=datetime.timezone.utc),
-                   chat=Chat(id=5, type=chat_type), text=text)
+    return Message(
+        message_id=1,
+        date=datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC),
+        chat=Chat(id=5, type=chat_type),
+        text=text,
+    )
 
 
 async def test_a_magic_filter_matches_like_aiogram_would() -> None:
@@ -38,7 +43,7 @@ async def test_no_filter_of_the_bot_runs_in_a_worker_thread(tmp_path) -> None:  
     from bot.clock import FakeClock
     from tests.e2e.harness import running_bot
 
-    clock = FakeClock(datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.timezone.utc))
+    clock = FakeClock(datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.UTC))
     async with running_bot(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", clock) as tg:
         assert tg.app is not None
         slow = []

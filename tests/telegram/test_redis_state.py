@@ -1,6 +1,7 @@
 """With REDIS_URL, a Redis that does not answer costs the first call REDIS_TIMEOUT and later calls
 nothing until it answers a probe again; the per-chat ordering and the flood count carry on in this
 process (bot.telegram.redis_state, bot.telegram.middlewares.flood)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -43,8 +44,7 @@ async def silent() -> AsyncIterator[SilentServer]:
     await server.wait_closed()
 
 
-async def test_a_redis_that_hangs_costs_the_first_call_the_timeout_and_later_ones_nothing(
-        silent: SilentServer) -> None:
+async def test_a_redis_that_hangs_costs_the_first_call_the_timeout_and_later_ones_nothing(silent: SilentServer) -> None:
     redis = redis_client(f"redis://127.0.0.1:{silent.port}/0", timeout=0.2)
     health = Health({"redis": redis.ping}, timeout=0.2, retry_seconds=3600)
     storage = RedisStateStorage(redis, health)

@@ -1,6 +1,7 @@
 """With REDIS_URL, several bot processes share Telegram's limits: the global 30 messages a second
 and each chat's limit are counted in Redis (bot.telegram.ratelimit.SharedSlots), here on a private
 redis-server: two processes, and two limiters in one process."""
+
 from __future__ import annotations
 
 import asyncio
@@ -63,11 +64,19 @@ SENDER = textwrap.dedent("""
 """)
 
 
-async def test_two_processes_send_no_more_than_30_messages_a_second_together(
-        private_redis: PrivateRedis) -> None:  # noqa: F811
+async def test_two_processes_send_no_more_than_30_messages_a_second_together(private_redis: PrivateRedis) -> None:  # noqa: F811
     processes = [
-        await asyncio.create_subprocess_exec(sys.executable, "-c", SENDER, private_redis.url, str(first), "45",
-                                             cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            SENDER,
+            private_redis.url,
+            str(first),
+            "45",
+            cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
         for first in (1000, 2000)
     ]
     # Both have imported aiogram and reached Redis (however loaded the machine): start together.
@@ -109,7 +118,7 @@ async def test_two_limiters_share_one_private_chat(private_redis: PrivateRedis) 
         for client in clients:
             await client.aclose()
     sent.sort()
-    gaps = [b - a for a, b in zip(sent, sent[1:])]
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
     assert len(sent) == 6
     assert min(gaps) >= 0.09  # one message per 100 ms in that chat, whichever process sends
 
@@ -124,8 +133,10 @@ async def test_a_group_gets_20_messages_a_minute_across_limiters(private_redis: 
         return True
 
     try:
-        tasks = [asyncio.ensure_future(limiters[i % 2](make_request, None, SendMessage(-100123)))  # type: ignore[arg-type]
-                 for i in range(24)]
+        tasks = [
+            asyncio.ensure_future(limiters[i % 2](make_request, None, SendMessage(-100123)))  # type: ignore[arg-type]
+            for i in range(24)
+        ]
         await asyncio.sleep(1.5)
         assert len(sent) == 20  # the other four wait for the minute to pass
         for task in tasks:
@@ -136,8 +147,7 @@ async def test_a_group_gets_20_messages_a_minute_across_limiters(private_redis: 
             await client.aclose()
 
 
-async def test_without_an_answer_from_redis_the_limiter_counts_in_this_process(
-        private_redis: PrivateRedis) -> None:  # noqa: F811
+async def test_without_an_answer_from_redis_the_limiter_counts_in_this_process(private_redis: PrivateRedis) -> None:  # noqa: F811
     client = redis.from_url(private_redis.url, socket_timeout=0.5, socket_connect_timeout=0.5)
     limiter = OutboundRateLimiter(redis=client)
     sent: list[int] = []

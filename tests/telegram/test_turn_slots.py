@@ -1,10 +1,11 @@
 """The turn slots TurnMiddleware takes (Services.turn_slots): a bounded number of turns work with
 the database at once, and a turn gives its slot back as soon as its transaction has committed
 (before its replies are sent)."""
+
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.types import Chat, Message, User
@@ -18,8 +19,13 @@ from tests.services import services_for
 
 def message_from(chat_id: int) -> Message:
     person = User(id=chat_id, is_bot=False, first_name="Olena")
-    return Message(message_id=1, date=datetime(2026, 11, 23, 9, tzinfo=timezone.utc),
-                   chat=Chat(id=chat_id, type="private"), from_user=person, text="hallo")
+    return Message(
+        message_id=1,
+        date=datetime(2026, 11, 23, 9, tzinfo=UTC),
+        chat=Chat(id=chat_id, type="private"),
+        from_user=person,
+        text="hallo",
+    )
 
 
 def middleware(sessions: Any, clock: FakeClock, slots: asyncio.Semaphore) -> TurnMiddleware:
@@ -73,12 +79,14 @@ async def test_turns_beyond_the_slots_wait_until_one_commits(sessions: Any, cloc
         await go_on.wait()
         running -= 1
 
-    tasks = [asyncio.create_task(turns(handler, message_from(10 + i), {"state": RecordStore()}))
-             for i in range(5)]
-    await asyncio.sleep(0.2)
+    tasks = [asyncio.create_task(turns(handler, message_from(10 + i), {"state": RecordStore()})) for i in range(5)]
     # On SQLite a turn's transaction holds the one write lock from its start (BEGIN IMMEDIATE,
     # bot.storage.database): the database lets one turn in before the slots would stop a third.
     at_once = 1 if sessions.kw["bind"].dialect.name == "sqlite" else 2
+    async with asyncio.timeout(20):  # however loaded the machine, the first ones get in
+        while running < at_once:
+            await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)  # and while they hold their slots, no other turn does
     assert running == at_once
     go_on.set()
     await asyncio.gather(*tasks)

@@ -1,5 +1,6 @@
 """Test helpers: a tiny checker for Telegram HTML (balanced tags, no stray < > &) and a
 hypothesis strategy for random text with random, properly nested tags."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,22 @@ from hypothesis import strategies as st
 from bot.text.bidi import FSI, PDI
 
 TELEGRAM_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
-    "tg-emoji", "code", "pre", "blockquote",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "tg-emoji",
+    "code",
+    "pre",
+    "blockquote",
 }
 _BAD_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|#[0-9]+|#x[0-9a-fA-F]+);)")
 TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'))?)*\s*>""")
@@ -61,9 +76,45 @@ def assert_valid_html(text: str) -> None:
 # --- random Telegram HTML -----------------------------------------------------------------------
 
 PIECES = [
-    "a", "Z", "ß", "é", "e\u0301", "7", "0", "ع", "ب", "ی", "\u200c", "٣", "۴", " ", " ", ".", ",",
-    ":", "-", "–", "/", "+", "@", "(", ")", "#", "%", "،", "!", "\n", FSI, PDI, "\u2066", "&amp;",
-    "&lt;", "&gt;", "&#48;", "😀", '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>',
+    "a",
+    "Z",
+    "ß",
+    "é",
+    "e\u0301",
+    "7",
+    "0",
+    "ع",
+    "ب",
+    "ی",
+    "\u200c",
+    "٣",
+    "۴",
+    " ",
+    " ",
+    ".",
+    ",",
+    ":",
+    "-",
+    "–",
+    "/",
+    "+",
+    "@",
+    "(",
+    ")",
+    "#",
+    "%",
+    "،",
+    "!",
+    "\n",
+    FSI,
+    PDI,
+    "\u2066",
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&#48;",
+    "😀",
+    '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>',
 ]
 OPENING = {
     "b": "<b>",

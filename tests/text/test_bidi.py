@@ -1,4 +1,5 @@
 """Left-to-right runs in right-to-left (Arabic, Farsi) Telegram HTML get isolated, nothing else changes."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -32,9 +33,7 @@ def test_arabic_sentence_with_address_time_phone_mail_and_link() -> None:
 
 def test_farsi_keeps_zwnj_and_persian_digits() -> None:
     text = "می‌توانید به Jobcenter Dortmund بروید، ساعت ۱۴:۰۰ یا 14:00."
-    assert isolate_ltr_runs(text) == (
-        f"می‌توانید به {L}Jobcenter Dortmund{R} بروید، ساعت ۱۴:۰۰ یا {L}14:00{R}."
-    )
+    assert isolate_ltr_runs(text) == (f"می‌توانید به {L}Jobcenter Dortmund{R} بروید، ساعت ۱۴:۰۰ یا {L}14:00{R}.")
 
 
 def test_arabic_indic_digits_stay_part_of_the_rtl_text() -> None:
@@ -46,16 +45,10 @@ def test_signs_that_belong_to_a_number_or_handle() -> None:
     assert isolate_ltr_runs("اتصل على +49 231 50-11148 الآن") == f"اتصل على {L}+49 231 50-11148{R} الآن"
     assert isolate_ltr_runs("اكتب إلى @lokal_bot") == f"اكتب إلى {L}@lokal_bot{R}"
     assert isolate_ltr_runs("خصم 50% فقط") == f"خصم {L}50%{R} فقط"
-    assert isolate_ltr_runs("الرسوم €12 أو 12€ والحرارة 20°C") == (
-        f"الرسوم {L}€12{R} أو {L}12€{R} والحرارة {L}20°C{R}"
-    )
-    assert isolate_ltr_runs("افتح https://www.dortmund.de/ الآن") == (
-        f"افتح {L}https://www.dortmund.de/{R} الآن"
-    )
+    assert isolate_ltr_runs("الرسوم €12 أو 12€ والحرارة 20°C") == (f"الرسوم {L}€12{R} أو {L}12€{R} والحرارة {L}20°C{R}")
+    assert isolate_ltr_runs("افتح https://www.dortmund.de/ الآن") == (f"افتح {L}https://www.dortmund.de/{R} الآن")
     assert isolate_ltr_runs("الهاتف (0231) 50-11148 فقط") == f"الهاتف {L}(0231) 50-11148{R} فقط"
-    assert isolate_ltr_runs("في Bürgeramt (Ausländerbehörde) اليوم") == (
-        f"في {L}Bürgeramt (Ausländerbehörde){R} اليوم"
-    )
+    assert isolate_ltr_runs("في Bürgeramt (Ausländerbehörde) اليوم") == (f"في {L}Bürgeramt (Ausländerbehörde){R} اليوم")
     # Brackets around a whole run stay outside: they pair up in the right-to-left text.
     assert isolate_ltr_runs("المكتب (Dortmund) مفتوح") == f"المكتب ({L}Dortmund{R}) مفتوح"
 

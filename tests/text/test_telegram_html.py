@@ -1,4 +1,5 @@
 """Escaping, counting and splitting Telegram HTML."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,9 +19,7 @@ from tests.text.support import assert_valid_html, html_texts
 
 
 def test_escape_only_what_telegram_requires() -> None:
-    assert escape('Müller & Söhne <GmbH> "Dortmund" \'x\'') == (
-        'Müller &amp; Söhne &lt;GmbH&gt; "Dortmund" \'x\''
-    )
+    assert escape("Müller & Söhne <GmbH> \"Dortmund\" 'x'") == ("Müller &amp; Söhne &lt;GmbH&gt; \"Dortmund\" 'x'")
     assert escape("&amp;") == "&amp;amp;"
 
 
@@ -87,7 +86,7 @@ def make_tagged_text(length: int) -> str:
         elif form == 2:
             piece = f"<blockquote>{sentence}\n<i>{sentence}</i></blockquote>"
         elif form == 3:
-            piece = f"<pre><code class=\"language-text\">{sentence}</code></pre>"
+            piece = f'<pre><code class="language-text">{sentence}</code></pre>'
         else:
             piece = sentence
         pieces.append(piece + ("\n\n" if k % 4 == 3 else " "))
@@ -220,8 +219,7 @@ def _assert_parts_cover(original: str, parts: list[str]) -> None:
     cursor = 0
     for part in parts:
         shown = visible_text(part)
-        while (not original.startswith(shown, cursor) and cursor < len(original)
-               and original[cursor].isspace()):
+        while not original.startswith(shown, cursor) and cursor < len(original) and original[cursor].isspace():
             cursor += 1
         assert original.startswith(shown, cursor), (original, parts)
         cursor += len(shown)

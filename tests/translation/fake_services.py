@@ -6,6 +6,7 @@ They "translate" by writing every word in capitals after a [TARGET] mark, except
 glossary a DeepL request names, which stay as they are: so a test sees whether a glossary was used.
 `fail_next(status, times)` answers the next requests with that status; `delay` makes them slow.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -94,8 +95,7 @@ class FakeDeepL(FakeService):
             if not self._authorized(request):
                 return web.json_response({"message": "Authorization failure, check auth_key"}, status=403)
             params = await self._params(request)
-            self.requests.append({"path": request.path, **params,
-                                  "user_agent": request.headers.get("User-Agent", "")})
+            self.requests.append({"path": request.path, **params, "user_agent": request.headers.get("User-Agent", "")})
             fault = await self._fault()
             if fault is not None:
                 return fault
@@ -110,22 +110,33 @@ class FakeDeepL(FakeService):
             glossary_id = params.get("glossary_id")
             if glossary_id is not None:
                 if source is None:
-                    return web.json_response({"message": "Use of a glossary requires the source_lang parameter"},
-                                             status=400)
+                    return web.json_response(
+                        {"message": "Use of a glossary requires the source_lang parameter"}, status=400
+                    )
                 glossary = self.glossaries.get(str(glossary_id))
                 if glossary is None:
                     return web.json_response({"message": "Glossary not found"}, status=404)
                 keep = tuple(glossary["entries"])
-            return web.json_response({"translations": [
-                {"detected_source_language": str(source or "DE").upper(), "text": capitals(text, target, keep),
-                 "billed_characters": len(text)} for text in texts]})
+            return web.json_response(
+                {
+                    "translations": [
+                        {
+                            "detected_source_language": str(source or "DE").upper(),
+                            "text": capitals(text, target, keep),
+                            "billed_characters": len(text),
+                        }
+                        for text in texts
+                    ]
+                }
+            )
 
         async def list_glossaries(request: web.Request) -> web.Response:
             if not self._authorized(request):
                 return web.json_response({"message": "Authorization failure, check auth_key"}, status=403)
             self.requests.append({"path": request.path, "method": "GET"})
-            return web.json_response({"glossaries": [
-                {k: v for k, v in g.items() if k != "entries"} for g in self.glossaries.values()]})
+            return web.json_response(
+                {"glossaries": [{k: v for k, v in g.items() if k != "entries"} for g in self.glossaries.values()]}
+            )
 
         async def create_glossary(request: web.Request) -> web.Response:
             if not self._authorized(request):
@@ -137,11 +148,18 @@ class FakeDeepL(FakeService):
             entries = dict(line.split("\t", 1) for line in str(params["entries"]).splitlines() if line)
             glossary_id = str(uuid.uuid4())
             self.glossaries[glossary_id] = {
-                "glossary_id": glossary_id, "name": params["name"], "ready": True,
-                "source_lang": str(params["source_lang"]).lower(), "target_lang": str(params["target_lang"]).lower(),
-                "creation_time": "2026-01-05T10:00:00.000000+00:00", "entry_count": len(entries), "entries": entries}
-            return web.json_response({k: v for k, v in self.glossaries[glossary_id].items() if k != "entries"},
-                                     status=201)
+                "glossary_id": glossary_id,
+                "name": params["name"],
+                "ready": True,
+                "source_lang": str(params["source_lang"]).lower(),
+                "target_lang": str(params["target_lang"]).lower(),
+                "creation_time": "2026-01-05T10:00:00.000000+00:00",
+                "entry_count": len(entries),
+                "entries": entries,
+            }
+            return web.json_response(
+                {k: v for k, v in self.glossaries[glossary_id].items() if k != "entries"}, status=201
+            )
 
         app = web.Application()
         app.router.add_post("/v2/translate", translate)
@@ -178,8 +196,9 @@ class FakeLibreTranslate(FakeService):
             return web.json_response({"translatedText": capitals(str(params["q"]), target.upper())})
 
         async def languages(_request: web.Request) -> web.Response:
-            return web.json_response([{"code": c, "name": c, "targets": [t for t in LIBRE_LANGUAGES if t != c]}
-                                      for c in LIBRE_LANGUAGES])
+            return web.json_response(
+                [{"code": c, "name": c, "targets": [t for t in LIBRE_LANGUAGES if t != c]} for c in LIBRE_LANGUAGES]
+            )
 
         app = web.Application()
         app.router.add_post("/translate", translate)

@@ -1,6 +1,7 @@
 """The translators against local fake DeepL and LibreTranslate servers over real HTTP
 (tests/translation/fake_services.py): request format, key, server override, glossary, errors,
 time limits, retries and the circuit breaker."""
+
 from __future__ import annotations
 
 import asyncio
@@ -50,7 +51,8 @@ def deepl_translator(server: FakeDeepL, **options: float) -> ResilientTranslator
 
 
 async def test_deepl_translates_through_the_configured_server_with_the_key_in_the_header(
-        deepl_server: FakeDeepL) -> None:
+    deepl_server: FakeDeepL,
+) -> None:
     translator = deepl_translator(deepl_server)
     result = await translator.translate("Привіт, мені потрібна допомога", source="uk", target="de")
     assert result.text == "[DE] ПРИВІТ, МЕНІ ПОТРІБНА ДОПОМОГА" and result.machine and result.provider == "deepl"
@@ -65,8 +67,9 @@ async def test_staffs_german_keeps_the_office_terms_through_the_glossary(deepl_s
     translator = deepl_translator(deepl_server)
     text = "Bitte bringen Sie den Bescheid vom Jobcenter mit. Die Frist für das Bürgergeld endet am Freitag."
     result = await translator.translate(text, source="de", target="uk")
-    assert result.text == ("[UK] BITTE BRINGEN SIE DEN Bescheid VOM Jobcenter MIT. DIE Frist FÜR DAS Bürgergeld "
-                           "ENDET AM FREITAG.")
+    assert result.text == (
+        "[UK] BITTE BRINGEN SIE DEN Bescheid VOM Jobcenter MIT. DIE Frist FÜR DAS Bürgergeld ENDET AM FREITAG."
+    )
     (glossary,) = deepl_server.glossaries.values()
     assert (glossary["source_lang"], glossary["target_lang"]) == ("de", "uk")
     for term in ("Jobcenter", "Bürgergeld", "Familienkasse", "Frist"):
@@ -74,14 +77,14 @@ async def test_staffs_german_keeps_the_office_terms_through_the_glossary(deepl_s
     # The glossary is made once and then found again, also by a new process (a new provider).
     await translator.translate("Die Familienkasse schreibt Ihnen.", source="de", target="uk")
     again = deepl_translator(deepl_server)
-    assert (await again.translate("Die Familienkasse schreibt.", source="de", target="uk")).text == \
-        "[UK] DIE Familienkasse SCHREIBT."
+    assert (
+        await again.translate("Die Familienkasse schreibt.", source="de", target="uk")
+    ).text == "[UK] DIE Familienkasse SCHREIBT."
     assert len(deepl_server.glossaries) == 1
     assert sum(1 for r in deepl_server.requests if r["path"] == "/v2/glossaries" and r["method"] == "POST") == 1
 
 
-async def test_english_goes_to_british_english_and_the_glossary_list_is_the_data_file(
-        deepl_server: FakeDeepL) -> None:
+async def test_english_goes_to_british_english_and_the_glossary_list_is_the_data_file(deepl_server: FakeDeepL) -> None:
     translator = deepl_translator(deepl_server)
     await translator.translate("Das Jobcenter", source="de", target="en")
     translate = [r for r in deepl_server.requests if r["path"] == "/v2/translate"][-1]
@@ -133,7 +136,8 @@ async def test_a_server_that_does_not_answer_in_time_fails_within_the_timeout(de
 
 
 async def test_after_repeated_failures_the_breaker_answers_at_once_and_closes_when_the_service_is_back(
-        deepl_server: FakeDeepL, caplog: pytest.LogCaptureFixture) -> None:
+    deepl_server: FakeDeepL, caplog: pytest.LogCaptureFixture
+) -> None:
     translator = deepl_translator(deepl_server, failure_threshold=3, open_seconds=0.5, retries=0)
     deepl_server.fail_next(503, times=3)
     for _ in range(3):
@@ -194,7 +198,8 @@ async def test_libre_sends_the_key_a_server_asks_for(libre_server: FakeLibreTran
     libre_server.api_key = "libre-key"
     with pytest.raises(TranslationFailed):  # the server wants a key and none is configured
         await build_translator("libre", base_url=libre_server.url, timeout=3.0).translate(
-            "Hallo", source="de", target="uk")
+            "Hallo", source="de", target="uk"
+        )
     translator = build_translator("libre", api_key="libre-key", base_url=libre_server.url, timeout=3.0)
     assert (await translator.translate("Hallo", source="de", target="uk")).text == "[UK] HALLO"
 

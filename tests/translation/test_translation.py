@@ -1,5 +1,6 @@
 """Translation interface, cache, fake, the LibreTranslate provider's thread and time limit, and the
 factory (never over the network; the services themselves: test_services.py)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,8 +17,8 @@ from bot.config import ConfigError, load_settings
 from bot.translation import (
     CachedTranslator,
     DeepLProvider,
-    LibreTranslateProvider,
     FakeTranslator,
+    LibreTranslateProvider,
     MemoryTranslationCache,
     NoTranslator,
     ResilientTranslator,
@@ -46,7 +47,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 class RecordingClient:
     """Stands in for a deep_translator class: records constructor arguments and texts."""
 
-    instances: list["RecordingClient"] = []
+    instances: list[RecordingClient] = []
     answer: str | None = "Translated"
     error: Exception | None = None
 
@@ -118,9 +119,7 @@ async def test_cache_hit_avoids_a_second_call() -> None:
 async def test_concurrent_requests_for_one_text_share_one_call() -> None:
     fake = FakeTranslator(delay=0.05)
     translator = CachedTranslator(fake, MemoryTranslationCache())
-    results = await asyncio.gather(
-        *(translator.translate("Termin", source="de", target="uk") for _ in range(5))
-    )
+    results = await asyncio.gather(*(translator.translate("Termin", source="de", target="uk") for _ in range(5)))
     assert {r.text for r in results} == {"[de→uk] Termin"}
     assert len(fake.calls) == 1
 
@@ -176,8 +175,9 @@ def libre() -> LibreTranslateProvider:
     return LibreTranslateProvider("http://libre.local:5000")
 
 
-async def test_provider_calls_the_library_in_a_thread(client: type[RecordingClient],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_provider_calls_the_library_in_a_thread(
+    client: type[RecordingClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen_threads: list[str] = []
 
     class ThreadRecording(client):  # type: ignore[misc, valid-type]
@@ -329,7 +329,8 @@ def test_http_debug_logs_that_would_show_the_text_are_silenced() -> None:
 
 
 async def test_an_unreachable_provider_is_logged_once_per_outage_and_once_when_back(
-        client: type[RecordingClient], caplog: pytest.LogCaptureFixture) -> None:
+    client: type[RecordingClient], caplog: pytest.LogCaptureFixture
+) -> None:
     import requests
 
     provider = libre()
@@ -346,5 +347,7 @@ async def test_an_unreachable_provider_is_logged_once_per_outage_and_once_when_b
     assert not failure.value.unreachable
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert [line.split(" (")[0].split(" after")[0] for line in lines if "reach" in line] == [
-        "translator libre is not reachable", "translator libre is reachable again"]
+        "translator libre is not reachable",
+        "translator libre is reachable again",
+    ]
     assert all(SECRET not in line for line in lines)

@@ -1,4 +1,5 @@
 """Alembic environment: runs migrations over the async engine (SQLite or PostgreSQL)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -35,8 +36,7 @@ async def _run_async() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True)
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 else:

@@ -3,11 +3,13 @@ told once to wait, and further updates are dropped until the minute has passed. 
 staff chat and the translation quota from one runaway client.
 
 The count lives in Redis when configured (shared by all bot processes), else in this process."""
+
 from __future__ import annotations
 
 import time
 from collections import deque
-from typing import Any, Awaitable, Callable, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
@@ -75,8 +77,12 @@ class SlowDownFloods(BaseMiddleware):
         self.counter = counter
         self.limit = limit
 
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
         user = getattr(event, "from_user", None)
         if user is None or not _private(event):  # staff in their group are never slowed down
             return await handler(event, data)

@@ -5,10 +5,12 @@ once, not per update (bot.health.OutageLog).
 Registered twice by the composition root: around the whole update (the update log and the Redis
 lock run there) and around each private-chat turn, inside `ApologizeOnError`, so that an outage
 gets this apology rather than the one for a bug. Other failures pass through untouched."""
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
@@ -30,8 +32,12 @@ class AnswerDuringOutages(BaseMiddleware):
         self.health = health
         self.catalog = catalog
 
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
         try:
             return await handler(event, data)
         except Exception as error:
@@ -53,8 +59,11 @@ class AnswerDuringOutages(BaseMiddleware):
         else:
             return
         turn = data.get("turn")
-        lang = turn.lang if turn is not None and self.catalog.supports(turn.lang) else \
-            self.catalog.language_for_app(event.from_user.language_code if event.from_user else None)
+        lang = (
+            turn.lang
+            if turn is not None and self.catalog.supports(turn.lang)
+            else self.catalog.language_for_app(event.from_user.language_code if event.from_user else None)
+        )
         answer = data.get("callback_answer")  # aiogram's CallbackAnswerMiddleware, on the buttons router
         if isinstance(event, CallbackQuery) and not (answer is not None and answer.answered):
             try:

@@ -1,5 +1,6 @@
 """Routers of the Telegram adapter. Private chats go to the conversation core; groups are silent
 (except the staff chat, which has routers of its own)."""
+
 from __future__ import annotations
 
 from aiogram import F, Router

@@ -1,5 +1,6 @@
 """Button presses in private chats. The callback query is answered before the work starts
 (CallbackAnswerMiddleware), so no one sees an endless spinner."""
+
 from __future__ import annotations
 
 import logging
@@ -34,11 +35,19 @@ class AnswerPressesFirst(CallbackAnswerMiddleware):
             log.info("press %s: Telegram refused its answer (%s); handled anyway", event.id, exc.message)
             return None
 
-async def pressed(query: CallbackQuery, action: Action, turn: Turn, conversation: Conversation,
-                  renderer: TelegramRenderer, language_hint: str | None) -> None:
+
+async def pressed(
+    query: CallbackQuery,
+    action: Action,
+    turn: Turn,
+    conversation: Conversation,
+    renderer: TelegramRenderer,
+    language_hint: str | None,
+) -> None:
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-    await respond(chat_id, PressIn(action), turn=turn, conversation=conversation, renderer=renderer,
-                  language_hint=language_hint)
+    await respond(
+        chat_id, PressIn(action), turn=turn, conversation=conversation, renderer=renderer, language_hint=language_hint
+    )
 
 
 def build_router() -> Router:

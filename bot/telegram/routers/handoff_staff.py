@@ -12,10 +12,12 @@ other staff routers (SkipHandler).
 
     dp.include_router(handoff_staff.build_router(settings))   # before the fallback router
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -29,18 +31,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.services import Services
 from bot.core.staff_desk import DeskError, StaffDesk, Thread
-from bot.storage.database import unit_of_work
 from bot.dialogues import handoff as dialogue
 from bot.handoff import staff_texts, store
 from bot.handoff.relay import Delivery
+from bot.storage.database import unit_of_work
 from bot.storage.models import Handoff, Person
 from bot.telegram.filters import Matches
 
 log = logging.getLogger(__name__)
 
 # What staff may send a newcomer (copied as it is); service messages are never relayed.
-RELAYABLE = frozenset({"text", "photo", "document", "video", "audio", "voice", "video_note", "animation",
-                       "sticker", "contact", "location", "venue"})
+RELAYABLE = frozenset(
+    {
+        "text",
+        "photo",
+        "document",
+        "video",
+        "audio",
+        "voice",
+        "video_note",
+        "animation",
+        "sticker",
+        "contact",
+        "location",
+        "venue",
+    }
+)
 
 
 def _is_staff(message: Message, staff_chat_id: int) -> bool:
@@ -81,8 +97,9 @@ def _person_state(storage: BaseStorage, bot: Bot, person: Person, services: Serv
     return FSMContext(storage=storage, key=StorageKey(bot_id=bot.id, chat_id=chat_id, user_id=chat_id))
 
 
-async def _tell_staff(services: Services, desk: StaffDesk, handoff: Handoff, message: Message,
-                      delivery: Delivery) -> None:
+async def _tell_staff(
+    services: Services, desk: StaffDesk, handoff: Handoff, message: Message, delivery: Delivery
+) -> None:
     if delivery.person_gone:
         await _note(desk, handoff, message, staff_texts.note(services, "person_gone"))
     elif not delivery.delivered:
@@ -91,8 +108,9 @@ async def _tell_staff(services: Services, desk: StaffDesk, handoff: Handoff, mes
         await _note(desk, handoff, message, staff_texts.note(services, "staff_translation_failed"))
 
 
-async def relay(message: Message, bot: Bot, services: Services, staff_desk: StaffDesk,
-                fsm_storage: BaseStorage) -> None:
+async def relay(
+    message: Message, bot: Bot, services: Services, staff_desk: StaffDesk, fsm_storage: BaseStorage
+) -> None:
     async with unit_of_work(services.sessions) as session:
         handoff = await _handoff_for(session, message, bot)
         if handoff is None:
@@ -108,8 +126,15 @@ async def relay(message: Message, bot: Bot, services: Services, staff_desk: Staf
             copied = await _copy_to_person(bot, message, person, handoff)
         if text and text.strip():
             delivery = await dialogue.staff_wrote(
-                services, session, handoff, text, staff_name=message.from_user.first_name if message.from_user else None,
-                staff_message_id=message.message_id, person_state=state, caption=message.content_type != "text")
+                services,
+                session,
+                handoff,
+                text,
+                staff_name=message.from_user.first_name if message.from_user else None,
+                staff_message_id=message.message_id,
+                person_state=state,
+                caption=message.content_type != "text",
+            )
         else:
             await dialogue.expect_answer(person, state)
             delivery = Delivery(copied)
@@ -122,8 +147,9 @@ async def _copy_to_person(bot: Bot, message: Message, person: Person, handoff: H
     if person.channel != "telegram" or not person.active:
         return False
     try:
-        await bot.copy_message(chat_id=int(person.external_id), from_chat_id=message.chat.id,
-                               message_id=message.message_id)
+        await bot.copy_message(
+            chat_id=int(person.external_id), from_chat_id=message.chat.id, message_id=message.message_id
+        )
     except TelegramForbiddenError:
         person.active = False
         log.info("person %s blocked the bot; marked inactive (handoff %s)", person.id, handoff.id)
@@ -173,8 +199,12 @@ async def note(message: Message, bot: Bot, services: Services, staff_desk: Staff
 class StaffErrors(BaseMiddleware):
     """A failing staff handler: one log line with ids, a short German note in the chat."""
 
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
         try:
             return await handler(event, data)
         except SkipHandler:
@@ -186,11 +216,13 @@ class StaffErrors(BaseMiddleware):
             bot: Bot | None = data.get("bot")
             if isinstance(event, Message) and services is not None and bot is not None:
                 try:
-                    await bot.send_message(event.chat.id, staff_texts.note(services, "error"),
-                                           message_thread_id=event.message_thread_id if event.is_topic_message else None)
+                    await bot.send_message(
+                        event.chat.id,
+                        staff_texts.note(services, "error"),
+                        message_thread_id=event.message_thread_id if event.is_topic_message else None,
+                    )
                 except TelegramAPIError:
-                    log.warning("could not tell staff about the failure (update %s)",
-                                getattr(update, "update_id", "?"))
+                    log.warning("could not tell staff about the failure (update %s)", getattr(update, "update_id", "?"))
             return None
 
 

@@ -1,4 +1,5 @@
 """A person blocking or unblocking the bot (my_chat_member in a private chat)."""
+
 from __future__ import annotations
 
 from aiogram import F, Router

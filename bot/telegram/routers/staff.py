@@ -6,6 +6,7 @@ chat /today is an unknown command like any other (the private routers answer it)
 
 The work is done in bot.booking.staff; this module only adapts Telegram to it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,7 +42,7 @@ def build_router(staff_chat_id: int) -> Router:
     async def today(message: Message, services: Services, renderer: TelegramRenderer) -> None:
         try:
             html = await staff.today_text(services, services.clock.now())
-        except Exception:
+        except Exception:  # noqa: BLE001 - staff get 'that failed' and the log the cause
             await _failed(message, renderer, services, "today")
             return
         await _answer(message, renderer, html)
@@ -50,17 +51,16 @@ def build_router(staff_chat_id: int) -> Router:
     async def week(message: Message, services: Services, renderer: TelegramRenderer) -> None:
         try:
             html = await staff.week_text(services, services.clock.now())
-        except Exception:
+        except Exception:  # noqa: BLE001 - staff get 'that failed' and the log the cause
             await _failed(message, renderer, services, "week")
             return
         await _answer(message, renderer, html)
 
     @router.message(Command("cancel"))
-    async def cancel(message: Message, command: CommandObject, services: Services,
-                     renderer: TelegramRenderer) -> None:
+    async def cancel(message: Message, command: CommandObject, services: Services, renderer: TelegramRenderer) -> None:
         try:
             html = await staff.cancel_from_staff(services, command.args)
-        except Exception:
+        except Exception:  # noqa: BLE001 - staff get 'that failed' and the log the cause
             await _failed(message, renderer, services, "cancel")
             return
         await _answer(message, renderer, html)

@@ -5,6 +5,7 @@ the outcome (buttons removed), a later press only hears what was recorded.
 
     dp.include_router(staff_attendance.build_router(settings.staff_chat_id))
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,9 @@ def build_router(staff_chat_id: int) -> Router:
     async def attendance_pressed(query: CallbackQuery, action: MarkAttendance, services: Services) -> None:
         catalog = services.catalog
         async with services.sessions() as session:
-            changed, booking = await mark_attendance(session, action.booking, attended=action.attended,
-                                                     now=services.clock.now())
+            changed, booking = await mark_attendance(
+                session, action.booking, attended=action.attended, now=services.clock.now()
+            )
             await session.commit()
         if booking is None:
             await query.answer(html_to_plain(catalog.render(Msg("errors.outdated_button"), "de"))[:200])
@@ -44,8 +46,11 @@ def build_router(staff_chat_id: int) -> Router:
             log.info("booking %s marked %s", booking.id, booking.status)
             await query.answer(html_to_plain(catalog.render(Msg("staff.attendance.saved"), "de")))
         message = query.message
-        if booking.status in ("attended", "no_show") and isinstance(message, Message) and (
-                changed or message.reply_markup is not None):
+        if (
+            booking.status in ("attended", "no_show")
+            and isinstance(message, Message)
+            and (changed or message.reply_markup is not None)
+        ):
             marked_by = query.from_user.first_name if changed and services.settings.show_staff_names else None
             text = outcome_text(booking, catalog, services.places.offices(), marked_by=marked_by)
             try:

@@ -6,6 +6,7 @@ any other. Every command answers with what it did.
 
 The work is done in bot.staff_tools; this module only adapts Telegram to it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,9 @@ log = logging.getLogger(__name__)
 Work = Callable[[Services, str | None], Awaitable[str]]
 
 
-async def _run(message: Message, command: CommandObject, services: Services, renderer: TelegramRenderer,
-               work: Work, name: str) -> None:
+async def _run(
+    message: Message, command: CommandObject, services: Services, renderer: TelegramRenderer, work: Work, name: str
+) -> None:
     try:
         html = await work(services, command.args)
     except Exception:
@@ -42,18 +44,17 @@ def build_router(staff_chat_id: int) -> Router:
     router.message.filter(Matches(F.chat.id == staff_chat_id))
 
     @router.message(Command("closed"))
-    async def closed(message: Message, command: CommandObject, services: Services,
-                     renderer: TelegramRenderer) -> None:
+    async def closed(message: Message, command: CommandObject, services: Services, renderer: TelegramRenderer) -> None:
         await _run(message, command, services, renderer, closed_text, "closed")
 
     @router.message(Command("open"))
-    async def reopened(message: Message, command: CommandObject, services: Services,
-                       renderer: TelegramRenderer) -> None:
+    async def reopened(
+        message: Message, command: CommandObject, services: Services, renderer: TelegramRenderer
+    ) -> None:
         await _run(message, command, services, renderer, open_text, "open")
 
     @router.message(Command("stats"))
-    async def stats(message: Message, command: CommandObject, services: Services,
-                    renderer: TelegramRenderer) -> None:
+    async def stats(message: Message, command: CommandObject, services: Services, renderer: TelegramRenderer) -> None:
         await _run(message, command, services, renderer, stats_text, "stats")
 
     return router

@@ -46,7 +46,7 @@ class Call:
         if isinstance(value, Upload):
             return value
         if isinstance(value, str) and value.startswith("attach://"):
-            return self.request.uploads.get(value[len("attach://"):])
+            return self.request.uploads.get(value[len("attach://") :])
         return None
 
 

@@ -12,12 +12,16 @@ from .base import Call, handles
 
 @handles("getMe")
 async def get_me(call: Call) -> dict[str, Any]:
-    return example(call.spec, "User", {
-        **call.world.bot_user,
-        "can_join_groups": True,
-        "can_read_all_group_messages": False,
-        "supports_inline_queries": False,
-    })
+    return example(
+        call.spec,
+        "User",
+        {
+            **call.world.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        },
+    )
 
 
 @handles("logOut", "close")
@@ -28,8 +32,12 @@ async def log_out(call: Call) -> bool:
 @handles("answerCallbackQuery")
 async def answer_callback_query(call: Call) -> bool:
     params = call.params
-    call.world.answer_callback(params["callback_query_id"], text=params.get("text"),
-                               show_alert=bool(params.get("show_alert")), url=params.get("url"))
+    call.world.answer_callback(
+        params["callback_query_id"],
+        text=params.get("text"),
+        show_alert=bool(params.get("show_alert")),
+        url=params.get("url"),
+    )
     return True
 
 

@@ -24,8 +24,7 @@ async def get_chat(call: Call) -> dict[str, Any]:
 
 def _member_status(call: Call, chat: ChatState, user_id: int) -> tuple[dict[str, Any], str]:
     if user_id == call.world.bot_user["id"]:
-        status = "kicked" if chat.blocked else (
-            "member" if chat.type == "private" else chat.bot_status)
+        status = "kicked" if chat.blocked else ("member" if chat.type == "private" else chat.bot_status)
         return call.world.bot_user, status
     user = call.world.users.get(user_id)
     if user is None:
@@ -47,9 +46,11 @@ async def get_chat_administrators(call: Call) -> list[dict[str, Any]]:
     chat = call.world.chat(call.params["chat_id"])
     if chat.type == "private":
         raise bad_request("there are no administrators in the private chat")
-    admins = [chat_member(call, call.world.users[uid].to_api(), status)
-              for uid, status in chat.members.items()
-              if status in ADMIN_STATUSES and uid in call.world.users]
+    admins = [
+        chat_member(call, call.world.users[uid].to_api(), status)
+        for uid, status in chat.members.items()
+        if status in ADMIN_STATUSES and uid in call.world.users
+    ]
     if chat.bot_status in ADMIN_STATUSES:
         admins.append(chat_member(call, call.world.bot_user, chat.bot_status))
     return admins
@@ -76,11 +77,17 @@ async def leave_chat(call: Call) -> bool:
 # -- forum topics ---------------------------------------------------------------------------
 
 
-def _service(call: Call, chat: ChatState, content: dict[str, Any],
-             thread_id: int | None) -> StoredMessage:
-    message = call.world.add_message(chat, from_bot=True, sender=call.world.bot_user,
-                                     kind="service", content=content, thread_id=thread_id,
-                                     method=call.method.name, request_seq=call.record.seq)
+def _service(call: Call, chat: ChatState, content: dict[str, Any], thread_id: int | None) -> StoredMessage:
+    message = call.world.add_message(
+        chat,
+        from_bot=True,
+        sender=call.world.bot_user,
+        kind="service",
+        content=content,
+        thread_id=thread_id,
+        method=call.method.name,
+        request_seq=call.record.seq,
+    )
     if thread_id is None:  # the creation message starts the thread it names
         message.thread_id = message.message_id
     return message
@@ -93,14 +100,14 @@ async def create_forum_topic(call: Call) -> dict[str, Any]:
         raise bad_request("the chat is not a forum")
     if chat.bot_status not in ADMIN_STATUSES:
         raise bad_request("not enough rights to create a topic")
-    created = {"name": call.params["name"],
-               "icon_color": call.params.get("icon_color", 0x6FB9F0)}
+    created = {"name": call.params["name"], "icon_color": call.params.get("icon_color", 0x6FB9F0)}
     if "icon_custom_emoji_id" in call.params:
         created["icon_custom_emoji_id"] = call.params["icon_custom_emoji_id"]
     # A topic's message_thread_id is the id of the service message that created it.
     thread_id = _service(call, chat, {"forum_topic_created": created}, None).message_id
-    topic = Topic(thread_id, created["name"], created["icon_color"],
-                  created.get("icon_custom_emoji_id"), created_by_bot=True)
+    topic = Topic(
+        thread_id, created["name"], created["icon_color"], created.get("icon_custom_emoji_id"), created_by_bot=True
+    )
     chat.topics[thread_id] = topic
     return topic.to_api()
 
@@ -151,4 +158,3 @@ async def delete_forum_topic(call: Call) -> bool:
 async def unpin_topic(call: Call) -> bool:
     _topic_for_change(call)
     return True
-

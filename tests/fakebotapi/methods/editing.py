@@ -23,12 +23,10 @@ def _target(call: Call) -> StoredMessage | None:
     params = call.params
     if "inline_message_id" in params:
         if "chat_id" in params or "message_id" in params:
-            raise bad_request("can't specify both inline_message_id and chat_id/message_id",
-                              errors.Kind.SPEC)
+            raise bad_request("can't specify both inline_message_id and chat_id/message_id", errors.Kind.SPEC)
         return None
     if "chat_id" not in params:
-        raise bad_request(errors.CHAT_NOT_FOUND if "message_id" in params else "chat_id is empty",
-                          errors.Kind.SPEC)
+        raise bad_request(errors.CHAT_NOT_FOUND if "message_id" in params else "chat_id is empty", errors.Kind.SPEC)
     if "message_id" not in params:
         raise bad_request("message identifier is not specified", errors.Kind.SPEC)
     chat = call.world.chat(params["chat_id"])
@@ -40,15 +38,23 @@ def _target(call: Call) -> StoredMessage | None:
     return message
 
 
-def _unchanged(message: StoredMessage, markup: dict[str, Any] | None, *,
-               text: FormattedText | None = None, caption: FormattedText | None = None) -> bool:
+def _unchanged(
+    message: StoredMessage,
+    markup: dict[str, Any] | None,
+    *,
+    text: FormattedText | None = None,
+    caption: FormattedText | None = None,
+) -> bool:
     if markup != message.reply_markup:
         return False
-    if text is not None and (text.text != message.text or normalized_entities(text.entities)
-                             != normalized_entities(message.entities)):
+    if text is not None and (
+        text.text != message.text or normalized_entities(text.entities) != normalized_entities(message.entities)
+    ):
         return False
-    if caption is not None and (caption.text != (message.caption or "") or normalized_entities(
-            caption.entities) != normalized_entities(message.caption_entities)):
+    if caption is not None and (
+        caption.text != (message.caption or "")
+        or normalized_entities(caption.entities) != normalized_entities(message.caption_entities)
+    ):
         return False
     return True
 
@@ -79,8 +85,9 @@ async def edit_message_text(call: Call) -> Any:
     return result_message
 
 
-def _apply_text(call: Call, message: StoredMessage, text: FormattedText,
-                markup: dict[str, Any] | None) -> dict[str, Any]:
+def _apply_text(
+    call: Call, message: StoredMessage, text: FormattedText, markup: dict[str, Any] | None
+) -> dict[str, Any]:
     message.edits.append(message.snapshot(call.method.name, call.world.now()))
     message.text, message.entities, message.raw_text = text.text, text.entities, text.raw
     message.parse_mode = text.parse_mode
@@ -191,8 +198,7 @@ async def delete_messages(call: Call) -> bool:
 
 def _delete(call: Call, message: StoredMessage) -> None:
     chat = message.chat
-    if (chat.type != "private" and not message.from_bot
-            and chat.bot_status not in ADMIN_STATUSES):
+    if chat.type != "private" and not message.from_bot and chat.bot_status not in ADMIN_STATUSES:
         raise bad_request("message can't be deleted")
     message.deleted = True
     call.world.record_event(chat, "deleted", message)

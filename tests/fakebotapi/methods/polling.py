@@ -14,8 +14,9 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
     server = call.server
     queue = server.updates
     if server.webhook is not None:
-        raise conflict("can't use getUpdates method while webhook is active; use deleteWebhook "
-                       "to delete the webhook first")
+        raise conflict(
+            "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+        )
     params = call.params
     if "allowed_updates" in params:
         queue.allowed_updates = params["allowed_updates"] or None
@@ -40,8 +41,7 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
     if outcome == "superseded":
         if not call.connected():
             return []  # nobody listens any more; not the bot's mistake
-        raise conflict("terminated by other getUpdates request; make sure that only one bot "
-                       "instance is running")
+        raise conflict("terminated by other getUpdates request; make sure that only one bot instance is running")
     return list(outcome or [])
 
 

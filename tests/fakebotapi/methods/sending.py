@@ -24,8 +24,7 @@ MEDIA_METHODS = {
     "sendSticker": "sticker",
 }
 _MEDIA_DEFAULTS: dict[str, dict[str, Any]] = {
-    "sticker": {"type": "regular", "width": 512, "height": 512, "is_animated": False,
-                "is_video": False},
+    "sticker": {"type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False},
     "video": {"width": 1280, "height": 720, "duration": 5},
     "animation": {"width": 480, "height": 270, "duration": 3},
     "video_note": {"length": 240, "duration": 5},
@@ -36,8 +35,16 @@ _MEDIA_DEFAULTS: dict[str, dict[str, Any]] = {
 
 def is_message_method(name: str, returns: tuple[str, ...]) -> bool:
     """Counts against flood limits: posts a message (not chat actions, drafts or gifts)."""
-    return name.startswith(("send", "copy", "forward")) and bool(returns) and returns[0] in (
-        "Message", "Array of Message", "MessageId", "Array of MessageId",
+    return (
+        name.startswith(("send", "copy", "forward"))
+        and bool(returns)
+        and returns[0]
+        in (
+            "Message",
+            "Array of Message",
+            "MessageId",
+            "Array of MessageId",
+        )
     )
 
 
@@ -60,19 +67,15 @@ def resolve_file(call: Call, kind: str, value: Any) -> FileRecord:
             return known
         if value.startswith(("http://", "https://")):
             name = value.rsplit("/", 1)[-1] or None
-            return call.world.add_file(kind, file_name=name, url=value,
-                                       mime_type=mimetypes.guess_type(value)[0])
+            return call.world.add_file(kind, file_name=name, url=value, mime_type=mimetypes.guess_type(value)[0])
     raise bad_request(errors.WRONG_FILE_ID)
 
 
-def media_content(call: Call, kind: str, record: FileRecord,
-                  params: dict[str, Any]) -> dict[str, Any]:
+def media_content(call: Call, kind: str, record: FileRecord, params: dict[str, Any]) -> dict[str, Any]:
     """The Message field for a file: PhotoSize list for photos, Document/Voice/... otherwise."""
-    base = {"file_id": record.file_id, "file_unique_id": record.file_unique_id,
-            "file_size": len(record.data)}
+    base = {"file_id": record.file_id, "file_unique_id": record.file_unique_id, "file_size": len(record.data)}
     if kind == "photo":
-        return {"photo": [{**base, "width": 90, "height": 67},
-                          {**base, "width": 1280, "height": 960}]}
+        return {"photo": [{**base, "width": 90, "height": 67}, {**base, "width": 1280, "height": 960}]}
     type_name = call.spec.types["Message"].fields[kind].types[0]
     overrides = {**_MEDIA_DEFAULTS.get(kind, {}), **base}
     if record.file_name:
@@ -97,10 +100,17 @@ def reply_target(call: Call, chat: ChatState, reply: dict[str, Any] | None) -> S
     return message
 
 
-def post(call: Call, kind: str, content: dict[str, Any], *,
-         text: FormattedText | None = None, caption: FormattedText | None = None,
-         chat: ChatState | None = None, media_group_id: str | None = None,
-         **extra: Any) -> StoredMessage:
+def post(
+    call: Call,
+    kind: str,
+    content: dict[str, Any],
+    *,
+    text: FormattedText | None = None,
+    caption: FormattedText | None = None,
+    chat: ChatState | None = None,
+    media_group_id: str | None = None,
+    **extra: Any,
+) -> StoredMessage:
     """Store a message the bot sends to ``chat_id`` after Telegram's chat/thread/reply checks."""
     params = call.params
     chat = chat or call.world.writable_chat(params["chat_id"])
@@ -109,7 +119,10 @@ def post(call: Call, kind: str, content: dict[str, Any], *,
     if thread_id is None and reply_to is not None and chat.is_forum:
         thread_id = reply_to.thread_id
     return call.world.add_message(
-        chat, from_bot=True, sender=call.world.bot_user, kind=kind,
+        chat,
+        from_bot=True,
+        sender=call.world.bot_user,
+        kind=kind,
         text=text.text if text else None,
         entities=text.entities if text else [],
         raw_text=text.raw if text else None,
@@ -118,8 +131,12 @@ def post(call: Call, kind: str, content: dict[str, Any], *,
         caption_entities=caption.entities if caption else [],
         raw_caption=caption.raw if caption else None,
         reply_markup=params.get("reply_markup"),
-        content=content, thread_id=thread_id, reply_to=reply_to,
-        method=call.method.name, request_seq=call.record.seq, media_group_id=media_group_id,
+        content=content,
+        thread_id=thread_id,
+        reply_to=reply_to,
+        method=call.method.name,
+        request_seq=call.record.seq,
+        media_group_id=media_group_id,
         **extra,
     )
 
@@ -170,8 +187,7 @@ async def send_venue(call: Call) -> dict[str, Any]:
 
 @handles("sendContact")
 async def send_contact(call: Call) -> dict[str, Any]:
-    contact = {k: call.params[k] for k in ("phone_number", "first_name", "last_name", "vcard")
-               if k in call.params}
+    contact = {k: call.params[k] for k in ("phone_number", "first_name", "last_name", "vcard") if k in call.params}
     return post(call, "contact", {"contact": contact}).to_api()
 
 
@@ -208,8 +224,7 @@ async def send_media_group(call: Call) -> list[dict[str, Any]]:
         record = resolve_file(call, kind, item["media"])
         content = media_content(call, kind, record, item)
         caption = call.formatted(f"media[{index}].caption")
-        sent.append(post(call, kind, content, caption=caption, chat=chat,
-                         media_group_id=group_id).to_api())
+        sent.append(post(call, kind, content, caption=caption, chat=chat, media_group_id=group_id).to_api())
     return sent
 
 
@@ -230,8 +245,7 @@ def _source(call: Call, message_id: int, missing: str) -> StoredMessage:
     if message is None:
         raise bad_request(missing)
     if message.is_service:
-        raise bad_request("message can't be copied" if "copy" in missing
-                          else "message can't be forwarded")
+        raise bad_request("message can't be copied" if "copy" in missing else "message can't be forwarded")
     return message
 
 
@@ -239,14 +253,18 @@ def _copy(call: Call, source: StoredMessage, *, forward: bool) -> StoredMessage:
     params = call.params
     content = dict(source.content)
     caption = call.formatted("caption")
-    caption_text = FormattedText(source.caption or "", source.caption_entities,
-                                 source.raw_caption or "") if source.caption else None
+    caption_text = (
+        FormattedText(source.caption or "", source.caption_entities, source.raw_caption or "")
+        if source.caption
+        else None
+    )
     if caption is not None and not forward:
         caption_text = caption
     if params.get("remove_caption"):
         caption_text = None
-    text = (FormattedText(source.text, source.entities, source.raw_text or source.text)
-            if source.text is not None else None)
+    text = (
+        FormattedText(source.text, source.entities, source.raw_text or source.text) if source.text is not None else None
+    )
     extra: dict[str, Any] = {"copied_from": (source.chat.id, source.message_id)}
     if forward:
         extra["forward_origin"] = _origin(source)
@@ -255,8 +273,7 @@ def _copy(call: Call, source: StoredMessage, *, forward: bool) -> StoredMessage:
 
 def _origin(source: StoredMessage) -> dict[str, Any]:
     if source.chat.type == "channel":
-        return {"type": "channel", "chat": source.chat.to_api(), "message_id": source.message_id,
-                "date": source.date}
+        return {"type": "channel", "chat": source.chat.to_api(), "message_id": source.message_id, "date": source.date}
     return {"type": "user", "sender_user": source.sender, "date": source.date}
 
 
@@ -286,10 +303,8 @@ async def copy_messages(call: Call) -> list[dict[str, Any]]:
         if source is not None and not source.is_service:
             results.append({"message_id": _copy(call, source, forward=forward).message_id})
     if not results:
-        raise bad_request(errors.MESSAGE_TO_FORWARD_NOT_FOUND if forward
-                          else errors.MESSAGE_TO_COPY_NOT_FOUND)
+        raise bad_request(errors.MESSAGE_TO_FORWARD_NOT_FOUND if forward else errors.MESSAGE_TO_COPY_NOT_FOUND)
     return results
 
 
-__all__ = ["MEDIA_METHODS", "is_message_method", "media_content", "post",
-           "resolve_file", "send_other"]
+__all__ = ["MEDIA_METHODS", "is_message_method", "media_content", "post", "resolve_file", "send_other"]
