@@ -1,4 +1,5 @@
 """Notes for the staff chat, in German, with no more personal data than staff need."""
+
 from __future__ import annotations
 
 from bot.core.replies import Msg
@@ -30,10 +31,9 @@ WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 
 
 def booking_when(booking: Booking) -> Msg:
-    """"Do 26.11.2026, 09:00 Uhr" (Europe/Berlin)."""
+    """ "Do 26.11.2026, 09:00 Uhr" (Europe/Berlin)."""
     local = booking.starts_at.astimezone(TZ)
-    return Msg("staff.booking.when", date=f"{WEEKDAYS_DE[local.weekday()]} {local:%d.%m.%Y}",
-               time=f"{local:%H:%M}")
+    return Msg("staff.booking.when", date=f"{WEEKDAYS_DE[local.weekday()]} {local:%d.%m.%Y}", time=f"{local:%H:%M}")
 
 
 def office_name(services: Services, office_id: str) -> str:
@@ -42,12 +42,12 @@ def office_name(services: Services, office_id: str) -> str:
 
 
 def language_name_de(code: str | None) -> str:
-    """"Arabisch" for "ar" (German names for staff), the code itself when unknown."""
+    """ "Arabisch" for "ar" (German names for staff), the code itself when unknown."""
     if not code:
         return "–"
     from babel import Locale
 
-    return Locale.parse("de").languages.get(code, code)
+    return str(Locale.parse("de").languages.get(code, code))
 
 
 def topic_title(services: Services, topic: str | None) -> Msg:
@@ -60,23 +60,43 @@ def topic_title(services: Services, topic: str | None) -> Msg:
 
 def booking_details(services: Services, booking: Booking) -> Msg:
     interpreter = language_name_de(booking.interpreter) if booking.interpreter else Msg("staff.booking.no_interpreter")
-    return Msg("staff.booking.details", office=office_name(services, booking.office), when=booking_when(booking),
-               topic=topic_title(services, booking.topic), language=language_name_de(booking.language),
-               interpreter=interpreter, note=Msg("staff.booking.note_flag") if booking.note else "")
+    return Msg(
+        "staff.booking.details",
+        office=office_name(services, booking.office),
+        when=booking_when(booking),
+        topic=topic_title(services, booking.topic),
+        language=language_name_de(booking.language),
+        interpreter=interpreter,
+        note=Msg("staff.booking.note_flag") if booking.note else "",
+    )
 
 
 def booking_created(services: Services, booking: Booking) -> str:
     return services.catalog.render(
-        Msg("staff.booking.new", id=booking.id, details=booking_details(services, booking)), "de")
+        Msg("staff.booking.new", id=booking.id, details=booking_details(services, booking)), "de"
+    )
 
 
 def booking_moved(services: Services, old: Booking, new: Booking) -> str:
     return services.catalog.render(
-        Msg("staff.booking.moved", old_id=old.id, id=new.id, old_when=booking_when(old),
-            details=booking_details(services, new)), "de")
+        Msg(
+            "staff.booking.moved",
+            old_id=old.id,
+            id=new.id,
+            old_when=booking_when(old),
+            details=booking_details(services, new),
+        ),
+        "de",
+    )
 
 
 def booking_cancelled_by_person(services: Services, booking: Booking) -> str:
     return services.catalog.render(
-        Msg("staff.booking.cancelled_by_person", id=booking.id, office=office_name(services, booking.office),
-            when=booking_when(booking)), "de")
+        Msg(
+            "staff.booking.cancelled_by_person",
+            id=booking.id,
+            office=office_name(services, booking.office),
+            when=booking_when(booking),
+        ),
+        "de",
+    )

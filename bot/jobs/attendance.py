@@ -7,6 +7,7 @@ Bookings that ended more than `lookback` ago are not asked about (e.g. after a l
 or on the first start), and at most `limit` questions are posted per run (the staff chat is a
 group: 20 messages a minute).
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,16 +38,21 @@ ATTENDED = "attended"
 NO_SHOW = "no_show"
 
 
-async def bookings_to_ask(session: AsyncSession, *, now: datetime, lookback: timedelta = DEFAULT_LOOKBACK,
-                          limit: int = 20) -> list[Booking]:
+async def bookings_to_ask(
+    session: AsyncSession, *, now: datetime, lookback: timedelta = DEFAULT_LOOKBACK, limit: int = 20
+) -> list[Booking]:
     """Live bookings that have ended (within `lookback`) and were not asked about yet."""
     asked = exists().where(and_(JobRun.name == JOB, JobRun.run_key == cast(Booking.id, String)))
-    return list((await session.scalars(
-        select(Booking)
-        .where(Booking.status == "booked", Booking.ends_at <= now, Booking.ends_at > now - lookback, ~asked)
-        .order_by(Booking.ends_at, Booking.id)
-        .limit(limit)
-    )).all())
+    return list(
+        (
+            await session.scalars(
+                select(Booking)
+                .where(Booking.status == "booked", Booking.ends_at <= now, Booking.ends_at > now - lookback, ~asked)
+                .order_by(Booking.ends_at, Booking.id)
+                .limit(limit)
+            )
+        ).all()
+    )
 
 
 def when_text(booking: Booking) -> str:
@@ -61,32 +67,52 @@ def office_name(offices: OfficeDirectory, office_id: str) -> str:
 def question(booking: Booking, catalog: Catalog, offices: OfficeDirectory) -> Reply:
     """The staff question with its two buttons (German)."""
     return Reply(
-        Msg("staff.attendance.ask", office=office_name(offices, booking.office), when=when_text(booking),
-            booking=booking.id, topic=topic_name(catalog, booking.topic)),
-        choices=rows([Choice(Msg("staff.attendance.attended_button"), MarkAttendance(booking.id, True)),
-                      Choice(Msg("staff.attendance.no_show_button"), MarkAttendance(booking.id, False))]),
+        Msg(
+            "staff.attendance.ask",
+            office=office_name(offices, booking.office),
+            when=when_text(booking),
+            booking=booking.id,
+            topic=topic_name(catalog, booking.topic),
+        ),
+        choices=rows(
+            [
+                Choice(Msg("staff.attendance.attended_button"), MarkAttendance(booking.id, True)),
+                Choice(Msg("staff.attendance.no_show_button"), MarkAttendance(booking.id, False)),
+            ]
+        ),
     )
 
 
-def outcome_text(booking: Booking, catalog: Catalog, offices: OfficeDirectory, *,
-                 marked_by: str | None = None) -> str:
+def outcome_text(booking: Booking, catalog: Catalog, offices: OfficeDirectory, *, marked_by: str | None = None) -> str:
     """What the question becomes once answered (Telegram HTML, German)."""
     key = "staff.attendance.attended" if booking.status == ATTENDED else "staff.attendance.no_show"
-    text = catalog.render(Msg(key, office=office_name(offices, booking.office), when=when_text(booking),
-                              booking=booking.id), "de")
+    text = catalog.render(
+        Msg(key, office=office_name(offices, booking.office), when=when_text(booking), booking=booking.id), "de"
+    )
     if marked_by:
         text += catalog.render(Msg("staff.attendance.by", name=marked_by), "de")
     return text
 
 
 def status_label(status: str) -> Msg:
-    return Msg({ATTENDED: "staff.attendance.status_attended", NO_SHOW: "staff.attendance.status_no_show"}
-               .get(status, "staff.attendance.status_cancelled"))
+    return Msg(
+        {ATTENDED: "staff.attendance.status_attended", NO_SHOW: "staff.attendance.status_no_show"}.get(
+            status, "staff.attendance.status_cancelled"
+        )
+    )
 
 
-async def ask_staff(sessions: async_sessionmaker[AsyncSession], *, now: datetime, post: PostReply,
-                    catalog: Catalog, places: Places, owner: str, lookback: timedelta = DEFAULT_LOOKBACK,
-                    limit: int = 20) -> int:
+async def ask_staff(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    now: datetime,
+    post: PostReply,
+    catalog: Catalog,
+    places: Places,
+    owner: str,
+    lookback: timedelta = DEFAULT_LOOKBACK,
+    limit: int = 20,
+) -> int:
     """Post the question for every ended booking not asked about yet; returns how many posted."""
     async with sessions() as session:
         bookings = await bookings_to_ask(session, now=now, lookback=lookback, limit=limit)
@@ -105,8 +131,9 @@ async def ask_staff(sessions: async_sessionmaker[AsyncSession], *, now: datetime
     return posted
 
 
-async def mark_attendance(session: AsyncSession, booking_id: int, *, attended: bool,
-                          now: datetime) -> tuple[bool, Booking | None]:
+async def mark_attendance(
+    session: AsyncSession, booking_id: int, *, attended: bool, now: datetime
+) -> tuple[bool, Booking | None]:
     """booked -> attended / no_show for an appointment that has begun. Returns (changed, booking);
     changed is False when it was marked before (or cancelled, or has not begun). Does not commit."""
     result = await session.execute(

@@ -14,6 +14,7 @@ One function per kind, each `(session, *, now, ...) -> rows affected`, not commi
 `purge_all` runs each in its own transaction; deleting twice is harmless, so two processes may
 both run it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,8 +51,9 @@ def cutoff(now: datetime, retention_days: int) -> datetime:
 
 
 async def purge_handoff_messages(session: AsyncSession, *, now: datetime, retention_days: int) -> int:
-    return _rows(await session.execute(
-        delete(HandoffMessage).where(HandoffMessage.created_at < cutoff(now, retention_days))))
+    return _rows(
+        await session.execute(delete(HandoffMessage).where(HandoffMessage.created_at < cutoff(now, retention_days)))
+    )
 
 
 async def purge_closed_handoffs(session: AsyncSession, *, now: datetime, retention_days: int) -> int:
@@ -64,32 +66,41 @@ async def purge_closed_handoffs(session: AsyncSession, *, now: datetime, retenti
     return _rows(await session.execute(delete(Handoff).where(closed, old)))
 
 
-async def purge_processed_updates(session: AsyncSession, *, now: datetime,
-                                  keep: timedelta = PROCESSED_UPDATES_KEEP) -> int:
-    return _rows(await session.execute(
-        delete(ProcessedUpdate).where(ProcessedUpdate.received_at < now - keep)))
+async def purge_processed_updates(
+    session: AsyncSession, *, now: datetime, keep: timedelta = PROCESSED_UPDATES_KEEP
+) -> int:
+    return _rows(await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.received_at < now - keep)))
 
 
 async def purge_translations(session: AsyncSession, *, now: datetime, retention_days: int) -> int:
-    return _rows(await session.execute(
-        delete(CachedTranslation).where(CachedTranslation.created_at < cutoff(now, retention_days))))
+    return _rows(
+        await session.execute(
+            delete(CachedTranslation).where(CachedTranslation.created_at < cutoff(now, retention_days))
+        )
+    )
 
 
 async def purge_conversation_states(session: AsyncSession, *, now: datetime, retention_days: int) -> int:
-    return _rows(await session.execute(
-        delete(ConversationState).where(ConversationState.updated_at < cutoff(now, retention_days))))
+    return _rows(
+        await session.execute(
+            delete(ConversationState).where(ConversationState.updated_at < cutoff(now, retention_days))
+        )
+    )
 
 
 async def purge_booking_notes(session: AsyncSession, *, now: datetime, retention_days: int) -> int:
     before = cutoff(now, retention_days)
-    return _rows(await session.execute(
-        update(Booking)
-        .where(Booking.note.is_not(None),
-               or_(Booking.starts_at < before,
-                   (Booking.status == "cancelled") & (Booking.updated_at < before)))
-        .values(note=None)
-        .execution_options(synchronize_session=False)
-    ))
+    return _rows(
+        await session.execute(
+            update(Booking)
+            .where(
+                Booking.note.is_not(None),
+                or_(Booking.starts_at < before, (Booking.status == "cancelled") & (Booking.updated_at < before)),
+            )
+            .values(note=None)
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 async def purge_job_runs(session: AsyncSession, *, now: datetime, retention_days: int) -> int:
@@ -98,8 +109,9 @@ async def purge_job_runs(session: AsyncSession, *, now: datetime, retention_days
     return _rows(await session.execute(delete(JobRun).where(JobRun.claimed_at < cutoff(now, days))))
 
 
-async def purge_all(sessions: async_sessionmaker[AsyncSession], *, now: datetime,
-                    retention_days: int) -> dict[str, int]:
+async def purge_all(
+    sessions: async_sessionmaker[AsyncSession], *, now: datetime, retention_days: int
+) -> dict[str, int]:
     """Run every purge, each in its own transaction; returns rows per kind. One failing kind
     is logged and does not stop the others."""
     steps: dict[str, Callable[[AsyncSession], Awaitable[int]]] = {

@@ -8,16 +8,19 @@ copyMessage, never downloaded. Errors become DeskError without any text in them.
 The composition root gives the desk to `Services.staff_desks["telegram"]`; `SourceOfTurn` tells
 the turn which message it handles (so a photo can be copied to staff).
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramNetworkError, TelegramRetryAfter
-from aiogram.types import Message, ReplyParameters, TelegramObject
+from aiogram.types import Message, MessageId, ReplyParameters, TelegramObject
 
 from bot.core.staff_desk import DeskError, SourceMessage, Thread, ThreadGone
 from bot.text.telegram_html import split_message
@@ -96,23 +99,32 @@ class TelegramStaffDesk:
         return Thread(chat_id, topic.message_thread_id)
 
     async def reopen_thread(self, thread: Thread, title: str) -> None:
-        if thread.thread_id is None:
+        topic = thread.thread_id
+        if topic is None:
             return
-        await self._topic_change("reopenForumTopic", lambda: self.bot.reopen_forum_topic(
-            thread.chat_id, message_thread_id=thread.thread_id))
+        await self._topic_change(
+            "reopenForumTopic", lambda: self.bot.reopen_forum_topic(thread.chat_id, message_thread_id=topic)
+        )
         await self._rename(thread, title)
 
     async def close_thread(self, thread: Thread, title: str) -> None:
-        if thread.thread_id is None:
+        topic = thread.thread_id
+        if topic is None:
             return
         await self._rename(thread, title)
-        await self._topic_change("closeForumTopic", lambda: self.bot.close_forum_topic(
-            thread.chat_id, message_thread_id=thread.thread_id))
+        await self._topic_change(
+            "closeForumTopic", lambda: self.bot.close_forum_topic(thread.chat_id, message_thread_id=topic)
+        )
 
     async def _rename(self, thread: Thread, title: str) -> None:
+        topic = thread.thread_id
+        if topic is None:
+            return
         try:
-            await self._topic_change("editForumTopic", lambda: self.bot.edit_forum_topic(
-                thread.chat_id, message_thread_id=thread.thread_id, name=title))
+            await self._topic_change(
+                "editForumTopic",
+                lambda: self.bot.edit_forum_topic(thread.chat_id, message_thread_id=topic, name=title),
+            )
         except ThreadGone:
             raise
         except DeskError as exc:  # a name is a courtesy; the thread itself works
@@ -131,20 +143,30 @@ class TelegramStaffDesk:
         first: int | None = None
         for part in split_message(html):  # the core splits; this only guards the limit
             reply = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
-            sent: Message = await self._call("sendMessage", lambda: self.bot.send_message(
-                chat_id, part, message_thread_id=thread.thread_id, reply_parameters=reply))
+            send = partial(
+                self.bot.send_message, chat_id, part, message_thread_id=thread.thread_id, reply_parameters=reply
+            )
+            sent: Message = await self._call("sendMessage", send)
             first = sent.message_id if first is None else first
         assert first is not None
         return first
 
-    async def copy_in(self, thread: Thread, source: SourceMessage | None, *, kind: str,
-                      reply_to: int | None = None) -> int | None:
+    async def copy_in(
+        self, thread: Thread, source: SourceMessage | None, *, kind: str, reply_to: int | None = None
+    ) -> int | None:
         if source is None:
             return None
         reply = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
-        copied = await self._call("copyMessage", lambda: self.bot.copy_message(
-            chat_id=thread.chat_id, from_chat_id=source.chat_id, message_id=source.message_id,
-            message_thread_id=thread.thread_id, reply_parameters=reply))
+        copied: MessageId = await self._call(
+            "copyMessage",
+            lambda: self.bot.copy_message(
+                chat_id=thread.chat_id,
+                from_chat_id=source.chat_id,
+                message_id=source.message_id,
+                message_thread_id=thread.thread_id,
+                reply_parameters=reply,
+            ),
+        )
         return copied.message_id
 
 
@@ -152,8 +174,12 @@ class SourceOfTurn(BaseMiddleware):
     """Inner middleware of the private-chat routers, after TurnMiddleware: for a message, the turn
     learns its chat and message id (a photo is copied to staff by reference, never downloaded)."""
 
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
         turn = data.get("turn")
         if turn is not None and isinstance(event, Message):
             turn.source = SourceMessage(event.chat.id, event.message_id)

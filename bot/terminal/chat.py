@@ -3,15 +3,17 @@
 Type as you would in Telegram. Buttons are numbered: type the number to press one.
 Terminal-only helpers start with a colon: `:location 51.514 7.465` shares a location,
 `:photo` sends a photo, `:quit` ends the chat."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from aiogram.fsm.storage.base import StorageKey
 
@@ -101,8 +103,9 @@ class TerminalView:
         return TextIn(text)
 
 
-async def chat(settings: Settings, *, lang: str | None = None, stdin: TextIO = sys.stdin,
-               stdout: TextIO = sys.stdout) -> None:
+async def chat(
+    settings: Settings, *, lang: str | None = None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> None:
     def write(text: str) -> None:
         stdout.write(text)
         stdout.flush()

@@ -1,9 +1,10 @@
 """The staff desk of `python -m bot chat`: there is no staff chat, so it prints what staff would see."""
+
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from bot.content.locales import html_to_plain
 from bot.core.staff_desk import SourceMessage, Thread
@@ -14,7 +15,7 @@ LOCAL_STAFF_CHAT = 0
 @dataclass
 class LocalDesk:
     write: Callable[[str], None]
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     available = True
     chat_id = LOCAL_STAFF_CHAT
@@ -34,7 +35,8 @@ class LocalDesk:
         self.write("\n[to staff] " + html_to_plain(html) + "\n")
         return next(self._ids)
 
-    async def copy_in(self, thread: Thread, source: SourceMessage | None, *, kind: str,
-                      reply_to: int | None = None) -> int | None:
+    async def copy_in(
+        self, thread: Thread, source: SourceMessage | None, *, kind: str, reply_to: int | None = None
+    ) -> int | None:
         self.write(f"\n[to staff] 📎 {kind}\n")
         return next(self._ids)

@@ -3,6 +3,7 @@ the person reads answers in a browser (and cannot send photos).
 
 Whoever holds the Telegram desk calls `hand_web_over_to(services, desk)`: `python -m bot run`
 (its staff routers close web threads too) and `python -m bot web` with a bot token."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from bot.core.services import Services
 
 
-def hand_web_over_to(services: "Services", desk: StaffDesk) -> None:
+def hand_web_over_to(services: Services, desk: StaffDesk) -> None:
     """Web people's handoffs go to `desk` (Telegram's staff group), their threads marked "web"."""
     marker = html_to_plain(services.catalog.render(Msg("web.staff_marker"), "de"))
     services.staff_desks[CHANNEL] = WebMarkedDesk(desk, marker) if desk.available else desk
@@ -56,6 +57,7 @@ class WebMarkedDesk:
             html = f"{escape(self.marker)} · {html}"
         return await self.inner.post(thread, html, reply_to=reply_to)
 
-    async def copy_in(self, thread: Thread, source: SourceMessage | None, *, kind: str,
-                      reply_to: int | None = None) -> int | None:
+    async def copy_in(
+        self, thread: Thread, source: SourceMessage | None, *, kind: str, reply_to: int | None = None
+    ) -> int | None:
         return None  # the page sends no media

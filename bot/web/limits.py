@@ -3,6 +3,7 @@
 Someone typing fast gets a polite "please wait a moment" (errors.slow_down) and the page holds
 the send button for the seconds returned, rather than an error. Pure: `now` is passed in.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

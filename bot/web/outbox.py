@@ -5,6 +5,7 @@ shown at once (the inbox wakes its long poll); otherwise they are there when the
 `ChannelOutbox` sends web people's messages here and everyone else's to the other channel's
 outbox (Telegram), so `python -m bot run` delivers both.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -44,7 +45,7 @@ class Inbox:
         waiters.add(waiter)
         try:
             await asyncio.wait_for(waiter, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         finally:
             waiters.discard(waiter)
@@ -52,10 +53,14 @@ class Inbox:
                 del self._waiters[person_id]
 
 
-async def store(services: "Services", inbox: Inbox, person_id: int, payloads: Sequence[dict[str, Any]]) -> None:
+async def store(services: Services, inbox: Inbox, person_id: int, payloads: Sequence[dict[str, Any]]) -> None:
     async with services.sessions.begin() as session:
-        session.add_all([WebMessage(person_id=person_id, author="bot", payload=payload,
-                                    created_at=services.clock.now()) for payload in payloads])
+        session.add_all(
+            [
+                WebMessage(person_id=person_id, author="bot", payload=payload, created_at=services.clock.now())
+                for payload in payloads
+            ]
+        )
     inbox.notify(person_id)
 
 
@@ -64,7 +69,7 @@ class WebOutbox:
     database's write lock (a staff update's session, a reminder batch), which on SQLite a second
     writer would wait for; the task writes once they have committed."""
 
-    def __init__(self, inbox: Inbox, services: "Services | None" = None) -> None:
+    def __init__(self, inbox: Inbox, services: Services | None = None) -> None:
         self.inbox = inbox
         self.services = services  # set by the composition root
         self._pending: set[asyncio.Task[None]] = set()
@@ -74,8 +79,13 @@ class WebOutbox:
             return False
         services = self.services
         assert services is not None
-        replies, lang = await localize(replies, person.language or "de", services.catalog, services.translator,
-                                       service_configured=services.machine_translation)
+        replies, lang = await localize(
+            replies,
+            person.language or "de",
+            services.catalog,
+            services.translator,
+            service_configured=services.machine_translation,
+        )
         payloads = [render_reply(reply, lang, services.catalog) for reply in replies]
         task = asyncio.get_running_loop().create_task(self._store(person.id, payloads))
         self._pending.add(task)
@@ -102,7 +112,7 @@ class WebOutbox:
 class ChannelOutbox:
     """Web people through the web outbox, everyone else (and staff notes) through `other`."""
 
-    def __init__(self, web: WebOutbox, other: "Outbox | None") -> None:
+    def __init__(self, web: WebOutbox, other: Outbox | None) -> None:
         self.web = web
         self.other = other
 

@@ -6,6 +6,7 @@ escaped by Catalog.render). The page must not parse HTML, so the server turns it
 in plain text become tel: links, so they can be tapped. The page inserts each run with textContent.
 Pure: takes the catalog, returns dicts.
 """
+
 from __future__ import annotations
 
 import base64
@@ -85,7 +86,7 @@ def _split_phones(text: str) -> list[tuple[str, str | None]]:
         if len(digits.lstrip("+")) < _MIN_DIGITS and digits not in ("110", "112"):
             continue
         if match.start() > last:
-            pieces.append((text[last:match.start()], None))
+            pieces.append((text[last : match.start()], None))
         pieces.append((number, digits))
         last = match.end()
     if last < len(text):
@@ -100,8 +101,11 @@ def runs(html: str) -> list[Run]:
     parser.close()
     merged: list[Run] = []
     for run in parser.runs:
-        if merged and {k: v for k, v in merged[-1].items() if k != "t"} == {k: v for k, v in run.items() if k != "t"} \
-                and "href" not in run:
+        if (
+            merged
+            and {k: v for k, v in merged[-1].items() if k != "t"} == {k: v for k, v in run.items() if k != "t"}
+            and "href" not in run
+        ):
             merged[-1]["t"] += run["t"]
         else:
             merged.append(run)
@@ -113,8 +117,9 @@ def direction(lang: str) -> str:
 
 
 def map_url(latitude: float, longitude: float) -> str:
-    return (f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}"
-            f"#map=18/{latitude:.5f}/{longitude:.5f}")
+    return (
+        f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}#map=18/{latitude:.5f}/{longitude:.5f}"
+    )
 
 
 def render_reply(reply: Reply, lang: str, catalog: Catalog) -> dict[str, Any]:
@@ -134,16 +139,28 @@ def render_reply(reply: Reply, lang: str, catalog: Catalog) -> dict[str, Any]:
                 out.append({"label": label(item.label), "url": item.url})
         if out:
             buttons.append(out)
-    payload: dict[str, Any] = {"lang": lang, "dir": direction(lang), "runs": runs(catalog.render(reply.text, lang)),
-                               "buttons": buttons}
+    payload: dict[str, Any] = {
+        "lang": lang,
+        "dir": direction(lang),
+        "runs": runs(catalog.render(reply.text, lang)),
+        "buttons": buttons,
+    }
     if reply.venue is not None:
         v = reply.venue
-        payload["venue"] = {"title": v.title, "address": v.address, "map": map_url(v.latitude, v.longitude),
-                            "label": label(Msg("web.open_map"))}
+        payload["venue"] = {
+            "title": v.title,
+            "address": v.address,
+            "map": map_url(v.latitude, v.longitude),
+            "label": label(Msg("web.open_map")),
+        }
     if reply.document is not None and len(reply.document.content) <= MAX_FILE_BYTES:
         d = reply.document
-        payload["file"] = {"name": d.filename, "mime": d.mime_type, "label": label(Msg("web.download_ics")),
-                           "data": base64.b64encode(d.content).decode("ascii")}
+        payload["file"] = {
+            "name": d.filename,
+            "mime": d.mime_type,
+            "label": label(Msg("web.download_ics")),
+            "data": base64.b64encode(d.content).decode("ascii"),
+        }
     if reply.ask_location:
         payload["location"] = label(Msg("places.share_location_button"))
     return payload
@@ -158,6 +175,9 @@ def for_page(entry_id: int, author: str, payload: dict[str, Any], at: str) -> di
     shown = {k: v for k, v in payload.items() if k != "file"}
     if "file" in payload:
         file = payload["file"]
-        shown["file"] = {"name": file["name"], "label": file["label"],
-                         "url": f"/api/files/{entry_id}/{quote(file['name'])}"}
+        shown["file"] = {
+            "name": file["name"],
+            "label": file["label"],
+            "url": f"/api/files/{entry_id}/{quote(file['name'])}",
+        }
     return {"id": entry_id, "from": author, "at": at, **shown}

@@ -14,6 +14,7 @@ an Origin that is this site or one of WEB_ALLOWED_ORIGINS. A turn runs as in the
 (open_turn with channel "web"); its replies are stored with the person's message in the turn's
 transaction, so a reload shows the same conversation.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -34,6 +35,7 @@ from urllib.parse import urlsplit
 from aiogram import Bot
 from aiogram.fsm.storage.base import StorageKey
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from sqlalchemy import select
 
 from bot.bootstrap import Foundation
@@ -83,8 +85,11 @@ def conversation_state(services: Services, person_id: int) -> DatabaseConversati
 
 
 _REFUSALS: dict[int, type[web.HTTPException]] = {
-    400: web.HTTPBadRequest, 401: web.HTTPUnauthorized, 403: web.HTTPForbidden,
-    415: web.HTTPUnsupportedMediaType, 429: web.HTTPTooManyRequests,
+    400: web.HTTPBadRequest,
+    401: web.HTTPUnauthorized,
+    403: web.HTTPForbidden,
+    415: web.HTTPUnsupportedMediaType,
+    429: web.HTTPTooManyRequests,
 }
 
 
@@ -128,20 +133,28 @@ class WebChat:
 
     def __post_init__(self) -> None:
         settings = self.settings
-        self.store = SessionStore(self.services.sessions, timedelta(days=settings.web_session_idle_days),
-                                  self.services.turn_slot)
-        self.limits = WebLimits(RateLimit(settings.web_limit_per_minute),
-                                RateLimit(settings.web_address_limit_per_minute))
+        self.store = SessionStore(
+            self.services.sessions, timedelta(days=settings.web_session_idle_days), self.services.turn_slot
+        )
+        self.limits = WebLimits(
+            RateLimit(settings.web_limit_per_minute), RateLimit(settings.web_address_limit_per_minute)
+        )
         self.storage = DatabaseStorage(self.services.sessions)
         catalog = self.services.catalog
 
         def plain(key: str, lang: str) -> str:
             return html_to_plain(catalog.render(Msg(key), lang)).strip()
 
-        self.ui = {lang: {**{key: plain(f"web.{key}", lang) for key in UI_KEYS},
-                          "menu": plain("common.menu", lang), "slow_down": plain("errors.slow_down", lang),
-                          "location": plain("places.share_location_button", lang)}
-                   for lang in CURATED_LANGUAGES if catalog.supports(lang)}
+        self.ui = {
+            lang: {
+                **{key: plain(f"web.{key}", lang) for key in UI_KEYS},
+                "menu": plain("common.menu", lang),
+                "slow_down": plain("errors.slow_down", lang),
+                "location": plain("places.share_location_button", lang),
+            }
+            for lang in CURATED_LANGUAGES
+            if catalog.supports(lang)
+        }
 
     # --- request helpers ---------------------------------------------------------------------
 
@@ -183,30 +196,47 @@ class WebChat:
         return visitor
 
     def set_cookie(self, request: web.Request, response: web.StreamResponse, token: str) -> None:
-        response.set_cookie(COOKIE, token, max_age=self.settings.web_session_idle_days * 86400, path="/",
-                            httponly=True, samesite="Lax", secure=self.https(request))
+        response.set_cookie(
+            COOKIE,
+            token,
+            max_age=self.settings.web_session_idle_days * 86400,
+            path="/",
+            httponly=True,
+            samesite="Lax",
+            secure=self.https(request),
+        )
 
     def lang_of(self, lang: str | None) -> str:
         return lang if lang in self.ui else "de"
 
-    def frame(self, lang: str) -> dict[str, Any]:
-        lang = self.lang_of(lang)
-        return {"lang": lang, "dir": direction(lang), "ui": self.ui[lang]}
+    def frame(self, lang: str | None) -> dict[str, Any]:
+        shown = self.lang_of(lang)
+        return {"lang": shown, "dir": direction(shown), "ui": self.ui[shown]}
 
     # --- the transcript ----------------------------------------------------------------------
 
     async def entries_after(self, person_id: int, after: int, limit: int = TRANSCRIPT) -> list[dict[str, Any]]:
         async with reading(self.services.sessions) as session:
-            rows = (await session.scalars(
-                select(WebMessage).where(WebMessage.person_id == person_id, WebMessage.id > after)
-                .order_by(WebMessage.id).limit(limit))).all()
+            rows = (
+                await session.scalars(
+                    select(WebMessage)
+                    .where(WebMessage.person_id == person_id, WebMessage.id > after)
+                    .order_by(WebMessage.id)
+                    .limit(limit)
+                )
+            ).all()
         return [for_page(row.id, row.author, row.payload, row.created_at.isoformat()) for row in rows]
 
     async def last_entries(self, person_id: int) -> list[dict[str, Any]]:
         async with reading(self.services.sessions) as session:
-            rows = (await session.scalars(
-                select(WebMessage).where(WebMessage.person_id == person_id)
-                .order_by(WebMessage.id.desc()).limit(TRANSCRIPT))).all()
+            rows = (
+                await session.scalars(
+                    select(WebMessage)
+                    .where(WebMessage.person_id == person_id)
+                    .order_by(WebMessage.id.desc())
+                    .limit(TRANSCRIPT)
+                )
+            ).all()
         return [for_page(row.id, row.author, row.payload, row.created_at.isoformat()) for row in reversed(rows)]
 
     async def person_language(self, person_id: int) -> str | None:
@@ -223,8 +253,9 @@ class WebChat:
             lock = self._locks[person_id] = asyncio.Lock()
         return lock
 
-    async def turn(self, visitor: WebVisitor, event: Event, *, shown: str | None = None,
-                   hint: str | None = None) -> dict[str, Any]:
+    async def turn(
+        self, visitor: WebVisitor, event: Event, *, shown: str | None = None, hint: str | None = None
+    ) -> dict[str, Any]:
         """Handle one event of this person (one at a time per person, as on Telegram)."""
         lock = self._lock(visitor.person_id)
         try:
@@ -234,16 +265,17 @@ class WebChat:
             if not lock.locked() and self._locks.get(visitor.person_id) is lock:
                 del self._locks[visitor.person_id]
 
-    async def _turn(self, visitor: WebVisitor, event: Event, *, shown: str | None,
-                    hint: str | None) -> dict[str, Any]:
+    async def _turn(self, visitor: WebVisitor, event: Event, *, shown: str | None, hint: str | None) -> dict[str, Any]:
         services = self.services
         state = DatabaseConversation(self.storage, state_key(visitor.person_id))
         lang = "de"
         typed = event.text if isinstance(event, TextIn) else None
         try:
             understood = await understand_first(services, typed)  # before the wait for a turn slot
-            async with services.turn_slot() as slot, open_turn(services, CHANNEL, visitor.external_id, state,
-                                                               understood=understood) as turn:
+            async with (
+                services.turn_slot() as slot,
+                open_turn(services, CHANNEL, visitor.external_id, state, understood=understood) as turn,
+            ):
                 turn.after_commit.append(slot.release)
                 replies = await self.conversation.handle(turn, event, language_hint=hint)
                 lang = turn.lang
@@ -251,10 +283,24 @@ class WebChat:
                     # The person and all of theirs are gone with this turn: show, store nothing.
                     entries = [for_page(0, "bot", render_reply(r, lang, services.catalog), "") for r in replies]
                     return {**self.frame(lang), "entries": entries, "erased": True}
-                rows = ([WebMessage(person_id=turn.person.id, author="person", payload=person_text(shown),
-                                    created_at=turn.now)] if shown is not None else [])
-                rows += [WebMessage(person_id=turn.person.id, author="bot", created_at=turn.now,
-                                    payload=render_reply(reply, lang, services.catalog)) for reply in replies]
+                rows = (
+                    [
+                        WebMessage(
+                            person_id=turn.person.id, author="person", payload=person_text(shown), created_at=turn.now
+                        )
+                    ]
+                    if shown is not None
+                    else []
+                )
+                rows += [
+                    WebMessage(
+                        person_id=turn.person.id,
+                        author="bot",
+                        created_at=turn.now,
+                        payload=render_reply(reply, lang, services.catalog),
+                    )
+                    for reply in replies
+                ]
                 turn.session.add_all(rows)
                 await turn.session.flush()
                 entries = [for_page(row.id, row.author, row.payload, row.created_at.isoformat()) for row in rows]
@@ -271,10 +317,12 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CHAT: web.AppKey[WebChat] = web.AppKey("chat", WebChat)
 
 
-def security_headers(chat: WebChat) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def security_headers(chat: WebChat) -> Middleware:
     embedders = " ".join(chat.settings.web_origins)
-    csp = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-           "form-action 'self'; base-uri 'none'; frame-ancestors 'self'" + (f" {embedders}" if embedders else ""))
+    csp = (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'self'" + (f" {embedders}" if embedders else "")
+    )
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -315,8 +363,12 @@ def _static(request: web.Request, name: str) -> web.StreamResponse:
     file = request.app[CHAT].static[name]
     if request.headers.get("If-None-Match") == file.etag:
         return web.Response(status=304, headers={"ETag": file.etag})
-    return web.Response(body=file.body, content_type=file.content_type, charset="utf-8",
-                        headers={"ETag": file.etag, "Cache-Control": "no-cache"})
+    return web.Response(
+        body=file.body,
+        content_type=file.content_type,
+        charset="utf-8",
+        headers={"ETag": file.etag, "Cache-Control": "no-cache"},
+    )
 
 
 async def session_info(request: web.Request) -> web.StreamResponse:
@@ -331,8 +383,12 @@ async def session_info(request: web.Request) -> web.StreamResponse:
     entries = await chat.last_entries(visitor.person_id)
     before = visitor.seen_at.isoformat()
     new_after = max((e["id"] for e in entries if e["at"] <= before), default=0)
-    body = {**chat.frame(await chat.person_language(visitor.person_id)), "csrf": visitor.csrf_token,
-            "entries": entries, "new_after": new_after if token is None else None}
+    body = {
+        **chat.frame(await chat.person_language(visitor.person_id)),
+        "csrf": visitor.csrf_token,
+        "entries": entries,
+        "new_after": new_after if token is None else None,
+    }
     response = web.json_response(body)
     if token is not None:
         chat.set_cookie(request, response, token)
@@ -364,8 +420,7 @@ async def _guarded(request: web.Request) -> tuple[WebChat, WebVisitor, dict[str,
 async def start(request: web.Request) -> web.StreamResponse:
     chat, visitor, body = await _guarded(request)
     hint = str(body.get("hint") or "")[:35].split("-")[0].lower()
-    return web.json_response(await chat.turn(visitor, CommandIn("start"),
-                                             hint=hint if hint in chat.ui else None))
+    return web.json_response(await chat.turn(visitor, CommandIn("start"), hint=hint if hint in chat.ui else None))
 
 
 async def send(request: web.Request) -> web.StreamResponse:
@@ -432,16 +487,21 @@ async def file(request: web.Request) -> web.StreamResponse:
     except ValueError:
         raise web.HTTPNotFound() from None
     async with reading(chat.services.sessions) as session:
-        payload = await session.scalar(select(WebMessage.payload).where(
-            WebMessage.id == entry_id, WebMessage.person_id == visitor.person_id))
+        payload = await session.scalar(
+            select(WebMessage.payload).where(WebMessage.id == entry_id, WebMessage.person_id == visitor.person_id)
+        )
     attached = (payload or {}).get("file")
     if not attached:
         raise web.HTTPNotFound()
     content = base64.b64decode(attached["data"])
     name = "".join(c for c in attached["name"] if c.isalnum() or c in "-_.") or "file"
-    return web.Response(body=content, headers={
-        "Content-Type": attached["mime"] if attached["mime"] == "text/calendar" else "application/octet-stream",
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return web.Response(
+        body=content,
+        headers={
+            "Content-Type": attached["mime"] if attached["mime"] == "text/calendar" else "application/octet-stream",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
 
 
 def build_web_app(chat: WebChat) -> web.Application:
@@ -523,8 +583,9 @@ class WebProcess:
         await self.foundation.close()
 
 
-async def compose_web_process(settings: Settings, *, clock: Clock | None = None,
-                              translator: Translator | None = None, db_attempts: int = 5) -> WebProcess:
+async def compose_web_process(
+    settings: Settings, *, clock: Clock | None = None, translator: Translator | None = None, db_attempts: int = 5
+) -> WebProcess:
     """With a bot token and a staff chat, handoffs open in the Telegram staff group (staff answers
     arrive through `python -m bot run`, which receives the group's updates, and are stored for
     the page there); without, web people are told how to reach their office instead."""
@@ -541,8 +602,9 @@ async def compose_web_process(settings: Settings, *, clock: Clock | None = None,
 
         bot = build_bot(settings)
         telegram = TelegramOutbox(settings.staff_chat_id)
-    foundation = await build_foundation(settings, ChannelOutbox(web_outbox, telegram), clock=clock,
-                                        translator=translator, db_attempts=db_attempts)
+    foundation = await build_foundation(
+        settings, ChannelOutbox(web_outbox, telegram), clock=clock, translator=translator, db_attempts=db_attempts
+    )
     services = foundation.services
     web_outbox.services = services
     if telegram is not None and bot is not None:

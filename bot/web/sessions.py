@@ -5,6 +5,7 @@ session is one Person with channel "web" (external_id: the hash), so bookings, r
 and /deletemydata work as for Telegram. A session ends after WEB_SESSION_IDLE_DAYS without a visit
 (`expire`): the person and everything of theirs goes, unless they have an appointment ahead.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -60,8 +61,12 @@ class SessionStore:
     """`write_slot`: what a write waits for first (the process's turn slot, so that on SQLite it
     queues with the turns instead of sleeping in the busy handler)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], idle: timedelta,
-                 write_slot: Callable[[], AbstractAsyncContextManager[object]] = contextlib.nullcontext) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        idle: timedelta,
+        write_slot: Callable[[], AbstractAsyncContextManager[object]] = contextlib.nullcontext,
+    ) -> None:
         self.sessions = sessions
         self.idle = idle
         self.write_slot = write_slot
@@ -103,6 +108,8 @@ class SessionStore:
         idle = select(WebSession.person_id).where(WebSession.seen_at < cutoff)
         async with self.sessions.begin() as session:
             result = await session.execute(
-                delete(Person).where(Person.channel == CHANNEL, Person.id.in_(idle), ~upcoming)
-                .execution_options(synchronize_session=False))
+                delete(Person)
+                .where(Person.channel == CHANNEL, Person.id.in_(idle), ~upcoming)
+                .execution_options(synchronize_session=False)
+            )
         return int(getattr(result, "rowcount", 0) or 0)

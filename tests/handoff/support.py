@@ -1,5 +1,6 @@
 """Driving the handoff through the conversation core: one Turn per event, the state in the
 database, a desk and an outbox that record what staff and people would get."""
+
 from __future__ import annotations
 
 import itertools
@@ -108,8 +109,9 @@ class RecordingDesk:
         self.posts.append(post)
         return post.message_id
 
-    async def copy_in(self, thread: Thread, source: SourceMessage | None, *, kind: str,
-                      reply_to: int | None = None) -> int | None:
+    async def copy_in(
+        self, thread: Thread, source: SourceMessage | None, *, kind: str, reply_to: int | None = None
+    ) -> int | None:
         self._check(thread)
         post = Post(thread, "", next(self._ids), reply_to, kind=kind, source=source)
         self.posts.append(post)
@@ -135,16 +137,33 @@ _CATALOG: Catalog | None = None
 _FLOWS: FlowLibrary | None = None
 
 
-def make_services(sessions: Any, clock: FakeClock, *, translator: str = "deepl",
-                  outbox: RecordingOutbox | None = None, fake: FakeTranslator | None = None,
-                  **settings: Any) -> Services:
+def make_services(
+    sessions: Any,
+    clock: FakeClock,
+    *,
+    translator: str = "deepl",
+    outbox: RecordingOutbox | None = None,
+    fake: FakeTranslator | None = None,
+    **settings: Any,
+) -> Services:
     global _CATALOG, _FLOWS
     _CATALOG = _CATALOG or Catalog.load()
     _FLOWS = _FLOWS or FlowLibrary.load()
-    config = Settings(_env_file=None, STAFF_CHAT_ID=STAFF_CHAT_ID, TRANSLATOR=translator,  # type: ignore[call-arg]
-                      **settings)
-    services = Services(settings=config, clock=clock, sessions=sessions, catalog=_CATALOG, flows=_FLOWS,
-                        translator=fake or FakeTranslator(), outbox=outbox or RecordingOutbox())
+    config = Settings(
+        _env_file=None,
+        STAFF_CHAT_ID=STAFF_CHAT_ID,
+        TRANSLATOR=translator,  # type: ignore[call-arg]
+        **settings,
+    )
+    services = Services(
+        settings=config,
+        clock=clock,
+        sessions=sessions,
+        catalog=_CATALOG,
+        flows=_FLOWS,
+        translator=fake or FakeTranslator(),
+        outbox=outbox or RecordingOutbox(),
+    )
     services._understander = ScriptedUnderstander()  # type: ignore[assignment]
     return services
 
@@ -163,11 +182,14 @@ class Chat:
 
     def __post_init__(self) -> None:
         self.services.staff_desks["telegram"] = self.desk
-        self.state = DatabaseConversation(DatabaseStorage(self.services.sessions),
-                                StorageKey(bot_id=0, chat_id=self.chat_id, user_id=self.chat_id))
+        self.state = DatabaseConversation(
+            DatabaseStorage(self.services.sessions), StorageKey(bot_id=0, chat_id=self.chat_id, user_id=self.chat_id)
+        )
 
     async def handle(self, event: Event) -> list[Reply]:
-        async with open_turn(self.services, "telegram", str(self.chat_id), self.state, display_name=self.display_name) as turn:
+        async with open_turn(
+            self.services, "telegram", str(self.chat_id), self.state, display_name=self.display_name
+        ) as turn:
             if turn.person.language is None:  # a new person
                 turn.person.language = self.lang
                 turn.person.office = self.office
@@ -202,8 +224,13 @@ class Chat:
         return "\n".join(self.texts())
 
     def choices(self, replies: list[Reply] | None = None) -> list[Choice]:
-        return [c for r in (self.last if replies is None else replies) for row in r.choices for c in row
-                if isinstance(c, Choice)]
+        return [
+            c
+            for r in (self.last if replies is None else replies)
+            for row in r.choices
+            for c in row
+            if isinstance(c, Choice)
+        ]
 
     def labels(self, replies: list[Reply] | None = None) -> list[str]:
         return [self.render(c.label) for c in self.choices(replies)]

@@ -1,4 +1,5 @@
 """The handoff to staff, driven through the conversation core with a recording staff desk."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -7,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.actions import HandoffConsent, OpenTopic, ShowOriginal, StartBooking, TalkToStaff
+from bot.core.staff_desk import Thread
 from bot.dialogues import handoff as service
 from bot.handoff import staff_texts, store
-from bot.core.staff_desk import Thread
 from bot.places.calendar import TZ
 from bot.storage.database import unit_of_work
 from bot.storage.models import Booking, Handoff, HandoffMessage, Person
@@ -57,11 +58,13 @@ async def transcript(chat: Chat) -> list[HandoffMessage]:
 async def staff_writes(services, handoff: Handoff, text: str, *, name: str | None = "Sabine", state=None):
     async with unit_of_work(services.sessions) as session:  # as the staff router does
         fresh = await session.get(Handoff, handoff.id)
-        return await service.staff_wrote(services, session, fresh, text, staff_name=name, staff_message_id=900,
-                                         person_state=state)
+        return await service.staff_wrote(
+            services, session, fresh, text, staff_name=name, staff_message_id=900, person_state=state
+        )
 
 
 # --- consent -------------------------------------------------------------------------------------
+
 
 async def test_consent_names_the_translation_service_and_what_staff_see(services, desk):
     chat = Chat(services, desk)
@@ -115,6 +118,7 @@ async def test_no_staff_chat_means_no_handoff(services):
 
 # --- opening ----------------------------------------------------------------------------------
 
+
 async def test_agreeing_opens_a_named_topic_with_a_summary(services, desk, clock):
     chat = Chat(services, desk, office="hh")
     await chat.act(OpenTopic("energy"))  # the bot answered this first
@@ -122,10 +126,22 @@ async def test_agreeing_opens_a_named_topic_with_a_summary(services, desk, clock
     async with services.sessions.begin() as session:
         person = (await session.scalars(select(Person))).one()
         person.district = "hoerde"
-        session.add(Booking(person_id=person.id, office="hh", starts_at=clock.now() + timedelta(days=3),
-                            ends_at=clock.now() + timedelta(days=3, minutes=30)))
-        session.add(Booking(person_id=person.id, office="hh", starts_at=clock.now() - timedelta(days=3),
-                            ends_at=clock.now() - timedelta(days=3) + timedelta(minutes=30)))
+        session.add(
+            Booking(
+                person_id=person.id,
+                office="hh",
+                starts_at=clock.now() + timedelta(days=3),
+                ends_at=clock.now() + timedelta(days=3, minutes=30),
+            )
+        )
+        session.add(
+            Booking(
+                person_id=person.id,
+                office="hh",
+                starts_at=clock.now() - timedelta(days=3),
+                ends_at=clock.now() - timedelta(days=3) + timedelta(minutes=30),
+            )
+        )
     handoff = await connected(chat, topic="energy")
     assert "Sie sind mit dem Team verbunden" in chat.text
     assert await chat.step() == service.OPEN_STEP
@@ -168,6 +184,7 @@ async def test_talk_to_staff_again_while_open_does_not_ask_again(services, desk)
 
 
 # --- newcomer -> staff ------------------------------------------------------------------------
+
 
 async def test_a_message_reaches_staff_with_a_marked_translation(services, desk, fake, clock):
     chat = Chat(services, desk)
@@ -272,6 +289,7 @@ async def test_an_emergency_is_answered_first_and_still_reaches_staff(services, 
 
 # --- out of office hours -----------------------------------------------------------------------
 
+
 async def test_out_of_hours_the_person_is_told_once_a_day(services, desk, clock):
     clock.set(datetime(2026, 11, 28, 19, 0, tzinfo=TZ))  # Saturday evening
     chat = Chat(services, desk, office="hh")
@@ -298,6 +316,7 @@ async def test_during_office_hours_there_is_no_notice(services, desk):
 
 
 # --- staff -> newcomer -----------------------------------------------------------------------
+
 
 async def test_staff_answers_arrive_translated_with_the_original_one_tap_away(services, desk, outbox):
     chat = Chat(services, desk)
@@ -380,6 +399,7 @@ async def test_book_offers_the_booking_start_in_the_persons_language(services, d
 
 # --- plain group: reply threads ---------------------------------------------------------------
 
+
 async def test_without_forum_every_part_carries_the_handoff_number(services):
     desk = RecordingDesk(forum=False)
     chat = Chat(services, desk)
@@ -409,6 +429,7 @@ async def test_without_forum_a_photo_comes_after_a_header(services):
 
 # --- privacy ----------------------------------------------------------------------------------
 
+
 async def test_deleting_my_data_closes_the_topic_and_tells_staff_without_content(services, desk):
     chat = Chat(services, desk)
     handoff = await connected(chat)
@@ -427,6 +448,7 @@ async def test_deleting_my_data_closes_the_topic_and_tells_staff_without_content
 
 
 # --- texts ------------------------------------------------------------------------------------
+
 
 def test_topic_titles_fit_and_hold_no_markup(services):
     handoff = Handoff(id=7, topic="letters", display_name="<b>" + "A" * 200)

@@ -1,4 +1,5 @@
 """After the appointment: one question per booking in the staff chat; the first answer counts."""
+
 from __future__ import annotations
 
 import asyncio
@@ -42,8 +43,9 @@ async def _bookings(sessions, clock: FakeClock) -> dict[str, int]:
             "ended_2": (await add_booking(session, person, starts_at=now - timedelta(minutes=45), seat=1)).id,
             "running": (await add_booking(session, person, starts_at=now - timedelta(minutes=10))).id,
             "future": (await add_booking(session, person, starts_at=now + timedelta(hours=2))).id,
-            "cancelled": (await add_booking(session, person, starts_at=now - timedelta(hours=3),
-                                            status="cancelled")).id,
+            "cancelled": (
+                await add_booking(session, person, starts_at=now - timedelta(hours=3), status="cancelled")
+            ).id,
             "long_ago": (await add_booking(session, person, starts_at=now - timedelta(days=5))).id,
         }
         await session.commit()
@@ -63,8 +65,10 @@ async def test_ended_bookings_are_asked_about_once_with_two_buttons(sessions, cl
     assert all(isinstance(b, Choice) for b in buttons)
     assert [CATALOG.render(b.label, "de") for b in buttons] == ["✅ Gekommen", "❌ Nicht gekommen"]
     booking = questions.bookings()[0]
-    assert [unpack(pack(b.action)) for b in buttons] == [MarkAttendance(booking, True),  # type: ignore[union-attr]
-                                                        MarkAttendance(booking, False)]
+    assert [unpack(pack(b.action)) for b in buttons] == [
+        MarkAttendance(booking, True),  # type: ignore[union-attr]
+        MarkAttendance(booking, False),
+    ]
 
     assert await ask_staff(sessions, now=clock.now(), post=questions, catalog=CATALOG, places=PLACES, owner="p") == 0
     clock.advance(timedelta(minutes=30))  # the running one has ended now
@@ -77,9 +81,14 @@ async def test_two_processes_ask_once(sessions, db_url: str, clock: FakeClock) -
     questions = Questions()
     engines = [create_engine(db_url), create_engine(db_url)]
     try:
-        counts = await asyncio.gather(*(ask_staff(session_factory(e), now=clock.now(), post=questions,
-                                                  catalog=CATALOG, places=PLACES, owner=f"p{i}")
-                                        for i, e in enumerate(engines)))
+        counts = await asyncio.gather(
+            *(
+                ask_staff(
+                    session_factory(e), now=clock.now(), post=questions, catalog=CATALOG, places=PLACES, owner=f"p{i}"
+                )
+                for i, e in enumerate(engines)
+            )
+        )
     finally:
         for engine in engines:
             await engine.dispose()
@@ -89,8 +98,10 @@ async def test_two_processes_ask_once(sessions, db_url: str, clock: FakeClock) -
 
 async def test_a_failed_post_is_asked_again_next_run(sessions, clock: FakeClock) -> None:
     await _bookings(sessions, clock)
-    assert await ask_staff(sessions, now=clock.now(), post=Questions(fail=True), catalog=CATALOG, places=PLACES,
-                           owner="p") == 0
+    assert (
+        await ask_staff(sessions, now=clock.now(), post=Questions(fail=True), catalog=CATALOG, places=PLACES, owner="p")
+        == 0
+    )
     questions = Questions()
     assert await ask_staff(sessions, now=clock.now(), post=questions, catalog=CATALOG, places=PLACES, owner="p") == 2
 

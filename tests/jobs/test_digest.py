@@ -1,4 +1,5 @@
 """The 7:30 staff digest: the day's bookings per office, posted once across processes."""
+
 from __future__ import annotations
 
 import asyncio
@@ -39,14 +40,22 @@ async def _day_with_bookings(sessions) -> dict[str, int]:
     async with sessions() as session:
         person = await add_person(session)
         ids = {
-            "ba_9": (await add_booking(session, person, office="ba", starts_at=day.replace(hour=9), interpreter="ar")).id,
+            "ba_9": (
+                await add_booking(session, person, office="ba", starts_at=day.replace(hour=9), interpreter="ar")
+            ).id,
             "ba_11": (await add_booking(session, person, office="ba", starts_at=day.replace(hour=11), topic=None)).id,
             "ns_10": (await add_booking(session, person, office="ns", starts_at=day.replace(hour=10))).id,
-            "cancelled": (await add_booking(session, person, office="ns", starts_at=day.replace(hour=12),
-                                            status="cancelled")).id,
-            "tomorrow": (await add_booking(session, person, office="ns", starts_at=day.replace(hour=9) + timedelta(days=1))).id,
-            "yesterday_late": (await add_booking(session, person, office="ns",
-                                                 starts_at=day.replace(hour=23, minute=30) - timedelta(days=1))).id,
+            "cancelled": (
+                await add_booking(session, person, office="ns", starts_at=day.replace(hour=12), status="cancelled")
+            ).id,
+            "tomorrow": (
+                await add_booking(session, person, office="ns", starts_at=day.replace(hour=9) + timedelta(days=1))
+            ).id,
+            "yesterday_late": (
+                await add_booking(
+                    session, person, office="ns", starts_at=day.replace(hour=23, minute=30) - timedelta(days=1)
+                )
+            ).id,
         }
         await session.commit()
     return ids
@@ -80,10 +89,19 @@ async def test_two_processes_post_the_digest_once(sessions, db_url: str, clock: 
     engines = [create_engine(db_url), create_engine(db_url)]
     posts = Posts()
     try:
-        results = await asyncio.gather(*(
-            post_daily_digest(session_factory(engine), now=clock.now(), post=posts, catalog=CATALOG, places=PLACES,
-                              owner=f"process-{i}")
-            for i, engine in enumerate(engines)))
+        results = await asyncio.gather(
+            *(
+                post_daily_digest(
+                    session_factory(engine),
+                    now=clock.now(),
+                    post=posts,
+                    catalog=CATALOG,
+                    places=PLACES,
+                    owner=f"process-{i}",
+                )
+                for i, engine in enumerate(engines)
+            )
+        )
     finally:
         for engine in engines:
             await engine.dispose()
@@ -101,8 +119,9 @@ async def test_a_failed_post_gives_the_day_back(sessions, clock: FakeClock) -> N
     await _day_with_bookings(sessions)
     clock.set(datetime(2026, 11, 23, 7, 30, tzinfo=TZ))
     with pytest.raises(RuntimeError):
-        await post_daily_digest(sessions, now=clock.now(), post=Posts(fail=True), catalog=CATALOG, places=PLACES,
-                                owner="p1")
+        await post_daily_digest(
+            sessions, now=clock.now(), post=Posts(fail=True), catalog=CATALOG, places=PLACES, owner="p1"
+        )
     posts = Posts()
     assert await post_daily_digest(sessions, now=clock.now(), post=posts, catalog=CATALOG, places=PLACES, owner="p2")
     assert len(posts.items) == 1
@@ -116,8 +135,7 @@ async def test_a_day_without_bookings_is_claimed_but_not_posted(sessions, clock:
 
 
 @pytest.mark.parametrize("hour, minute, posted", [(7, 0, False), (7, 30, True), (11, 59, True), (12, 0, False)])
-async def test_catch_up_after_a_morning_start(sessions, clock: FakeClock, hour: int, minute: int,
-                                              posted: bool) -> None:
+async def test_catch_up_after_a_morning_start(sessions, clock: FakeClock, hour: int, minute: int, posted: bool) -> None:
     await _day_with_bookings(sessions)
     clock.set(datetime(2026, 11, 23, hour, minute, tzinfo=TZ))
     posts = Posts()
@@ -128,7 +146,8 @@ async def test_catch_up_after_a_morning_start(sessions, clock: FakeClock, hour: 
 
 
 async def test_the_digest_reads_the_offices_staff_edit_and_survives_a_broken_edit(
-        sessions, clock: FakeClock, tmp_path: Path) -> None:
+    sessions, clock: FakeClock, tmp_path: Path
+) -> None:
     offices_file = tmp_path / "offices.yaml"
     original = OFFICES_FILE.read_text(encoding="utf-8")
     offices_file.write_text(original.replace("Brackel/Aplerbeck", "Brackel & Aplerbeck", 1), encoding="utf-8")

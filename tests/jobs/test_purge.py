@@ -1,4 +1,5 @@
 """The nightly purge: each kind of data goes after its time, and nothing younger."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -35,8 +36,14 @@ async def test_handoff_transcripts_older_than_retention_are_deleted(sessions, cl
         session.add(handoff)
         await session.flush()
         for age in (200, 91, 89, 1):
-            session.add(HandoffMessage(handoff_id=handoff.id, direction="in", original=f"{age} days old",
-                                       created_at=now - timedelta(days=age)))
+            session.add(
+                HandoffMessage(
+                    handoff_id=handoff.id,
+                    direction="in",
+                    original=f"{age} days old",
+                    created_at=now - timedelta(days=age),
+                )
+            )
         await session.commit()
     async with sessions() as session:
         assert await purge.purge_handoff_messages(session, now=now, retention_days=DAYS) == 2
@@ -86,9 +93,16 @@ async def test_cached_translations_older_than_retention_are_deleted(sessions, cl
     now = clock.now()
     async with sessions() as session:
         for i, age in enumerate((DAYS + 10, DAYS - 10)):
-            session.add(CachedTranslation(provider="fake", source_language="de", target_language="ar",
-                                          text_hash=f"h{i}", translated=f"t{i}",
-                                          created_at=now - timedelta(days=age)))
+            session.add(
+                CachedTranslation(
+                    provider="fake",
+                    source_language="de",
+                    target_language="ar",
+                    text_hash=f"h{i}",
+                    translated=f"t{i}",
+                    created_at=now - timedelta(days=age),
+                )
+            )
         await session.commit()
     async with sessions() as session:
         assert await purge.purge_translations(session, now=now, retention_days=DAYS) == 1
@@ -100,8 +114,11 @@ async def test_cached_translations_older_than_retention_are_deleted(sessions, cl
 async def test_untouched_conversation_states_are_deleted(sessions, clock: FakeClock) -> None:
     now = clock.now()
     async with sessions() as session:
-        session.add(ConversationState(key="old", state="places:await_place", data={"a": 1},
-                                      updated_at=now - timedelta(days=DAYS + 1)))
+        session.add(
+            ConversationState(
+                key="old", state="places:await_place", data={"a": 1}, updated_at=now - timedelta(days=DAYS + 1)
+            )
+        )
         session.add(ConversationState(key="fresh", state=None, data={}, updated_at=now - timedelta(days=3)))
         await session.commit()
     async with sessions() as session:
@@ -119,10 +136,18 @@ async def test_notes_of_past_and_cancelled_bookings_are_erased(sessions, clock: 
         rows = {
             "past": await add_booking(session, person, starts_at=old, note="past", status="attended"),
             "past_booked": await add_booking(session, person, starts_at=old, seat=1, note="never marked"),
-            "cancelled_long_ago": await add_booking(session, person, starts_at=now + timedelta(days=1),
-                                                    status="cancelled", note="c", updated_at=old),
-            "cancelled_recently": await add_booking(session, person, starts_at=now + timedelta(days=1), seat=1,
-                                                    status="cancelled", note="c2", updated_at=now),
+            "cancelled_long_ago": await add_booking(
+                session, person, starts_at=now + timedelta(days=1), status="cancelled", note="c", updated_at=old
+            ),
+            "cancelled_recently": await add_booking(
+                session,
+                person,
+                starts_at=now + timedelta(days=1),
+                seat=1,
+                status="cancelled",
+                note="c2",
+                updated_at=now,
+            ),
             "recent_past": await add_booking(session, person, starts_at=now - timedelta(days=3), note="recent"),
             "upcoming": await add_booking(session, person, starts_at=now + timedelta(days=2), note="bring letter"),
         }
@@ -132,8 +157,14 @@ async def test_notes_of_past_and_cancelled_bookings_are_erased(sessions, clock: 
         await session.commit()
     async with sessions() as session:
         notes = {key: (await session.get(Booking, b.id)).note for key, b in rows.items()}
-    assert notes == {"past": None, "past_booked": None, "cancelled_long_ago": None,
-                     "cancelled_recently": "c2", "recent_past": "recent", "upcoming": "bring letter"}
+    assert notes == {
+        "past": None,
+        "past_booked": None,
+        "cancelled_long_ago": None,
+        "cancelled_recently": "c2",
+        "recent_past": "recent",
+        "upcoming": "bring letter",
+    }
     assert await _count(sessions, Booking) == 6  # the bookings themselves stay (statistics)
 
 
@@ -157,8 +188,15 @@ async def test_purge_all_runs_every_kind(sessions, clock: FakeClock) -> None:
         session.add(ConversationState(key="k", state=None, data={}, updated_at=now - timedelta(days=DAYS + 5)))
         await session.commit()
     counts = await purge.purge_all(sessions, now=now, retention_days=DAYS)
-    assert counts == {"handoff_messages": 0, "closed_handoffs": 0, "processed_updates": 1, "translations": 0,
-                      "conversation_states": 1, "booking_notes": 0, "job_runs": 0}
+    assert counts == {
+        "handoff_messages": 0,
+        "closed_handoffs": 0,
+        "processed_updates": 1,
+        "translations": 0,
+        "conversation_states": 1,
+        "booking_notes": 0,
+        "job_runs": 0,
+    }
     assert await purge.purge_all(sessions, now=now, retention_days=DAYS) == dict.fromkeys(counts, 0)
 
 

@@ -1,4 +1,5 @@
 """The scheduler: which jobs at which times, a reminder run at start-up, a clean shutdown."""
+
 from __future__ import annotations
 
 import asyncio

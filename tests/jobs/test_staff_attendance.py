@@ -1,4 +1,5 @@
 """The staff chat buttons "came / did not come", end to end over the fake Telegram Bot API."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,8 +26,12 @@ OTHER_GROUP = -1009999
 
 async def test_staff_mark_attendance_with_the_buttons(sessions, clock: FakeClock) -> None:
     catalog = Catalog.load()
-    services = services_for(sessions, clock, settings=Settings(STAFF_CHAT_ID=STAFF),  # type: ignore[call-arg]
-                            catalog=catalog)
+    services = services_for(
+        sessions,
+        clock,
+        settings=Settings(STAFF_CHAT_ID=STAFF),  # type: ignore[call-arg]
+        catalog=catalog,
+    )
     async with sessions() as session:
         person = await add_person(session)
         came = await add_booking(session, person, starts_at=clock.now() - timedelta(hours=1))
@@ -46,8 +51,12 @@ async def test_staff_mark_attendance_with_the_buttons(sessions, clock: FakeClock
         async def post(reply):  # type: ignore[no-untyped-def]
             return await renderer.send(STAFF, [reply], "de")
 
-        assert await ask_staff(sessions, now=clock.now(), post=post, catalog=catalog,
-                               places=services.places, owner="t", limit=2) == 2
+        assert (
+            await ask_staff(
+                sessions, now=clock.now(), post=post, catalog=catalog, places=services.places, owner="t", limit=2
+            )
+            == 2
+        )
         questions = {m.callback_data[0].split(":")[1]: m for m in staff.messages}
         assert set(questions) == {str(came.id), str(missed.id)}
 
@@ -55,8 +64,9 @@ async def test_staff_mark_attendance_with_the_buttons(sessions, clock: FakeClock
         dp["services"] = services
         dp["catalog"] = catalog
         dp.include_routers(staff_attendance.build_router(STAFF), fallback.build_router())
-        polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1,
-                                                       close_bot_session=False))
+        polling = asyncio.create_task(
+            dp.start_polling(bot, handle_signals=False, polling_timeout=1, close_bot_session=False)
+        )
         try:
             press = await staff.press(anna, "✅ Gekommen", questions[str(came.id)])
             await press.wait_answered()
@@ -68,8 +78,11 @@ async def test_staff_mark_attendance_with_the_buttons(sessions, clock: FakeClock
 
             press = await staff.press(anna, "❌ Nicht gekommen", questions[str(missed.id)])
             await press.wait_answered()
-            await server.wait_for(lambda r: r.method == "editMessageText"
-                                  and r.params.get("message_id") == questions[str(missed.id)].message_id)
+            await server.wait_for(
+                lambda r: (
+                    r.method == "editMessageText" and r.params.get("message_id") == questions[str(missed.id)].message_id
+                )
+            )
 
             # the same buttons pressed in another group do nothing (the fallback answers)
             bot_message = await bot.send_message(OTHER_GROUP, "copy", reply_markup=_markup(untouched.id))
@@ -93,5 +106,8 @@ def _markup(booking_id: int):  # type: ignore[no-untyped-def]
 
     from bot.core.actions import MarkAttendance, pack
 
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text="❌ Nicht gekommen", callback_data=pack(MarkAttendance(booking_id, False)))]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text="❌ Nicht gekommen", callback_data=pack(MarkAttendance(booking_id, False)))]
+        ]
+    )

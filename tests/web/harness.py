@@ -3,6 +3,7 @@ same database code) on 127.0.0.1, a fake clock, no Telegram unless a test gives 
 
 `running_chat` serves it on the test's own event loop (API tests with aiohttp clients);
 `ThreadedChat` serves it from a thread with its own loop, for Selenium, which blocks."""
+
 from __future__ import annotations
 
 import asyncio
@@ -48,15 +49,17 @@ async def running_chat(db_url: str, *, clock: FakeClock | None = None, **env: An
     `env` gives BOT_TOKEN, TELEGRAM_API_URL and STAFF_CHAT_ID (the fake Bot API's)."""
     if db_url.startswith("sqlite"):
         await migrate(db_url)
-    settings = load_settings(**{"DATABASE_URL": db_url, "BOT_TOKEN": "", "STAFF_CHAT_ID": "", "REDIS_URL": "",
-                                "TRANSLATOR": "none", **env})
+    settings = load_settings(
+        **{"DATABASE_URL": db_url, "BOT_TOKEN": "", "STAFF_CHAT_ID": "", "REDIS_URL": "", "TRANSLATOR": "none", **env}
+    )
     clock = clock or FakeClock(MONDAY_MORNING)
     process = await compose_web_process(settings, clock=clock, translator=FakeTranslator(), db_attempts=1)
     port = free_port()
     running = await start_web_chat(process.chat, "127.0.0.1", port)
     try:
-        yield ChatUnderTest(f"http://127.0.0.1:{port}", process.chat, clock, process.outbox, process.foundation,
-                            running)
+        yield ChatUnderTest(
+            f"http://127.0.0.1:{port}", process.chat, clock, process.outbox, process.foundation, running
+        )
     finally:
         await running.close()
         await process.close()

@@ -1,4 +1,5 @@
 """A browser tab as the API tests meet the web chat: cookies, the CSRF token, posts and the long poll."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,8 +24,9 @@ class Page:
         self.csrf = data["csrf"]
         return data
 
-    async def post(self, path: str, body: dict[str, Any], *, csrf: str | None = None,
-                   origin: str | None = None) -> tuple[int, dict[str, Any], Any]:
+    async def post(
+        self, path: str, body: dict[str, Any], *, csrf: str | None = None, origin: str | None = None
+    ) -> tuple[int, dict[str, Any], Any]:
         headers = {"X-CSRF-Token": self.csrf if csrf is None else csrf, "Origin": origin or self.origin}
         async with self.http.post(self.base + path, json=body, headers=headers) as response:
             return response.status, await response.json(), response.headers

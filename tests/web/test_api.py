@@ -1,5 +1,6 @@
 """The web chat's HTTP API as a browser uses it: sessions, CSRF, origins, rate limits, privacy,
 messages the bot starts itself. On SQLite and PostgreSQL (db_url)."""
+
 from __future__ import annotations
 
 import asyncio

@@ -4,6 +4,7 @@ buttons, books and downloads the .ics, reads Arabic right to left, types markup 
 reloads, asks for help in an emergency; two people never see each other.
 
 Screenshots of de, ar and uk at 360x740 go to tests/web/screenshots/ (not committed)."""
+
 from __future__ import annotations
 
 import os
@@ -30,9 +31,18 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=360,740")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=360,740",
+)
 
 if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     if os.environ.get("CI") == "true":
@@ -64,13 +74,19 @@ def browser(tmp_path: Path) -> Iterator[Browser]:
         options.binary_location = str(CHROMIUM)
         for flag in (*FLAGS, f"--user-data-dir={profile}", f"--lang={language}"):
             options.add_argument(flag)
-        options.add_experimental_option("prefs", {"intl.accept_languages": language,
-                                                  "download.default_directory": str(downloads),
-                                                  "download.prompt_for_download": False})
+        options.add_experimental_option(
+            "prefs",
+            {
+                "intl.accept_languages": language,
+                "download.default_directory": str(downloads),
+                "download.prompt_for_download": False,
+            },
+        )
         driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
         driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True})
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True}
+        )
         driver.downloads = downloads  # type: ignore[attr-defined]
         drivers.append(driver)
         return driver
@@ -196,7 +212,10 @@ def test_arabic_right_to_left_and_screenshots_of_de_ar_uk(server: ChatUnderTest,
         if code == "ar":
             box = message.rect
             assert box["x"] + box["width"] > 300  # a bot message starts at the right edge
-            assert "عرب" not in driver.find_element(By.ID, "send").text and driver.find_element(By.ID, "send").text == "إرسال"
+            assert (
+                "عرب" not in driver.find_element(By.ID, "send").text
+                and driver.find_element(By.ID, "send").text == "إرسال"
+            )
         screenshot(driver, code)
     assert {p.name for p in SCREENSHOTS.glob("*.png")} >= {"de-360x740.png", "ar-360x740.png", "uk-360x740.png"}
 
@@ -243,7 +262,8 @@ def test_no_request_leaves_the_site(server: ChatUnderTest, browser: Browser) -> 
     transferred = driver.execute_script(
         "const [nav] = performance.getEntriesByType('navigation');"
         "return nav.decodedBodySize + performance.getEntriesByType('resource')"
-        ".filter(e => e.name.includes('/static/')).reduce((sum, e) => sum + e.decodedBodySize, 0)")
+        ".filter(e => e.name.includes('/static/')).reduce((sum, e) => sum + e.decodedBodySize, 0)"
+    )
     assert 0 < transferred <= 150 * 1024
 
 

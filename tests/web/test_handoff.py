@@ -2,6 +2,7 @@
 Bot API, tests/fakebotapi) marked "web", and staff answers appear in the page — live while it is
 open, in the transcript when the person comes back. Without Telegram the page says how to reach
 the office instead."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,8 +14,8 @@ from bot.content.locales import html_to_plain
 from bot.core.replies import Msg
 from bot.web.server import RunningWebChat, serve_beside_telegram
 from tests.e2e.harness import STAFF_CHAT_ID, Telegram, running_bot
-from tests.web.page import Page, text_of
 from tests.web.harness import free_port, running_chat
+from tests.web.page import Page, text_of
 
 WEB = "🌐 Web"
 
@@ -128,9 +129,13 @@ async def test_a_staff_answer_reaches_a_page_served_by_another_process(db_url: s
         await serve_beside_telegram(tg.app, tg.settings)  # as `run` does without WEB_PORT
         staff = tg.staff_group()
         sabine = tg.person(2901, "Sabine", language_code="de")
-        async with running_chat(db_url, clock=clock, BOT_TOKEN=tg.settings.bot_token,
-                                TELEGRAM_API_URL=tg.settings.telegram_api_url,
-                                STAFF_CHAT_ID=str(STAFF_CHAT_ID)) as web:
+        async with running_chat(
+            db_url,
+            clock=clock,
+            BOT_TOKEN=tg.settings.bot_token,
+            TELEGRAM_API_URL=tg.settings.telegram_api_url,
+            STAFF_CHAT_ID=str(STAFF_CHAT_ID),
+        ) as web:
             page = Page(web.url)
             try:
                 connected = await connect(tg, page)
