@@ -65,7 +65,7 @@ async def postgres_database() -> AsyncIterator[str]:
             await admin.close()
 
 
-async def run_booking_postgres(people: int = 50, log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def run_booking_postgres(people: int = 50, log=print) -> dict[str, Any]:
     try:
         async with postgres_database() as url:
             return await run_booking(people, url, log=log)
@@ -89,7 +89,7 @@ def available() -> str | None:
     return f"bot.booking.service lacks {', '.join(missing)}" if missing else None
 
 
-async def run_booking(people: int = 50, db_url: str | None = None, log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def run_booking(people: int = 50, db_url: str | None = None, log=print) -> dict[str, Any]:
     reason = available()
     if reason is not None:
         return {"skipped": reason}

@@ -138,7 +138,7 @@ class ChatWatch:
         self._signal.set()
         self._signal = asyncio.Event()
 
-    async def until(self, check, timeout: float):  # type: ignore[no-untyped-def]
+    async def until(self, check, timeout: float):
         """check()'s first non-None value, or None after `timeout` seconds."""
         deadline = time.perf_counter() + timeout
         while True:
@@ -164,7 +164,7 @@ class Watcher:
         record_event = world.record_event
         answer_callback = world.answer_callback
 
-        def recorded(chat, kind, message):  # type: ignore[no-untyped-def]
+        def recorded(chat, kind, message):
             record_event(chat, kind, message)
             if kind in ("sent", "edited") and not message.is_service:
                 watch = self.chats[chat.id]
@@ -173,7 +173,7 @@ class Watcher:
                 watch.last_at = now
                 watch.poke()
 
-        def answered(query_id, **kwargs):  # type: ignore[no-untyped-def]
+        def answered(query_id, **kwargs):
             record = answer_callback(query_id, **kwargs)
             if record.chat_id is not None:
                 watch = self.chats[record.chat_id]
@@ -181,8 +181,8 @@ class Watcher:
                 watch.poke()
             return record
 
-        world.record_event = recorded  # type: ignore[method-assign]
-        world.answer_callback = answered  # type: ignore[method-assign]
+        world.record_event = recorded
+        world.answer_callback = answered
 
 
 # --- one newcomer -----------------------------------------------------------------------------
@@ -218,7 +218,7 @@ class Newcomer:
 
     # -- acting and waiting --
 
-    async def _act(self, kind: str, enqueue, command: str | None = None) -> str | None:  # type: ignore[no-untyped-def]
+    async def _act(self, kind: str, enqueue, command: str | None = None) -> str | None:
         run = self.run
         if run.think is not None:
             await asyncio.sleep(self.rng.uniform(*run.think))
@@ -542,12 +542,12 @@ def _watch_fetching(server: FakeBotAPI) -> FetchWaits:
             waits.fetched.setdefault(update["update_id"], now)
         return taken
 
-    queue.put = put_timed  # type: ignore[method-assign]
-    queue.take = take_timed  # type: ignore[method-assign]
+    queue.put = put_timed
+    queue.take = take_timed
     return waits
 
 
-async def start_profiler(child: Child, duration: float, output: Path | None):  # type: ignore[no-untyped-def]
+async def start_profiler(child: Child, duration: float, output: Path | None):
     """py-spy sampling the bot process for the phase (collapsed stacks; by default with --idle,
     so waits show too; BENCH_PYSPY_FLAGS="--native" for CPU only, with C frames)."""
     if output is None:
@@ -612,7 +612,7 @@ async def run_target(
     db_url: str | None = None,
     profile: Path | None = None,
     log=print,
-) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+) -> dict[str, Any]:
     """Start one bot process against a fresh fake server, measure its start-up, run the phases
     (name, duration, warm-up, think), and stop it. Returns the figures."""
     echo = name in ECHOES
@@ -702,7 +702,7 @@ class LoadConfig:
     postgres: bool = True  # bot-max again on PostgreSQL (the tests' server), when reachable
 
 
-async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def run_load(config: LoadConfig, log=print) -> dict[str, Any]:
     spec = ApiSpec.load()
     questions = load_questions()
     capacity = ("capacity", config.duration, config.warmup, None)

@@ -125,7 +125,7 @@ async def measure_one(
             semaphore = asyncio.Semaphore(10)
             answered = 0
 
-            async def talk(user, index: int) -> None:  # type: ignore[no-untyped-def]
+            async def talk(user, index: int) -> None:
                 nonlocal answered
                 lang = LANGUAGES[index % len(LANGUAGES)]
                 question = rng.choice(questions.get(lang) or questions["de"])
@@ -153,7 +153,7 @@ async def measure_one(
     return result
 
 
-async def run_memory(people: int = 10_000, active: int = 40, log=print) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def run_memory(people: int = 10_000, active: int = 40, log=print) -> dict[str, Any]:
     spec = ApiSpec.load()
     questions = load_questions()
     out: dict[str, Any] = {}

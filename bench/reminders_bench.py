@@ -52,7 +52,7 @@ LIMIT_PER_SECOND = 30.0
 FIRST_CHAT = 10_000_000
 
 
-async def seed(url: str, count: int, now) -> None:  # type: ignore[no-untyped-def]
+async def seed(url: str, count: int, now) -> None:
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:

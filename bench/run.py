@@ -68,7 +68,7 @@ async def run_all(quick: bool, postgres: bool) -> dict[str, Any]:
     started = time.perf_counter()
     sections: dict[str, float] = {}
 
-    async def section(name: str, key: str, make) -> None:  # type: ignore[no-untyped-def]
+    async def section(name: str, key: str, make) -> None:
         """Run one benchmark; a failure is recorded and printed, and the others still run."""
         t = time.perf_counter()
         try:

@@ -33,7 +33,7 @@ class UnreachableLimits(ratelimit.OutboundLimits):
     group_per_minute: int = 1_000_000_000
 
 
-ratelimit.OutboundLimits = UnreachableLimits  # type: ignore[misc]  # read when the bot is built
+ratelimit.OutboundLimits = UnreachableLimits  # read when the bot is built
 
 if __name__ == "__main__":
     sys.argv = ["bot", "run"]

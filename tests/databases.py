@@ -107,5 +107,5 @@ async def postgres_reachable() -> Exception | None:
         return exc
 
 
-def run(coro):  # type: ignore[no-untyped-def]
+def run(coro):
     return asyncio.new_event_loop().run_until_complete(coro)

@@ -320,7 +320,7 @@ async def test_injected_faults(server: FakeBotAPI, bot: Bot, olena: FakeUser) ->
         await bot.send_message(olena.id, "x")
     server.delay_next("sendMessage", 0.5)
     with pytest.raises(TelegramNetworkError, match="timeout"):
-        await bot.send_message(olena.id, "spät", request_timeout=0.1)  # type: ignore[arg-type]
+        await bot.send_message(olena.id, "spät", request_timeout=0.1)
     await server.wait_for(lambda r: r.params.get("text") == "spät")
     await bot.send_message(olena.id, "ok")
 
@@ -548,7 +548,7 @@ async def test_files_copies_and_replies(server: FakeBotAPI, bot: Bot, olena: Fak
     assert team_copy is not None and team_copy.caption == "Von Olena"
     assert team_copy.document is not None
     assert team_copy.document["file_name"] == "Meldebescheinigung.pdf"
-    assert server.chat(olena.id).last.reply_to is doc  # type: ignore[union-attr]
+    assert server.chat(olena.id).last.reply_to is doc
 
 
 async def test_bot_settings_and_generic_methods(server: FakeBotAPI, bot: Bot, olena: FakeUser) -> None:
@@ -641,10 +641,10 @@ async def test_every_people_helper_makes_a_valid_update(server: FakeBotAPI, bot:
         "my_chat_member",
         "my_chat_member",
     ]
-    photo_file = await bot.get_file(updates[2].message.photo[-1].file_id)  # type: ignore[index,union-attr]
+    photo_file = await bot.get_file(updates[2].message.photo[-1].file_id)
     assert photo_file.file_path
-    assert updates[7].message.forum_topic_created is not None  # type: ignore[union-attr]
-    assert updates[10].message.is_topic_message  # type: ignore[union-attr]
+    assert updates[7].message.forum_topic_created is not None
+    assert updates[10].message.is_topic_message
 
 
 def test_every_generic_answer_parses_in_aiogram(server: FakeBotAPI) -> None:
@@ -661,7 +661,7 @@ def test_every_generic_answer_parses_in_aiogram(server: FakeBotAPI) -> None:
         if method_spec is None:
             continue  # aiogram knows methods newer than the spec
         result: Any = result_for(server.spec, method_spec.returns)
-        Response[method.__returning__].model_validate({"ok": True, "result": result})  # type: ignore[name-defined]
+        Response[method.__returning__].model_validate({"ok": True, "result": result})
         checked += 1
     assert checked > 150
 

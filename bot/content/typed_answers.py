@@ -9,6 +9,7 @@ is asked again.
 
 Pure: the labels come in as plain texts, already rendered.
 """
+
 from __future__ import annotations
 
 import re
@@ -67,8 +68,10 @@ def _by_label(choices: Sequence[ChoiceSpec], text: str, labels: Mapping[int, Seq
             coverage = shared / len(typed_words) if typed_words else 0.0
             # All typed words found in the label ("integrationskurs", "kita"), or the label typed
             # almost whole ("6 bis 9 jahre").
-            score = max(similarity if similarity >= MIN_SIMILARITY else 0.0,
-                        0.9 * coverage if coverage >= 0.99 or (shared >= 2 and coverage >= 0.5) else 0.0)
+            score = max(
+                similarity if similarity >= MIN_SIMILARITY else 0.0,
+                0.9 * coverage if coverage >= 0.99 or (shared >= 2 and coverage >= 0.5) else 0.0,
+            )
             best = max(best, score)
         scores.append((best, i))
     scores.sort(reverse=True)

@@ -9,6 +9,7 @@ answered at once, with an offer to keep that language or pick another. Otherwise
 beyond the ten, or too little to tell) the answer is German and English: which ten languages the
 bot speaks, that staff can help, machine translation where the city configured it, and the
 picker; the question is kept in the conversation state and answered once a language is picked."""
+
 from __future__ import annotations
 
 import asyncio
@@ -44,8 +45,9 @@ async def in_the_persons_language(turn: Turn, event: Event, handle: Callable[[],
     """Beyond the curated languages: machine-translated, or the closest curated language."""
     replies = await handle()
     services = turn.services
-    replies, turn.lang = await localize(replies, turn.lang, services.catalog, services.translator,
-                                        service_configured=services.machine_translation)
+    replies, turn.lang = await localize(
+        replies, turn.lang, services.catalog, services.translator, service_configured=services.machine_translation
+    )
     return replies
 
 
@@ -77,11 +79,17 @@ async def first_message(turn: Turn, text: str) -> Replies:
     await _forget_kept_question(turn)
     replies = await _answer(turn, text)
     turn.lang = language  # the answer may have been rendered in the language it was written in
-    return replies + [Reply(
-        Msg("language.first_message.keep", name=catalog.name_of(language)),
-        choices=rows([Choice(Msg("language.switch_yes"), SetLanguage(language)),
-                      Choice(Msg("language.first_message.other"), SetLanguage("?"))]),
-    )]
+    return replies + [
+        Reply(
+            Msg("language.first_message.keep", name=catalog.name_of(language)),
+            choices=rows(
+                [
+                    Choice(Msg("language.switch_yes"), SetLanguage(language)),
+                    Choice(Msg("language.first_message.other"), SetLanguage("?")),
+                ]
+            ),
+        )
+    ]
 
 
 async def written_language(text: str) -> DetectedLanguage:
@@ -95,8 +103,10 @@ def not_our_language(turn: Turn, detected: DetectedLanguage) -> Reply:
     catalog = turn.services.catalog
     services = turn.services
     names = ", ".join(catalog.name_of(code) for code in catalog.languages)
-    lines: list[Msg] = [Msg("language.first_message.not_ours", languages=Plain(names)),
-                        Msg("language.first_message.staff")]
+    lines: list[Msg] = [
+        Msg("language.first_message.not_ours", languages=Plain(names)),
+        Msg("language.first_message.staff"),
+    ]
     machine = machine_locale_name(detected.beyond) if services.machine_translation else None
     if services.machine_translation:
         lines.append(Msg("language.first_message.machine"))
@@ -104,8 +114,15 @@ def not_our_language(turn: Turn, detected: DetectedLanguage) -> Reply:
     picker = language_picker(turn, intro=Raw(text))
     extra = [(Choice(_bilingual(turn, Msg("common.talk_to_staff")), TalkToStaff()),)]
     if machine is not None and detected.beyond is not None:
-        extra.insert(0, (Choice(_bilingual(turn, Msg("language.first_message.machine_button", name=machine)),
-                                SetLanguage(detected.beyond)),))
+        extra.insert(
+            0,
+            (
+                Choice(
+                    _bilingual(turn, Msg("language.first_message.machine_button", name=machine)),
+                    SetLanguage(detected.beyond),
+                ),
+            ),
+        )
     return Reply(picker.text, choices=picker.choices + tuple(extra))
 
 
@@ -219,9 +236,7 @@ def unknown_command(turn: Turn) -> Replies:
 
 
 def unsupported_media(turn: Turn, kind: str) -> Replies:
-    key = {"voice": "errors.voice", "video_note": "errors.voice", "sticker": "errors.sticker"}.get(
-        kind, "errors.media"
-    )
+    key = {"voice": "errors.voice", "video_note": "errors.voice", "sticker": "errors.sticker"}.get(kind, "errors.media")
     return [
         Reply(
             Msg(key),

@@ -3,6 +3,7 @@
 The conversation understands a question (timed in bot.core.turn) and asks the dialogue registered
 for its intent; this one answers what nobody answers ("not sure", with the closest topics as
 buttons)."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -19,8 +20,7 @@ dialogue = Dialogue("free_text")
 
 
 @dialogue.around_question(0)
-async def in_the_written_language(turn: Turn, question: Question,
-                                  answer: Callable[[], Awaitable[Replies]]) -> Replies:
+async def in_the_written_language(turn: Turn, question: Question, answer: Callable[[], Awaitable[Replies]]) -> Replies:
     """The answer in the language the question was written in, and an offer to keep it; only for
     a sentence confidently in another of our languages (bot.understanding.language_choice)."""
     understanding = question.understanding

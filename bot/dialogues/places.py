@@ -7,9 +7,10 @@ however it is written (bot.places.districts.read_place): a message that is only 
 "مكتبي") opens the finder and is never a place name; the prompt that asks where one lives takes a
 place and lets a question about something else go to the question path. 'When are you open?'
 without a known office answers first: all offices' hours in one message, then "which is yours?"."""
+
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.content.locales import RTL_LANGUAGES
@@ -87,8 +88,7 @@ async def office_command(turn: Turn, args: str = "") -> Replies:
 
 
 @dialogue.around_question(50)
-async def places_however_asked(turn: Turn, question: Question,
-                               answer: Callable[[], Awaitable[Replies]]) -> Replies:
+async def places_however_asked(turn: Turn, question: Question, answer: Callable[[], Awaitable[Replies]]) -> Replies:
     """A message that is only a place is the answer to "where do you live?", whatever state the
     conversation is in; "my office" opens the finder; a place named in a question the model was
     unsure of ("öfnungszeiten hörde") is answered for that office."""
@@ -171,9 +171,13 @@ async def place_typed(turn: Turn, text: str) -> Replies:
                 remember_district(turn, named[0], office)
         await turn.leave()
         return await turn.answer_question(text)
-    return [Reply(Msg("places.not_found"), ask_location=True,
-                  choices=rows([Choice(Msg("common.talk_to_staff"), TalkToStaff()),
-                                Choice(Msg("common.menu"), OpenMenu())]))]
+    return [
+        Reply(
+            Msg("places.not_found"),
+            ask_location=True,
+            choices=rows([Choice(Msg("common.talk_to_staff"), TalkToStaff()), Choice(Msg("common.menu"), OpenMenu())]),
+        )
+    ]
 
 
 async def place_answer(turn: Turn, reading: PlaceReading) -> Replies:
@@ -226,8 +230,11 @@ async def hours_command(turn: Turn, args: str = "") -> Replies:
     """/hours, /hours Eving, or a typed question about the hours: a named place's office, else the
     person's own, else all offices (answer first)."""
     offices = turn.services.places.offices()
-    named = {office.id for d in districts_named(turn, args)
-             if (office := offices.for_district(d.id)) is not None} if args.strip() else set()
+    named = (
+        {office.id for d in districts_named(turn, args) if (office := offices.for_district(d.id)) is not None}
+        if args.strip()
+        else set()
+    )
     if len(named) == 1:
         return hours_for(turn, named.pop())
     return hours_for(turn, turn.person.office)
@@ -245,6 +252,7 @@ async def hours_pressed(turn: Turn, action: ShowHours) -> Replies:
 
 # --- answers ---------------------------------------------------------------------------------
 
+
 def remember_district(turn: Turn, district: District, office: Office) -> None:
     turn.person.district = district.id
     turn.person.office = office.id
@@ -258,8 +266,9 @@ def pick_district(turn: Turn, districts: list[District], question: Msg) -> Reply
 def outside_dortmund(turn: Turn) -> Replies:
     names = ", ".join(o.name for o in turn.services.places.offices().all)
     buttons = [Choice(Plain(o.name), ShowOffice(o.id)) for o in turn.services.places.offices().all]
-    return [Reply(Msg("places.outside_dortmund", offices=names), remove_keyboard=True,
-                  choices=tuple((b,) for b in buttons))]
+    return [
+        Reply(Msg("places.outside_dortmund", offices=names), remove_keyboard=True, choices=tuple((b,) for b in buttons))
+    ]
 
 
 def located(turn: Turn, finding: OfficeFinding) -> Replies:
@@ -269,8 +278,13 @@ def located(turn: Turn, finding: OfficeFinding) -> Replies:
         lines.append(Msg("places.near_border"))
     lines.append(Msg("places.distance", km=format_distance_km(finding.distance_km, lang)))
     if finding.closest_office is not None and finding.closest_distance_km is not None:
-        lines.append(Msg("places.closer_office", office=finding.closest_office.name,
-                         km=format_distance_km(finding.closest_distance_km, lang)))
+        lines.append(
+            Msg(
+                "places.closer_office",
+                office=finding.closest_office.name,
+                km=format_distance_km(finding.closest_distance_km, lang),
+            )
+        )
     note = _join(lines)
     return office_card(turn, finding.office, note=note, remove_keyboard=True)
 
@@ -291,13 +305,19 @@ def office_card(turn: Turn, office: Office, *, note: Msg | Lines | None, remove_
     if office.contact.emails:
         parts.append(Msg("places.email", email=", ".join(office.contact.emails)))
     if office.contact.languages:
-        names = ", ".join(turn.services.catalog.name_of(code) if turn.services.catalog.supports(code) else code
-                          for code in office.contact.languages)
+        names = ", ".join(
+            turn.services.catalog.name_of(code) if turn.services.catalog.supports(code) else code
+            for code in office.contact.languages
+        )
         parts.append(Msg("places.languages", languages=names))
     if not office.address.postal_code_verified:
         parts.append(Msg("places.as_of", date=format_date(office.address.source.as_of, lang, with_year=True)))
-    venue = Venue(latitude=office.location.lat, longitude=office.location.lon, title=office.name,
-                  address=office.address.one_line())
+    venue = Venue(
+        latitude=office.location.lat,
+        longitude=office.location.lon,
+        title=office.name,
+        address=office.address.one_line(),
+    )
     choices = rows(
         [Choice(Msg("places.all_hours"), ShowHours(office.id)), Choice(Msg("menu.book"), StartBooking())],
         [Choice(Msg("places.other_place"), AskPlace()), Choice(Msg("common.menu"), OpenMenu())],
@@ -325,8 +345,9 @@ def hours_for(turn: Turn, office_id: str | None) -> Replies:
         if place.hours is None:
             lines.append(Msg("places.extra_place_no_times", name=name))
         elif place.address is not None:
-            lines.append(Msg("places.extra_place", name=name, times=place_times(place, lang),
-                             address=place.address.one_line()))
+            lines.append(
+                Msg("places.extra_place", name=name, times=place_times(place, lang), address=place.address.one_line())
+            )
         else:
             lines.append(Msg("places.extra_place_no_address", name=name, times=place_times(place, lang)))
     lines.append(Msg("places.as_of", date=format_date(office.hours_source.as_of, lang, with_year=True)))
@@ -338,10 +359,15 @@ def all_hours(turn: Turn) -> Replies:
     """Every office's hours in one short message (offices with the same week, status and closures
     share one block), then "which one is yours?" with the offices and the office finder."""
     offices = turn.services.places.offices().all
-    groups: dict[tuple[object, ...], list[Office]] = {}
+    groups: dict[tuple[tuple[str, ...], bool, bool, Msg, tuple[Msg, ...]], list[Office]] = {}
     for office in offices:
-        key = (tuple(format_weekly_hours(office, turn.lang)), office.by_appointment,
-               office.closed_on_public_holidays, status_line(turn, office), tuple(closure_lines(turn, office)))
+        key = (
+            tuple(format_weekly_hours(office, turn.lang)),
+            office.by_appointment,
+            office.closed_on_public_holidays,
+            status_line(turn, office),
+            tuple(closure_lines(turn, office)),
+        )
         groups.setdefault(key, []).append(office)
     lines: list[Msg] = [Msg("places.hours_all_title")]
     for (weekly, by_appointment, on_holidays, status, closures), members in groups.items():
@@ -362,7 +388,7 @@ def all_hours(turn: Turn) -> Replies:
 
 
 def short_name(office: Office) -> str:
-    """"Eving/Scharnhorst" for "lokal willkommen Eving/Scharnhorst": the network's name once is enough."""
+    """ "Eving/Scharnhorst" for "lokal willkommen Eving/Scharnhorst": the network's name once is enough."""
     return office.name.removeprefix("lokal willkommen").strip() or office.name
 
 
@@ -396,11 +422,23 @@ def places_status_lines(turn: Turn, office: Office) -> list[Msg]:
     place = found.subject
     address: Msg | str = place.address.one_line() if place.address is not None else Msg("places.no_address")
     if found.status.open_now and found.status.closes_at is not None:
-        return [Msg("places.place_open_now", place=place_name(turn, place),
-                    until=format_time(found.status.closes_at, turn.lang), address=address)]
+        return [
+            Msg(
+                "places.place_open_now",
+                place=place_name(turn, place),
+                until=format_time(found.status.closes_at, turn.lang),
+                address=address,
+            )
+        ]
     assert found.status.next_opening is not None
-    return [Msg("places.next_place", place=place_name(turn, place),
-                next=when_phrase(turn, found.status.next_opening), address=address)]
+    return [
+        Msg(
+            "places.next_place",
+            place=place_name(turn, place),
+            next=when_phrase(turn, found.status.next_opening),
+            address=address,
+        )
+    ]
 
 
 def today_line(turn: Turn, office: Office) -> Msg:
@@ -424,7 +462,7 @@ def status_line(turn: Turn, office: Office) -> Msg:
 
 
 def when_phrase(turn: Turn, moment: datetime) -> Msg:
-    """"today 14:00", "tomorrow 9:00", or "Thursday, 26 November, 14:00"."""
+    """ "today 14:00", "tomorrow 9:00", or "Thursday, 26 November, 14:00"."""
     lang = turn.lang
     local = to_local(moment)
     today = to_local(turn.now).date()
@@ -433,9 +471,10 @@ def when_phrase(turn: Turn, moment: datetime) -> Msg:
         return Msg("places.today_at", time=time_text)
     if local.date() == today + timedelta(days=1):
         return Msg("places.tomorrow_at", time=time_text)
-    return Msg("places.day_at", day=weekday_name(local.date(), lang), date=format_date(local.date(), lang),
-               time=time_text)
+    return Msg(
+        "places.day_at", day=weekday_name(local.date(), lang), date=format_date(local.date(), lang), time=time_text
+    )
 
 
-def _join(parts: list[Msg]) -> Lines:
+def _join(parts: Sequence[Msg | Lines]) -> Lines:
     return Lines(*parts)

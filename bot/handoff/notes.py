@@ -5,6 +5,7 @@ them (e.g. "Strom und Gas"): a main-menu topic (flows/_menu.yaml). Dialogues rep
 data when they change step (`turn.goto`, `turn.leave`), so the handoff dialogue keeps this note across those changes: it
 reads the note before the conversation handles an event and puts it back afterwards (`keep`).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -8,6 +8,7 @@ Every relayed message is kept in `handoff_messages` (bot.handoff.store), with th
 so a reply in a plain group finds its handoff. Logs carry person and handoff ids only, never texts
 or names.
 """
+
 from __future__ import annotations
 
 import logging
@@ -51,6 +52,7 @@ class Delivery:
 
 # --- opening ---------------------------------------------------------------------------------
 
+
 async def ensure_open(turn: Turn, current: Handoff | None, *, topic: str | None = None) -> Handoff:
     """The person's open handoff with a live thread: the current one, reopened, or a new one.
     Raises DeskError when the staff chat cannot be reached."""
@@ -72,13 +74,12 @@ async def ensure_open(turn: Turn, current: Handoff | None, *, topic: str | None 
         current.display_name = name
         try:
             if current.thread_id is not None:
-                await desk.reopen_thread(store.thread_of(current),
-                                         staff_texts.thread_title(services, current, person))
-            await store.save(services, current, status="open", closed_at=None, display_name=name,
-                             topic=current.topic)
+                await desk.reopen_thread(store.thread_of(current), staff_texts.thread_title(services, current, person))
+            await store.save(services, current, status="open", closed_at=None, display_name=name, topic=current.topic)
             async with unit_of_work(services.sessions) as session:
-                await counters.count(session, counters.HANDOFF_OPENED, turn.now, topic=current.topic,
-                                     lang=person.language)
+                await counters.count(
+                    session, counters.HANDOFF_OPENED, turn.now, topic=current.topic, lang=person.language
+                )
             await _post_summary(turn, current, reopened=True)
             log.info("handoff %s reopened (person %s)", current.id, person.id)
             return current
@@ -90,9 +91,14 @@ async def ensure_open(turn: Turn, current: Handoff | None, *, topic: str | None 
 async def _create(turn: Turn, *, topic: str | None, name: str | None) -> Handoff:
     services, person, desk = turn.services, turn.person, turn.staff_desk
     async with unit_of_work(services.sessions) as session:
-        handoff = Handoff(person_id=person.id, status="open",
-                          topic=topic if topic and topic not in staff_texts.NOT_TOPICS else None,
-                          staff_chat_id=desk.chat_id, display_name=name, created_at=turn.now)
+        handoff = Handoff(
+            person_id=person.id,
+            status="open",
+            topic=topic if topic and topic not in staff_texts.NOT_TOPICS else None,
+            staff_chat_id=desk.chat_id,
+            display_name=name,
+            created_at=turn.now,
+        )
         session.add(handoff)
         await counters.count(session, counters.HANDOFF_OPENED, turn.now, topic=handoff.topic, lang=person.language)
     await _open_thread(turn, handoff)
@@ -109,8 +115,13 @@ async def _open_thread(turn: Turn, handoff: Handoff) -> None:
 async def _post_summary(turn: Turn, handoff: Handoff, *, reopened: bool) -> None:
     thread = store.thread_of(handoff)
     html = staff_texts.summary(
-        turn.services, handoff, turn.person, threaded=thread.threaded, last_topic=await notes.last_topic(turn),
-        bookings=await store.upcoming_bookings(turn.services, turn.person.id, turn.now), reopened=reopened,
+        turn.services,
+        handoff,
+        turn.person,
+        threaded=thread.threaded,
+        last_topic=await notes.last_topic(turn),
+        bookings=await store.upcoming_bookings(turn.services, turn.person.id, turn.now),
+        reopened=reopened,
     )
     await turn.staff_desk.post(thread, html)
 
@@ -128,6 +139,7 @@ async def _post_all(turn: Turn, handoff: Handoff, parts: list[str], *, reply_to:
 
 # --- newcomer -> staff -----------------------------------------------------------------------
 
+
 async def relay_text(turn: Turn, text: str) -> Sent:
     """A typed message while the person talks to staff (the desk is available)."""
     services, person = turn.services, turn.person
@@ -135,17 +147,27 @@ async def relay_text(turn: Turn, text: str) -> Sent:
     try:
         handoff = await ensure_open(turn, await store.latest_handoff(services, person.id))
         first = await store.quiet_for(services, handoff, turn.now)
-        relayed = await translate(services, person, text, source=staff_texts.language_of(person),
-                                  target=STAFF_LANGUAGE, handoff_id=handoff.id)
-        parts = staff_texts.relay_parts(services, handoff, person, threaded=handoff.thread_id is not None,
-                                        original=text, relayed=relayed)
+        relayed = await translate(
+            services, person, text, source=staff_texts.language_of(person), target=STAFF_LANGUAGE, handoff_id=handoff.id
+        )
+        parts = staff_texts.relay_parts(
+            services, handoff, person, threaded=handoff.thread_id is not None, original=text, relayed=relayed
+        )
         ids = await _post_all(turn, handoff, parts)
     except DeskError as exc:
         log.warning("person %s: message not relayed: %s", person.id, exc)
         return Sent(None)
-    await store.record(services, handoff_id=handoff.id, direction="in", original=text, translated=relayed.text,
-                       staff_chat_id=handoff.staff_chat_id, staff_message_id=ids[0] if ids else None,
-                       person_message_id=source.message_id if source else None, created_at=turn.now)
+    await store.record(
+        services,
+        handoff_id=handoff.id,
+        direction="in",
+        original=text,
+        translated=relayed.text,
+        staff_chat_id=handoff.staff_chat_id,
+        staff_message_id=ids[0] if ids else None,
+        person_message_id=source.message_id if source else None,
+        created_at=turn.now,
+    )
     log.info("handoff %s: message relayed to staff (person %s)", handoff.id, person.id)
     return Sent(handoff, first)
 
@@ -161,18 +183,33 @@ async def relay_media(turn: Turn, media: MediaIn) -> Sent:
         copied = await _copy_in(turn, handoff, source, media.kind)
         relayed = Relayed(None)
         if caption:
-            relayed = await translate(services, person, caption, source=staff_texts.language_of(person),
-                                      target=STAFF_LANGUAGE, handoff_id=handoff.id)
-            parts = staff_texts.caption_parts(services, handoff, person, threaded=handoff.thread_id is not None,
-                                              relayed=relayed)
+            relayed = await translate(
+                services,
+                person,
+                caption,
+                source=staff_texts.language_of(person),
+                target=STAFF_LANGUAGE,
+                handoff_id=handoff.id,
+            )
+            parts = staff_texts.caption_parts(
+                services, handoff, person, threaded=handoff.thread_id is not None, relayed=relayed
+            )
             if parts:
                 await _post_all(turn, handoff, parts, reply_to=copied)
     except DeskError as exc:
         log.warning("person %s: %s not relayed: %s", person.id, media.kind, exc)
         return Sent(None)
-    await store.record(services, handoff_id=handoff.id, direction="in", original=caption, translated=relayed.text,
-                       staff_chat_id=handoff.staff_chat_id, staff_message_id=copied,
-                       person_message_id=source.message_id if source else None, created_at=turn.now)
+    await store.record(
+        services,
+        handoff_id=handoff.id,
+        direction="in",
+        original=caption,
+        translated=relayed.text,
+        staff_chat_id=handoff.staff_chat_id,
+        staff_message_id=copied,
+        person_message_id=source.message_id if source else None,
+        created_at=turn.now,
+    )
     log.info("handoff %s: %s relayed to staff (person %s)", handoff.id, media.kind, person.id)
     return Sent(handoff, first)
 
@@ -200,7 +237,9 @@ async def note_out_of_hours(turn: Turn, handoff: Handoff, today: str) -> bool:
         return False
     await store.save(turn.services, handoff, last_out_of_hours_notice=today)
     try:
-        await turn.staff_desk.post(store.thread_of(handoff), staff_texts.note(turn.services, "out_of_hours", id=handoff.id))
+        await turn.staff_desk.post(
+            store.thread_of(handoff), staff_texts.note(turn.services, "out_of_hours", id=handoff.id)
+        )
     except DeskError:
         pass  # the person's message itself reached staff; this note is a courtesy
     return True
@@ -223,18 +262,33 @@ async def alert_staff(turn: Turn, category: str) -> bool:
 
 # --- staff -> newcomer -----------------------------------------------------------------------
 
+
 async def translate_for(services: Services, handoff: Handoff, person: Person, text: str) -> Relayed:
     """A staff message in the person's language (machine translation only with their consent)."""
-    return await translate(services, person, text, source=STAFF_LANGUAGE, target=staff_texts.language_of(person),
-                           handoff_id=handoff.id)
+    return await translate(
+        services, person, text, source=STAFF_LANGUAGE, target=staff_texts.language_of(person), handoff_id=handoff.id
+    )
 
 
-async def record_from_staff(services: Services, session: AsyncSession, handoff: Handoff, text: str,
-                            relayed: Relayed, *, staff_message_id: int | None) -> HandoffMessage:
+async def record_from_staff(
+    services: Services,
+    session: AsyncSession,
+    handoff: Handoff,
+    text: str,
+    relayed: Relayed,
+    *,
+    staff_message_id: int | None,
+) -> HandoffMessage:
     """Kept in the transcript through the staff update's own `session`."""
-    message = HandoffMessage(handoff_id=handoff.id, direction="out", original=text, translated=relayed.text,
-                             staff_chat_id=handoff.staff_chat_id, staff_message_id=staff_message_id,
-                             created_at=services.clock.now())
+    message = HandoffMessage(
+        handoff_id=handoff.id,
+        direction="out",
+        original=text,
+        translated=relayed.text,
+        staff_chat_id=handoff.staff_chat_id,
+        staff_message_id=staff_message_id,
+        created_at=services.clock.now(),
+    )
     await counters.staff_replied(session, handoff.id, opened_at=handoff.created_at, now=message.created_at)
     session.add(message)
     await session.flush()
@@ -248,14 +302,20 @@ async def close(services: Services, session: AsyncSession, handoff: Handoff) -> 
     person = await session.get(Person, handoff.person_id)
     handoff.status = "closed"
     handoff.closed_at = services.clock.now()
-    await counters.count(session, counters.HANDOFF_CLOSED, handoff.closed_at, topic=handoff.topic,
-                         lang=person.language if person is not None else None)
+    await counters.count(
+        session,
+        counters.HANDOFF_CLOSED,
+        handoff.closed_at,
+        topic=handoff.topic,
+        lang=person.language if person is not None else None,
+    )
     handoff.display_name = None
     if handoff.thread_id is not None and person is not None:
         try:
             desk = services.staff_desk(person.channel)
-            await desk.close_thread(store.thread_of(handoff),
-                                    staff_texts.thread_title(services, handoff, person, state="closed"))
+            await desk.close_thread(
+                store.thread_of(handoff), staff_texts.thread_title(services, handoff, person, state="closed")
+            )
         except DeskError as exc:
             log.warning("handoff %s: could not close the thread: %s", handoff.id, exc)
     return person
@@ -280,8 +340,9 @@ async def on_erasure(turn: Turn) -> None:
         try:
             await desk.post(thread, staff_texts.note(turn.services, "erased", id=handoff.id))
             if thread.threaded and handoff.status == "open":
-                await desk.close_thread(thread, staff_texts.thread_title(turn.services, handoff, turn.person,
-                                                                         state="erased"))
+                await desk.close_thread(
+                    thread, staff_texts.thread_title(turn.services, handoff, turn.person, state="erased")
+                )
         except DeskError as exc:
             log.warning("handoff %s: staff not told about the erasure: %s", handoff.id, exc)
         log.info("handoff %s closed: person %s erased their data", handoff.id, turn.person.id)

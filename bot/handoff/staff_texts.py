@@ -4,6 +4,7 @@ Everything here returns Telegram HTML (or plain text for titles) built from loca
 `staff.handoff`; what a person wrote only ever enters as an argument, so `Catalog.render`
 escapes it. Long messages are split into parts that each fit one Telegram message.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ from bot.core.services import Services
 from bot.handoff.translate import Relayed, service_name
 from bot.places.formatting import format_date, format_time
 from bot.storage.models import Handoff, Person
-from bot.text.telegram_html import MESSAGE_LIMIT, strip_control_characters, split_message, visible_length
+from bot.text.telegram_html import MESSAGE_LIMIT, split_message, strip_control_characters, visible_length
 
 STAFF_LANGUAGE = "de"
 TITLE_LIMIT = 128  # Telegram's limit for forum topic names
@@ -26,8 +27,20 @@ NAME_LIMIT = 32
 BOOKINGS_LISTED = 5
 # Flows that are features, not topics a person asks about.
 NOT_TOPICS = frozenset({"human", "office", "hours", "booking", "language"})
-MEDIA_KINDS = ("photo", "document", "voice", "video", "video_note", "audio", "animation", "sticker",
-               "contact", "venue", "poll", "dice")
+MEDIA_KINDS = (
+    "photo",
+    "document",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "animation",
+    "sticker",
+    "contact",
+    "venue",
+    "poll",
+    "dice",
+)
 _HANDOFF_NUMBER = re.compile(r"#(\d{1,9})")
 
 
@@ -37,7 +50,7 @@ def _de(services: Services, msg: Msg) -> str:
 
 @lru_cache(maxsize=64)
 def language_name(code: str) -> str:
-    """"Ukrainisch" for "uk" (German names for staff); the code itself if unknown."""
+    """ "Ukrainisch" for "uk" (German names for staff); the code itself if unknown."""
     try:
         return str(Locale.parse("de").languages.get(code.split("-")[0], code))
     except Exception:  # noqa: BLE001 - a strange code must not break the handoff
@@ -54,7 +67,7 @@ def language_label(person: Person) -> str:
 
 
 def topic_label(services: Services, topic: str | None) -> str | None:
-    """"Strom und Gas" for the flow "energy" (its German menu title without the emoji)."""
+    """ "Strom und Gas" for the flow "energy" (its German menu title without the emoji)."""
     if not topic or topic in NOT_TOPICS or topic not in services.flows:
         return None
     title = html_to_plain(_de(services, Msg(services.flows.get(topic).title))).strip()
@@ -70,14 +83,18 @@ def clean_name(name: str | None) -> str | None:
 
 
 def thread_title(services: Services, handoff: Handoff, person: Person, *, state: str = "open") -> str:
-    """"UK · Strom und Gas · Olena" while open; without the name once closed or erased."""
+    """ "UK · Strom und Gas · Olena" while open; without the name once closed or erased."""
     language = language_of(person).upper()
     topic = topic_label(services, handoff.topic) or html_to_plain(_de(services, Msg("staff.handoff.general_topic")))
     if state == "erased":
         msg = Msg("staff.handoff.title_erased", id=handoff.id)
     elif state == "closed" or not clean_name(handoff.display_name):
-        msg = Msg("staff.handoff.title_closed" if state == "closed" else "staff.handoff.title_numbered",
-                  language=language, topic=topic, id=handoff.id)
+        msg = Msg(
+            "staff.handoff.title_closed" if state == "closed" else "staff.handoff.title_numbered",
+            language=language,
+            topic=topic,
+            id=handoff.id,
+        )
     else:
         msg = Msg("staff.handoff.title_open", language=language, topic=topic, name=clean_name(handoff.display_name))
     return html_to_plain(_de(services, msg))[:TITLE_LIMIT]
@@ -96,8 +113,9 @@ def _place(services: Services, person: Person) -> Msg:
 def _bookings(services: Services, starts: list[datetime]) -> Msg:
     if not starts:
         return Msg("staff.handoff.no_bookings")
-    times = ", ".join(f"{format_date(s, STAFF_LANGUAGE)} {format_time(s, STAFF_LANGUAGE)}"
-                      for s in starts[:BOOKINGS_LISTED])
+    times = ", ".join(
+        f"{format_date(s, STAFF_LANGUAGE)} {format_time(s, STAFF_LANGUAGE)}" for s in starts[:BOOKINGS_LISTED]
+    )
     if len(starts) > BOOKINGS_LISTED:
         times += ", …"
     return Msg("staff.handoff.bookings", count=len(starts), times=times)
@@ -114,18 +132,34 @@ def _translation(services: Services, person: Person) -> Msg:
     return Msg("staff.handoff.translation_on", service=service)
 
 
-def summary(services: Services, handoff: Handoff, person: Person, *, threaded: bool, last_topic: str | None,
-            bookings: list[datetime], reopened: bool = False) -> str:
+def summary(
+    services: Services,
+    handoff: Handoff,
+    person: Person,
+    *,
+    threaded: bool,
+    last_topic: str | None,
+    bookings: list[datetime],
+    reopened: bool = False,
+) -> str:
     """The first post of a thread (or the post that reopens it)."""
     topic = topic_label(services, handoff.topic) or _de(services, Msg("staff.handoff.no_topic"))
     answered = topic_label(services, last_topic) or _de(services, Msg("staff.handoff.nothing_answered"))
     howto = Msg("staff.handoff.howto_topic") if threaded else Msg("staff.handoff.howto_reply", id=handoff.id)
-    return _de(services, Msg(
-        "staff.handoff.reopened" if reopened else "staff.handoff.summary",
-        id=handoff.id, language=language_label(person), place=_place(services, person), topic=topic,
-        answered=answered, bookings=_bookings(services, bookings), translation=_translation(services, person),
-        howto=howto,
-    ))
+    return _de(
+        services,
+        Msg(
+            "staff.handoff.reopened" if reopened else "staff.handoff.summary",
+            id=handoff.id,
+            language=language_label(person),
+            place=_place(services, person),
+            topic=topic,
+            answered=answered,
+            bookings=_bookings(services, bookings),
+            translation=_translation(services, person),
+            howto=howto,
+        ),
+    )
 
 
 def _header(services: Services, handoff: Handoff, person: Person, *, threaded: bool) -> str:
@@ -149,8 +183,9 @@ def _with_header(header: str, body: str, *, every_part: bool) -> list[str]:
     return [f"{header}\n{chunk}" if index == 0 or every_part else chunk for index, chunk in enumerate(chunks)]
 
 
-def relay_parts(services: Services, handoff: Handoff, person: Person, *, threaded: bool, original: str,
-                relayed: Relayed) -> list[str]:
+def relay_parts(
+    services: Services, handoff: Handoff, person: Person, *, threaded: bool, original: str, relayed: Relayed
+) -> list[str]:
     """A newcomer's text for staff: the original, then the marked machine translation."""
     header = _header(services, handoff, person, threaded=threaded)
     body = _de(services, Msg("staff.handoff.original", text=original))
@@ -165,12 +200,20 @@ def media_kind(services: Services, kind: str) -> str:
 
 def media_header(services: Services, handoff: Handoff, person: Person, kind: str) -> str:
     """In a plain group, the line before a copied photo or document: whose it is."""
-    return _de(services, Msg("staff.handoff.media_reply", id=handoff.id, kind=Raw(media_kind(services, kind)),
-                             language=language_label(person)))
+    return _de(
+        services,
+        Msg(
+            "staff.handoff.media_reply",
+            id=handoff.id,
+            kind=Raw(media_kind(services, kind)),
+            language=language_label(person),
+        ),
+    )
 
 
-def caption_parts(services: Services, handoff: Handoff, person: Person, *, threaded: bool,
-                  relayed: Relayed) -> list[str]:
+def caption_parts(
+    services: Services, handoff: Handoff, person: Person, *, threaded: bool, relayed: Relayed
+) -> list[str]:
     """The translation of a photo's caption, posted under the copy (empty when not translated)."""
     block = _translation_block(services, relayed, "staff.handoff.caption_machine").lstrip("\n")
     if not block:
@@ -181,9 +224,10 @@ def caption_parts(services: Services, handoff: Handoff, person: Person, *, threa
 
 
 def emergency_alert(services: Services, handoff: Handoff, category: str) -> str:
-    """"#12: possible emergency (violence at home)": posted under the person's message."""
-    return _de(services, Msg("safety.staff.alert_handoff", id=handoff.id,
-                             category=Msg(f"safety.staff.category.{category}")))
+    """ "#12: possible emergency (violence at home)": posted under the person's message."""
+    return _de(
+        services, Msg("safety.staff.alert_handoff", id=handoff.id, category=Msg(f"safety.staff.category.{category}"))
+    )
 
 
 def note(services: Services, key: str, **args: object) -> str:

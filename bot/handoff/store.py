@@ -3,6 +3,7 @@ relayed message in `handoff_messages` (purged after RETENTION_DAYS by the nightl
 
 During a person's turn handoffs are read and written in short transactions through
 `unit_of_work`, which joins the turn's own when there is one."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -24,26 +25,32 @@ async def latest_handoff(services: Services, person_id: int) -> Handoff | None:
     """The person's open handoff, else their most recent one."""
     async with unit_of_work(services.sessions) as session:
         return await session.scalar(
-            select(Handoff).where(Handoff.person_id == person_id)
-            .order_by((Handoff.status == "open").desc(), Handoff.id.desc()).limit(1)
+            select(Handoff)
+            .where(Handoff.person_id == person_id)
+            .order_by((Handoff.status == "open").desc(), Handoff.id.desc())
+            .limit(1)
         )
 
 
 async def handoff_for_thread(session: AsyncSession, chat_id: int, thread_id: int) -> Handoff | None:
     return await session.scalar(
-        select(Handoff).where(Handoff.staff_chat_id == chat_id, Handoff.thread_id == thread_id)
-        .order_by(Handoff.id.desc()).limit(1)
+        select(Handoff)
+        .where(Handoff.staff_chat_id == chat_id, Handoff.thread_id == thread_id)
+        .order_by(Handoff.id.desc())
+        .limit(1)
     )
 
 
-async def handoff_for_reply(session: AsyncSession, chat_id: int, message_id: int,
-                            replied_text: str | None) -> Handoff | None:
+async def handoff_for_reply(
+    session: AsyncSession, chat_id: int, message_id: int, replied_text: str | None
+) -> Handoff | None:
     """The handoff a staff reply in a plain group belongs to: the relayed message it answers is
     in the transcript; a continuation part or the summary is found by the number in its header."""
     handoff_id = await session.scalar(
-        select(HandoffMessage.handoff_id).where(HandoffMessage.staff_chat_id == chat_id,
-                                                HandoffMessage.staff_message_id == message_id)
-        .order_by(HandoffMessage.id.desc()).limit(1)
+        select(HandoffMessage.handoff_id)
+        .where(HandoffMessage.staff_chat_id == chat_id, HandoffMessage.staff_message_id == message_id)
+        .order_by(HandoffMessage.id.desc())
+        .limit(1)
     )
     if handoff_id is None:
         handoff_id = staff_texts.handoff_number(replied_text)
@@ -57,10 +64,15 @@ async def handoff_for_reply(session: AsyncSession, chat_id: int, message_id: int
 
 async def upcoming_bookings(services: Services, person_id: int, now: datetime) -> list[datetime]:
     async with unit_of_work(services.sessions) as session:
-        return list((await session.scalars(
-            select(Booking.starts_at).where(Booking.person_id == person_id, Booking.status == "booked",
-                                            Booking.starts_at > now).order_by(Booking.starts_at)
-        )).all())
+        return list(
+            (
+                await session.scalars(
+                    select(Booking.starts_at)
+                    .where(Booking.person_id == person_id, Booking.status == "booked", Booking.starts_at > now)
+                    .order_by(Booking.starts_at)
+                )
+            ).all()
+        )
 
 
 async def save(services: Services, handoff: Handoff, **values: Any) -> None:
@@ -81,9 +93,9 @@ async def original_for(services: Services, person_id: int, message_id: int) -> s
     """The German original of a staff message relayed to this person."""
     async with unit_of_work(services.sessions) as session:
         return await session.scalar(
-            select(HandoffMessage.original).join(Handoff, Handoff.id == HandoffMessage.handoff_id)
-            .where(HandoffMessage.id == message_id, HandoffMessage.direction == "out",
-                   Handoff.person_id == person_id)
+            select(HandoffMessage.original)
+            .join(Handoff, Handoff.id == HandoffMessage.handoff_id)
+            .where(HandoffMessage.id == message_id, HandoffMessage.direction == "out", Handoff.person_id == person_id)
         )
 
 
@@ -91,8 +103,9 @@ async def quiet_for(services: Services, handoff: Handoff, now: datetime) -> bool
     """True when the person has not written to staff for a while (then we confirm receipt)."""
     async with unit_of_work(services.sessions) as session:
         last = await session.scalar(
-            select(func.max(HandoffMessage.created_at)).where(HandoffMessage.handoff_id == handoff.id,
-                                                               HandoffMessage.direction == "in")
+            select(func.max(HandoffMessage.created_at)).where(
+                HandoffMessage.handoff_id == handoff.id, HandoffMessage.direction == "in"
+            )
         )
     if last is not None and last.tzinfo is None:  # SQLite's func.max bypasses the column type
         last = last.replace(tzinfo=now.tzinfo)

@@ -7,6 +7,7 @@ relays the original with a note instead. The provider runs in a thread (bot.tran
 so the event loop is never blocked, and the CachedTranslator built by the bootstrap keeps results
 in the database.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -54,8 +55,9 @@ def allowed(services: Services, person: Person) -> bool:
     return service_name(services) is not None and bool(person.translation_consent)
 
 
-async def translate(services: Services, person: Person, text: str, *, source: str, target: str,
-                    handoff_id: int | None = None) -> Relayed:
+async def translate(
+    services: Services, person: Person, text: str, *, source: str, target: str, handoff_id: int | None = None
+) -> Relayed:
     if not text.strip() or source == target or not allowed(services, person):
         return Relayed(None)
     try:
@@ -64,10 +66,15 @@ async def translate(services: Services, person: Person, text: str, *, source: st
         )
     except TranslationFailed as exc:
         # An outage of the service is logged once by the provider, not for every relayed message.
-        log.log(logging.DEBUG if exc.unreachable else logging.WARNING,
-                "handoff %s (person %s): translation failed: %s", handoff_id, person.id, exc)
+        log.log(
+            logging.DEBUG if exc.unreachable else logging.WARNING,
+            "handoff %s (person %s): translation failed: %s",
+            handoff_id,
+            person.id,
+            exc,
+        )
         return Relayed(None, failed=True)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         log.warning("handoff %s (person %s): translation timed out", handoff_id, person.id)
         return Relayed(None, failed=True)
     except Exception as exc:  # noqa: BLE001 - a broken translator must never drop a message

@@ -22,6 +22,7 @@ district, best first: with several results, ask.
 phrases are data (data/districts.yaml), so staff can add what people write.
 Every function takes an optional `directory` so tests can pass their own data.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,18 @@ DISTRICTS_FILE = DATA_DIR / "districts.yaml"
 
 # Dortmund's 12 Stadtbezirke. The ids are fixed: offices.yaml and stored user data refer to them.
 DISTRICT_IDS = (
-    "innenstadt-west", "innenstadt-nord", "innenstadt-ost", "eving", "scharnhorst", "brackel",
-    "aplerbeck", "hoerde", "hombruch", "luetgendortmund", "huckarde", "mengede",
+    "innenstadt-west",
+    "innenstadt-nord",
+    "innenstadt-ost",
+    "eving",
+    "scharnhorst",
+    "brackel",
+    "aplerbeck",
+    "hoerde",
+    "hombruch",
+    "luetgendortmund",
+    "huckarde",
+    "mengede",
 )
 
 # A point farther than this from every Stadtteil centre is not treated as Dortmund, whatever the outline says.
@@ -68,14 +79,14 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 class Stadtteil:
     name: str
     district_id: str
-    centre: GeoPoint                 # approximate
+    centre: GeoPoint  # approximate
     aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class District:
-    id: str                          # "innenstadt-nord", "hoerde", ...
-    name: str                        # display name "Innenstadt-Nord", "Hörde"
+    id: str  # "innenstadt-nord", "hoerde", ...
+    name: str  # display name "Innenstadt-Nord", "Hörde"
     aliases: tuple[str, ...]
     stadtteile: tuple[Stadtteil, ...]
 
@@ -85,8 +96,8 @@ class DistrictMatch:
     """One answer of `find_district`."""
 
     district: District
-    score: float                     # 1.0: exact after normalising; lower: typo tolerated
-    matched: str                     # the name, alias or postal code from the data that matched
+    score: float  # 1.0: exact after normalising; lower: typo tolerated
+    matched: str  # the name, alias or postal code from the data that matched
     kind: MatchKind
     stadtteil: Stadtteil | None = None  # set when a Stadtteil name matched
 
@@ -101,8 +112,8 @@ class DistrictHit:
 
     district: District
     stadtteil: Stadtteil
-    distance_km: float               # to that Stadtteil centre
-    runner_up: District | None       # the district with the next-nearest centre
+    distance_km: float  # to that Stadtteil centre
+    runner_up: District | None  # the district with the next-nearest centre
     runner_up_km: float | None
 
     @property
@@ -113,7 +124,7 @@ class DistrictHit:
 
 @dataclass(frozen=True)
 class CityOutline:
-    points: tuple[tuple[float, float], ...]   # (lat, lon), closed implicitly
+    points: tuple[tuple[float, float], ...]  # (lat, lon), closed implicitly
     buffer_km: float
     source: Source | None
 
@@ -130,9 +141,9 @@ class _NameEntry:
 class PlaceReading:
     """What `read_place` found in a text."""
 
-    matches: tuple[DistrictMatch, ...]   # as find_district: best first, exact ones hide typos
-    postal_codes: tuple[str, ...]        # every five-digit number written, known in Dortmund or not
-    other_words: tuple[str, ...]         # words that are neither part of a place nor words around one
+    matches: tuple[DistrictMatch, ...]  # as find_district: best first, exact ones hide typos
+    postal_codes: tuple[str, ...]  # every five-digit number written, known in Dortmund or not
+    other_words: tuple[str, ...]  # words that are neither part of a place nor words around one
 
     @property
     def only_a_place(self) -> bool:
@@ -213,6 +224,7 @@ class DistrictDirectory:
 
 
 # --- lookups -----------------------------------------------------------------------------------------
+
 
 def districts_for_postal_code(code: str, directory: DistrictDirectory | None = None) -> list[District]:
     """The districts a Dortmund postal code touches (several where it straddles a border; then ask).
@@ -326,12 +338,17 @@ def _same_word(written: str, expected: str) -> bool:
     if written == expected:
         return True
     # Arabic-script words differ by one letter in meaning ("مكتب" an office, "مكتبي" mine).
-    return (len(expected) >= 6 and expected.isascii() and written.isascii()
-            and names.edit_distance(written, expected, 1) <= 1)
+    return (
+        len(expected) >= 6
+        and expected.isascii()
+        and written.isascii()
+        and names.edit_distance(written, expected, 1) <= 1
+    )
 
 
-def _typo_matches(span_key: str, by_length: dict[int, tuple[tuple[_NameEntry, int, frozenset[str]], ...]]) \
-        -> list[DistrictMatch]:
+def _typo_matches(
+    span_key: str, by_length: dict[int, tuple[tuple[_NameEntry, int, frozenset[str]], ...]]
+) -> list[DistrictMatch]:
     n = len(span_key)
     if n < 4:
         return []
@@ -339,8 +356,7 @@ def _typo_matches(span_key: str, by_length: dict[int, tuple[tuple[_NameEntry, in
     letters = frozenset(span_key)
     for length in range(n - names.MAX_TYPOS, n + names.MAX_TYPOS + 1):
         for entry, limit, entry_letters in by_length.get(length, ()):
-            if (abs(n - length) > limit or len(letters - entry_letters) > limit
-                    or len(entry_letters - letters) > limit):
+            if abs(n - length) > limit or len(letters - entry_letters) > limit or len(entry_letters - letters) > limit:
                 continue
             distance = names.edit_distance(span_key, entry.key, limit)
             score = 1.0 - distance / max(n, length)
@@ -373,8 +389,7 @@ def district_at(lat: float, lon: float, directory: DistrictDirectory | None = No
     return DistrictHit(district, stadtteil, km, runner_up, runner_up_km)
 
 
-def _spans(words: list[str], by_key: dict[str, list[_NameEntry]], longest: int = 4) \
-        -> list[tuple[str, bool, int, int]]:
+def _spans(words: list[str], by_key: dict[str, list[_NameEntry]], longest: int = 4) -> list[tuple[str, bool, int, int]]:
     """Word spans to look up, longest first; (key, fuzzy, start, length). A span that matched
     exactly (as written or without an inflection) consumes its words, so "Innenstadt Nord" is
     Innenstadt-Nord and not also "Innenstadt" (all three)."""
@@ -384,16 +399,16 @@ def _spans(words: list[str], by_key: dict[str, list[_NameEntry]], longest: int =
     for fuzzy in (False, True):
         for length in range(max_len, 0, -1):
             for start in range(0, len(words) - length + 1):
-                if any(used[start:start + length]):
+                if any(used[start : start + length]):
                     continue
-                key = "".join(words[start:start + length])
+                key = "".join(words[start : start + length])
                 if fuzzy:
                     found.append((key, True, start, length))
                     continue
                 known = key if key in by_key else next((s for s in names.stems(key) if s in by_key), None)
                 if known is not None:
                     found.append((known, False, start, length))
-                    used[start:start + length] = [True] * length
+                    used[start : start + length] = [True] * length
     return found
 
 
@@ -407,6 +422,7 @@ def _rank(match: DistrictMatch) -> tuple[float, int, str]:
 
 
 # --- loading -----------------------------------------------------------------------------------------
+
 
 def parse_districts(document: object, file: str, problems: list[Problem]) -> DistrictDirectory:
     """Build the directory from a parsed YAML document, appending every problem found to `problems`."""
@@ -461,11 +477,16 @@ def parse_districts(document: object, file: str, problems: list[Problem]) -> Dis
         block.finish()
 
     answer_words = frozenset(
-        key for word in _per_language(root, "answer_words") for keys in names.spellings(word) for key in keys)
-    my_office = tuple(dict.fromkeys(
-        tuple(names.spellings(phrase)[0]) for phrase in _per_language(root, "my_office") if names.spellings(phrase)))
+        key for word in _per_language(root, "answer_words") for keys in names.spellings(word) for key in keys
+    )
+    my_office = tuple(
+        dict.fromkeys(
+            tuple(names.spellings(phrase)[0]) for phrase in _per_language(root, "my_office") if names.spellings(phrase)
+        )
+    )
     everyday_names = frozenset(
-        key for name in root.texts("everyday_names", required=False) for key in names.name_keys(name))
+        key for name in root.texts("everyday_names", required=False) for key in names.name_keys(name)
+    )
 
     outline = CityOutline(points=(), buffer_km=0.0, source=None)
     block = root.child("city_boundary")
@@ -477,7 +498,9 @@ def parse_districts(document: object, file: str, problems: list[Problem]) -> Dis
         for i, value in enumerate(block.seq("points")):
             point = _pair(value)
             if point is None:
-                block.problems.append(Problem(file, f"{block.at('points')}[{i}]", f"should be [lat, lon], found {value!r}"))
+                block.problems.append(
+                    Problem(file, f"{block.at('points')}[{i}]", f"should be [lat, lon], found {value!r}")
+                )
             else:
                 points.append(point)
         if len(points) < 3:
@@ -486,9 +509,14 @@ def parse_districts(document: object, file: str, problems: list[Problem]) -> Dis
         outline = CityOutline(tuple(points), buffer_km or 0.0, source)
     root.finish()
     directory = DistrictDirectory(
-        districts=tuple(districts), postal_codes=postal_codes, outline=outline,
-        membership_source=membership_source, centres_source=centres_source,
-        postal_codes_source=postal_source, answer_words=answer_words, my_office=my_office,
+        districts=tuple(districts),
+        postal_codes=postal_codes,
+        outline=outline,
+        membership_source=membership_source,
+        centres_source=centres_source,
+        postal_codes_source=postal_source,
+        answer_words=answer_words,
+        my_office=my_office,
         everyday_names=everyday_names,
     )
     _check_my_office(root, directory)
@@ -536,8 +564,11 @@ def _parse_stadtteil(sub: Fields, district_id: str) -> Stadtteil | None:
 
 
 def _pair(value: object) -> tuple[float, float] | None:
-    if (isinstance(value, list) and len(value) == 2
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
         return float(value[0]), float(value[1])
     return None
 

@@ -8,6 +8,7 @@ several variants. Arabic-script text keeps an Arabic key (matched against Arabic
 and also gets a rough Latin transliteration; short vowels are not written in Arabic, so that only
 helps for names spelled out with long vowels — the data lists Arabic aliases for the big names.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -15,10 +16,21 @@ import re
 import unicodedata
 
 # Words that carry no place information ("Stadtbezirk Hörde", "Dortmund-Eving", "حي هورده").
-STOP_TOKENS = frozenset({
-    "dortmund", "do", "stadtbezirk", "bezirk", "stadtteil", "ortsteil", "district", "in",
-    "دورتموند", "منطقه", "حي",
-})
+STOP_TOKENS = frozenset(
+    {
+        "dortmund",
+        "do",
+        "stadtbezirk",
+        "bezirk",
+        "stadtteil",
+        "ortsteil",
+        "district",
+        "in",
+        "دورتموند",
+        "منطقه",
+        "حي",
+    }
+)
 
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -43,10 +55,25 @@ def _fold_latin(token: str) -> str:
 
 # --- Arabic script ---------------------------------------------------------------------------------
 
-_ARABIC_FOLD = str.maketrans({
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ی": "ي", "ئ": "ي", "ؤ": "و",
-    "ک": "ك", "گ": "غ", "ج": "غ", "ق": "غ", "ڤ": "ف", "ـ": None,
-})
+_ARABIC_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ى": "ي",
+        "ی": "ي",
+        "ئ": "ي",
+        "ؤ": "و",
+        "ک": "ك",
+        "گ": "غ",
+        "ج": "غ",
+        "ق": "غ",
+        "ڤ": "ف",
+        "ـ": None,
+    }
+)
 _ARABIC_MARKS = re.compile(r"[\u064B-\u065F\u0670\u06D6-\u06ED]")  # short vowels and other marks
 
 
@@ -56,10 +83,36 @@ def _fold_arabic(token: str) -> str:
 
 
 _ARABIC_TO_LATIN = {
-    "ا": "a", "ب": "b", "ت": "t", "ث": "s", "ح": "h", "خ": "ch", "د": "d", "ذ": "z", "ر": "r",
-    "ز": "s", "س": "s", "ش": "sch", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "g",
-    "ف": "f", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "o", "ي": "i", "ء": "",
-    "پ": "p", "چ": "tsch", "ژ": "sch",
+    "ا": "a",
+    "ب": "b",
+    "ت": "t",
+    "ث": "s",
+    "ح": "h",
+    "خ": "ch",
+    "د": "d",
+    "ذ": "z",
+    "ر": "r",
+    "ز": "s",
+    "س": "s",
+    "ش": "sch",
+    "ص": "s",
+    "ض": "d",
+    "ط": "t",
+    "ظ": "z",
+    "ع": "",
+    "غ": "g",
+    "ف": "f",
+    "ك": "k",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ه": "h",
+    "و": "o",
+    "ي": "i",
+    "ء": "",
+    "پ": "p",
+    "چ": "tsch",
+    "ژ": "sch",
 }
 
 
@@ -80,10 +133,40 @@ def _arabic_to_latin(token: str) -> list[str]:
 # --- Cyrillic --------------------------------------------------------------------------------------
 
 _CYRILLIC_TO_LATIN = {
-    "а": "a", "б": "b", "д": "d", "е": "e", "ё": "o", "є": "e", "ж": "sch", "з": "s", "и": "i",
-    "і": "i", "ї": "i", "й": "j", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "ц": "z", "ч": "tsch", "ш": "sch",
-    "щ": "schtsch", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "u", "я": "ja", "ґ": "g",
+    "а": "a",
+    "б": "b",
+    "д": "d",
+    "е": "e",
+    "ё": "o",
+    "є": "e",
+    "ж": "sch",
+    "з": "s",
+    "и": "i",
+    "і": "i",
+    "ї": "i",
+    "й": "j",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "ц": "z",
+    "ч": "tsch",
+    "ш": "sch",
+    "щ": "schtsch",
+    "ъ": "",
+    "ы": "i",
+    "ь": "",
+    "э": "e",
+    "ю": "u",
+    "я": "ja",
+    "ґ": "g",
 }
 # Letters with two readings when writing German names: (letter, choices).
 _CYRILLIC_AMBIGUOUS = (("г", ("g", "h")), ("в", ("w", "v")))
@@ -101,12 +184,13 @@ def _cyrillic_to_latin(text: str) -> list[str]:
     variants: list[str] = []
     for picks in itertools.product(*(options for _, options in present)):
         mapping = dict(_CYRILLIC_TO_LATIN)
-        mapping.update({letter: pick for (letter, _), pick in zip(present, picks)})
+        mapping.update({letter: pick for (letter, _), pick in zip(present, picks, strict=False)})
         variants.append("".join(mapping.get(ch, ch) for ch in text))
     return variants
 
 
 # --- public helpers --------------------------------------------------------------------------------
+
 
 def has_arabic(text: str) -> bool:
     return bool(_ARABIC.search(text))
@@ -162,7 +246,9 @@ def name_keys(name: str) -> set[str]:
     An Arabic-script alias is kept in Arabic only: its rough Latin transliteration would just add
     noise next to the real Latin names."""
     if has_arabic(name):
-        return {"".join(token_key(t) for t in tokens(unicodedata.normalize("NFC", name)) if token_key(t) not in STOP_TOKENS)}
+        return {
+            "".join(token_key(t) for t in tokens(unicodedata.normalize("NFC", name)) if token_key(t) not in STOP_TOKENS)
+        }
     return {"".join(keys) for keys in spellings(name)}
 
 
@@ -171,17 +257,93 @@ def name_keys(name: str) -> set[str]:
 # "Hörde'deyim", "Evingliyim"), Ukrainian and
 # Russian cases ("в Евінгу" -> ewingu, "в Эвинге", "Эвингом", "з Евінга"), the Romanian article
 # ("Evingul"). Shortest first: the least taken off that leaves a known name wins.
-_LATIN_ENDINGS = tuple(sorted({
-    "deki", "daki", "teki", "taki", "nden", "ndan", "den", "dan", "ten", "tan", "de", "da", "te", "ta",
-    "ye", "ya", "yi", "yu", "nin", "nun", "in", "un", "ne", "na", "e", "a", "i", "u",
-    "deyim", "dayim", "teyim", "tayim", "yim", "yum", "im", "um", "li", "lu", "liyim", "luyum", "liyiz",
-    "ja", "om", "em", "owi", "ewi", "ovi", "evi", "oj", "oju", "ach", "am", "ul", "ului",
-}, key=len))
+_LATIN_ENDINGS = tuple(
+    sorted(
+        {
+            "deki",
+            "daki",
+            "teki",
+            "taki",
+            "nden",
+            "ndan",
+            "den",
+            "dan",
+            "ten",
+            "tan",
+            "de",
+            "da",
+            "te",
+            "ta",
+            "ye",
+            "ya",
+            "yi",
+            "yu",
+            "nin",
+            "nun",
+            "in",
+            "un",
+            "ne",
+            "na",
+            "e",
+            "a",
+            "i",
+            "u",
+            "deyim",
+            "dayim",
+            "teyim",
+            "tayim",
+            "yim",
+            "yum",
+            "im",
+            "um",
+            "li",
+            "lu",
+            "liyim",
+            "luyum",
+            "liyiz",
+            "ja",
+            "om",
+            "em",
+            "owi",
+            "ewi",
+            "ovi",
+            "evi",
+            "oj",
+            "oju",
+            "ach",
+            "am",
+            "ul",
+            "ului",
+        },
+        key=len,
+    )
+)
 # Particles Arabic writes onto the next word: و (and), ف, ب (in/at), ل (for), ك (like), ال and
 # their combinations ("بإيفينغ", "والهورده", "لهورده").
-_ARABIC_PREFIXES = tuple(sorted({
-    "و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "بال", "فال", "كال", "وبال", "وب", "فب", "ول", "فل", "وك",
-}, key=len))
+_ARABIC_PREFIXES = tuple(
+    sorted(
+        {
+            "و",
+            "ف",
+            "ب",
+            "ل",
+            "ك",
+            "ال",
+            "لل",
+            "وال",
+            "بال",
+            "فال",
+            "كال",
+            "وبال",
+            "وب",
+            "فب",
+            "ول",
+            "فل",
+            "وك",
+        },
+        key=len,
+    )
+)
 MIN_LATIN_STEM = 4
 MIN_ARABIC_STEM = 3
 
@@ -190,9 +352,8 @@ def stems(key: str) -> list[str]:
     """What a key may be without an inflection, the least taken off first: "evingde" -> "eving"
     (among others), "بايفينغ" -> "ايفينغ". Only ever compared exactly with the names in the data."""
     if has_arabic(key):
-        return [key[len(p):] for p in _ARABIC_PREFIXES
-                if key.startswith(p) and len(key) - len(p) >= MIN_ARABIC_STEM]
-    return [key[:-len(e)] for e in _LATIN_ENDINGS if key.endswith(e) and len(key) - len(e) >= MIN_LATIN_STEM]
+        return [key[len(p) :] for p in _ARABIC_PREFIXES if key.startswith(p) and len(key) - len(p) >= MIN_ARABIC_STEM]
+    return [key[: -len(e)] for e in _LATIN_ENDINGS if key.endswith(e) and len(key) - len(e) >= MIN_LATIN_STEM]
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:

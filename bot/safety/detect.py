@@ -17,6 +17,7 @@ bei der Feuerwehr. Mein Mann schlägt mich" is still an emergency however the fi
 Pure: no Telegram, no database, no model call (the caller passes what the model said, or None
 when the model is unavailable: the lexicon and the numbers still work).
 """
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,17 @@ from bot.understanding.normalize import fold, tokens
 
 # When one message fits several categories, the answer of the most specific one helps most;
 # the others are kept in SafetyAlert.categories (staff see them).
-PRIORITY: tuple[str, ...] = ("weapon", "fire", "poisoning", "suicide", "domestic_violence",
-                             "missing_child", "medical", "homeless_tonight", GENERAL)
+PRIORITY: tuple[str, ...] = (
+    "weapon",
+    "fire",
+    "poisoning",
+    "suicide",
+    "domestic_violence",
+    "missing_child",
+    "medical",
+    "homeless_tonight",
+    GENERAL,
+)
 assert set(PRIORITY) == {*CATEGORIES, GENERAL}
 
 # What is read of a message: its start, as the model does. A cry for help is short; a long
@@ -59,8 +69,10 @@ EMERGENCY_LABEL = "emergency"
 
 # Where one sentence or clause ends: punctuation, a line break, and the words that join two
 # statements ("Hallo, ich brauche einen Termin und mein Mann schlägt mich"), folded.
-CLAUSE_BREAK = re.compile(r"[.!?;:\n\u061f\u060c\u061b]+|\s(?:and|und|but|aber|also|et|mais|ve|ama|bir de|ayrica|si|dar|"
-                          r"и|і|но|але|а также|ещё|ще|و|بس|لكن|ولي|اما|همچنين)(?=\s)")
+CLAUSE_BREAK = re.compile(
+    r"[.!?;:\n\u061f\u060c\u061b]+|\s(?:and|und|but|aber|also|et|mais|ve|ama|bir de|ayrica|si|dar|"
+    r"и|і|но|але|а также|ещё|ще|و|بس|لكن|ولي|اما|همچنين)(?=\s)"
+)
 
 Source = Literal["lexicon", "number", "model"]
 

@@ -28,6 +28,7 @@ Every language's phrases are tried on every message: a person in danger may writ
 or mix two, and recall matters more here than anywhere else. `python -m bot check` validates the
 files (bot.safety.lexicon.check_lexicon).
 """
+
 from __future__ import annotations
 
 import re
@@ -73,7 +74,7 @@ class Pattern:
     def matches_at(self, words: list[str], start: int) -> bool:
         if start + len(self.parts) > len(words):
             return False
-        for (part, mode), word in zip(self.parts, words[start:]):
+        for (part, mode), word in zip(self.parts, words[start:], strict=False):
             if mode == "prefix":
                 ok = word.startswith(part)
             elif mode == "exact":
@@ -185,8 +186,9 @@ class Lexicon:
                 continue
             parts = inside.get(word)
             if parts is None:
-                parts = inside[word] = {prefix for m in self._inside_pattern.finditer(word)
-                                        for prefix in self._inside_prefixes[m.group(1)]}
+                parts = inside[word] = {
+                    prefix for m in self._inside_pattern.finditer(word) for prefix in self._inside_prefixes[m.group(1)]
+                }
             for part in parts:
                 for pid in self._inside[part]:
                     if self.patterns[pid].matches_at(words, i):
@@ -266,11 +268,19 @@ def _read_section(lexicon: Lexicon, file: str, language: str, section: Any, *, e
             seen[key] = f"{where}: {raw}"
             # A phrase of one part fires on each of its alternatives alone: none may be a stem
             # so short that it is the start of common words ("uns" in "unser").
-            short = [word for pattern in parts[0] if len(pattern.parts) == 1
-                     for word, mode in pattern.parts if mode != "exact" and len(word) < _shortest(word)]
+            short = [
+                word
+                for pattern in parts[0]
+                if len(pattern.parts) == 1
+                for word, mode in pattern.parts
+                if mode != "exact" and len(word) < _shortest(word)
+            ]
             if len(parts) == 1 and short:
-                lexicon.problems.append(Problem(
-                    file, spot, f"stem {short[0]!r} is too short to stand alone (use =word or add a second word)"))
+                lexicon.problems.append(
+                    Problem(
+                        file, spot, f"stem {short[0]!r} is too short to stand alone (use =word or add a second word)"
+                    )
+                )
                 continue
             lexicon.add(str(category), language, raw, exclusion=exclusion)
 

@@ -18,6 +18,7 @@ emergency category, when it is close enough and closer than both the ordinary ex
 every ordinary intent of the understanding model (whose examples are hundreds of everyday
 questions). Thresholds chosen by cross-validation over the safety sets (bench/README.md).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -112,7 +113,7 @@ def check_examples(directory: Path = EXAMPLES_DIR, required: Iterable[str] = ())
     problems = list(examples.problems)
     for language in required:
         file = f"data/safety/examples/{language}.yaml"
-        labels = {label for label, lang in zip(examples.labels, examples.languages) if lang == language}
+        labels = {label for label, lang in zip(examples.labels, examples.languages, strict=False) if lang == language}
         if not labels:
             problems.append(Problem(file, "-", "missing: every curated language needs safety examples"))
         elif ORDINARY not in labels:
@@ -152,8 +153,12 @@ def category_of(safety_similarities: Mapping[str, float], intent_similarities: M
     if not emergencies:
         return None
     category, best = max(emergencies.items(), key=lambda item: item[1])
-    ordinary = max([safety_similarities.get(ORDINARY, -1.0),
-                    *(value for label, value in intent_similarities.items() if label not in NOT_ORDINARY_INTENTS)])
+    ordinary = max(
+        [
+            safety_similarities.get(ORDINARY, -1.0),
+            *(value for label, value in intent_similarities.items() if label not in NOT_ORDINARY_INTENTS),
+        ]
+    )
     if best >= MIN_SIMILARITY and best - ordinary >= MARGIN:
         return category
     return None

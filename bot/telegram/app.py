@@ -1,5 +1,6 @@
 """The composition root of the Telegram bot: wires storage, middlewares, routers, and runs it
 by long polling or, when WEBHOOK_URL is set, as an aiohttp webhook server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,8 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
 from aiohttp import ClientSession
 
-from bot.clock import Clock
 from bot.bootstrap import Foundation, build_foundation
+from bot.clock import Clock
 from bot.config import Settings
 from bot.content.locales import Catalog, html_to_plain
 from bot.core.conversation import Conversation
@@ -30,22 +31,29 @@ from bot.health import Health
 from bot.metrics import HANDOFFS_OPEN, MetricsPage
 from bot.storage.conversation_storage import DatabaseStorage
 from bot.storage.database import DatabaseUnavailable
+from bot.telegram.metrics import CountBotApiCalls, CountUpdates
 from bot.telegram.middlewares.dedup import DeduplicateUpdates
 from bot.telegram.middlewares.errors import ApologizeOnError
 from bot.telegram.middlewares.flood import FloodCounter, MemoryFloodCounter, RedisFloodCounter, SlowDownFloods
 from bot.telegram.middlewares.outages import AnswerDuringOutages
 from bot.telegram.middlewares.state import ConversationStateMiddleware
-from bot.telegram.middlewares.turn import CHANNEL as TELEGRAM, TurnMiddleware
-from bot.telegram.metrics import CountBotApiCalls, CountUpdates
+from bot.telegram.middlewares.turn import CHANNEL as TELEGRAM
+from bot.telegram.middlewares.turn import TurnMiddleware
 from bot.telegram.outbox import TelegramOutbox
 from bot.telegram.ratelimit import OutboundLimits, OutboundRateLimiter
 from bot.telegram.render import TelegramRenderer
 from bot.telegram.response_models import KeepResponseModels
-from bot.telegram.routers import buttons, commands, fallback, membership, messages
-from bot.telegram.routers import staff_attendance
+from bot.telegram.routers import (
+    buttons,
+    commands,
+    fallback,
+    handoff_staff,
+    membership,
+    messages,
+    staff_attendance,
+    staff_tools,
+)
 from bot.telegram.routers import staff as staff_bookings
-from bot.telegram.routers import staff_tools
-from bot.telegram.routers import handoff_staff
 from bot.telegram.staff_desk import SourceOfTurn, TelegramStaffDesk
 from bot.translation import Translator
 from bot.web.desk import hand_web_over_to
@@ -58,8 +66,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # The command menu, in this order, with descriptions from locale keys commands.<name>.
-MENU_COMMANDS = ("start", "menu", "office", "hours", "book", "mybookings", "human", "language",
-                 "privacy", "deletemydata", "help")
+MENU_COMMANDS = (
+    "start",
+    "menu",
+    "office",
+    "hours",
+    "book",
+    "mybookings",
+    "human",
+    "language",
+    "privacy",
+    "deletemydata",
+    "help",
+)
 
 
 @dataclass
@@ -93,23 +112,25 @@ class PlainHttpSession(AiohttpSession):
             await self.client_session.close()
 
 
-def build_bot(settings: Settings, *, outbound_limits: OutboundLimits | None = None,
-              redis: Redis | None = None) -> Bot:
+def build_bot(settings: Settings, *, outbound_limits: OutboundLimits | None = None, redis: Redis | None = None) -> Bot:
     assert settings.bot_token is not None
     api = TelegramAPIServer.from_base(settings.telegram_api_url)
     plain_http = settings.telegram_api_url.startswith("http://")
     session = PlainHttpSession(api=api) if plain_http else AiohttpSession(api=api)
-    bot = Bot(settings.bot_token, session=session,
-              default=DefaultBotProperties(parse_mode=ParseMode.HTML,
-                                           link_preview=LinkPreviewOptions(is_disabled=True)))
+    bot = Bot(
+        settings.bot_token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)),
+    )
     bot.session.middleware(OutboundRateLimiter(outbound_limits, redis=redis))  # flood limits, 429s, 5xx retries
     bot.session.middleware(CountBotApiCalls())  # inside the limiter: every attempt, every error
     bot.session.middleware(KeepResponseModels())  # parse answers without rebuilding their models
     return bot
 
 
-def build_storage(foundation: Foundation, redis: Redis | None,
-                  health: Health) -> tuple[BaseStorage, BaseEventIsolation]:
+def build_storage(
+    foundation: Foundation, redis: Redis | None, health: Health
+) -> tuple[BaseStorage, BaseEventIsolation]:
     if redis is not None:
         from bot.telegram.redis_state import RedisOrLocalIsolation, RedisStateStorage
 
@@ -125,12 +146,20 @@ def build_health(settings: Settings, engine: AsyncEngine, redis: Redis | None) -
         async with engine.connect() as connection:
             await connection.execute(text("SELECT version_num FROM alembic_version"))
 
-    return Health({"database": database, "redis": redis.ping if redis is not None else None},
-                  timeout=max(settings.database_timeout, settings.redis_timeout))
+    return Health(
+        {"database": database, "redis": redis.ping if redis is not None else None},
+        timeout=max(settings.database_timeout, settings.redis_timeout),
+    )
 
 
-def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage: BaseStorage,
-                     isolation: BaseEventIsolation, flood_counter: FloodCounter, health: Health) -> Dispatcher:
+def build_dispatcher(
+    foundation: Foundation,
+    renderer: TelegramRenderer,
+    storage: BaseStorage,
+    isolation: BaseEventIsolation,
+    flood_counter: FloodCounter,
+    health: Health,
+) -> Dispatcher:
     services = foundation.services
     # aiogram's own FSM middleware would read the state before every update (bot.telegram.middlewares.state)
     dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
@@ -169,12 +198,16 @@ def build_dispatcher(foundation: Foundation, renderer: TelegramRenderer, storage
     return dp
 
 
-async def build_app(settings: Settings, *, clock: Clock | None = None,
-                    translator: Translator | None = None, db_attempts: int = 5,
-                    outbound_limits: OutboundLimits | None = None) -> TelegramApp:
+async def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    translator: Translator | None = None,
+    db_attempts: int = 5,
+    outbound_limits: OutboundLimits | None = None,
+) -> TelegramApp:
     outbox = TelegramOutbox(settings.staff_chat_id)
-    foundation = await build_foundation(settings, outbox, clock=clock, translator=translator,
-                                        db_attempts=db_attempts)
+    foundation = await build_foundation(settings, outbox, clock=clock, translator=translator, db_attempts=db_attempts)
     redis: Redis | None = None
     if settings.redis_url:
         # Imported only when configured: the redis client is ~6 MB and ~0.1 s at every start.
@@ -191,8 +224,9 @@ async def build_app(settings: Settings, *, clock: Clock | None = None,
     flood_counter: FloodCounter = RedisFloodCounter(redis, health) if redis is not None else MemoryFloodCounter()
     dispatcher = build_dispatcher(foundation, renderer, storage, isolation, flood_counter, health)
     metrics = MetricsPage(lambda: count_open_handoffs(foundation))
-    return TelegramApp(bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer, health=health,
-                       metrics=metrics)
+    return TelegramApp(
+        bot=bot, dispatcher=dispatcher, foundation=foundation, renderer=renderer, health=health, metrics=metrics
+    )
 
 
 async def count_open_handoffs(foundation: Foundation) -> None:
@@ -234,12 +268,10 @@ async def set_commands(bot: Bot, catalog: Catalog) -> None:
     for language in (None, *catalog.languages):
         lang = language or "de"
         commands_ = [
-            BotCommand(command=name,
-                       description=html_to_plain(catalog.render(Msg(f"commands.{name}"), lang))[:256])
+            BotCommand(command=name, description=html_to_plain(catalog.render(Msg(f"commands.{name}"), lang))[:256])
             for name in MENU_COMMANDS
         ]
-        await bot.set_my_commands(commands_, scope=BotCommandScopeAllPrivateChats(),
-                                  language_code=language)
+        await bot.set_my_commands(commands_, scope=BotCommandScopeAllPrivateChats(), language_code=language)
 
 
 async def prepare_polling(app: TelegramApp) -> None:
@@ -250,12 +282,16 @@ async def prepare_polling(app: TelegramApp) -> None:
 
 async def run_polling(app: TelegramApp, *, handle_signals: bool = True, polling_timeout: int = 10) -> None:
     await prepare_polling(app)
-    await app.dispatcher.start_polling(app.bot, handle_signals=handle_signals, close_bot_session=False,
-                                       polling_timeout=polling_timeout,
-                                       allowed_updates=app.dispatcher.resolve_used_update_types())
+    await app.dispatcher.start_polling(
+        app.bot,
+        handle_signals=handle_signals,
+        close_bot_session=False,
+        polling_timeout=polling_timeout,
+        allowed_updates=app.dispatcher.resolve_used_update_types(),
+    )
 
 
-async def start_webhook(app: TelegramApp, settings: Settings) -> "web.AppRunner":
+async def start_webhook(app: TelegramApp, settings: Settings) -> web.AppRunner:
     """Register the webhook with Telegram and start serving it; the caller cleans up the runner."""
     from aiohttp import web
 
@@ -268,8 +304,11 @@ async def start_webhook(app: TelegramApp, settings: Settings) -> "web.AppRunner"
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
     await site.start()
-    await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
-                              allowed_updates=app.dispatcher.resolve_used_update_types())
+    await app.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret,
+        allowed_updates=app.dispatcher.resolve_used_update_types(),
+    )
     log.info("webhook server listening on %s:%s", settings.webhook_host, settings.webhook_port)
     return runner
 
@@ -292,13 +331,15 @@ def webhook_path(url: str) -> str:
     return urlparse(url).path or "/"
 
 
-async def serve_health(app: TelegramApp, settings: Settings) -> "web.AppRunner | None":
+async def serve_health(app: TelegramApp, settings: Settings) -> web.AppRunner | None:
     """/healthz and /metrics on HEALTH_HOST:HEALTH_PORT in both modes (HEALTH_PORT=0: not at all). In webhook
     mode the webhook server answers it too, so the same address is not bound twice."""
     from bot.telegram.health_server import start_health_server
 
     shared = settings.webhook_url and (settings.health_host, settings.health_port) == (
-        settings.webhook_host, settings.webhook_port)
+        settings.webhook_host,
+        settings.webhook_port,
+    )
     if settings.health_port == 0 or shared:
         return None
     return await start_health_server(app.health, settings.health_host, settings.health_port, app.metrics)
@@ -315,8 +356,7 @@ async def run(settings: Settings) -> None:
     freeze_startup_objects()
     loading = app.foundation.services.warm_up_in_background()
     # The model's objects live as long as the process, too.
-    loading.add_done_callback(
-        lambda task: None if task.cancelled() else freeze_startup_objects(collect_first=True))
+    loading.add_done_callback(lambda task: None if task.cancelled() else freeze_startup_objects(collect_first=True))
     try:
         jobs = start_for_telegram(app)  # reminders, digest, attendance, purge
         if settings.webhook_url:
@@ -332,4 +372,3 @@ async def run(settings: Settings) -> None:
         if web_chat is not None:
             await web_chat.close()
         await app.close()
-

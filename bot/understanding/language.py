@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from bot.understanding.normalize import fold
 
 if TYPE_CHECKING:
-    from lingua import LanguageDetector
+    from lingua import LanguageDetector as LinguaDetector
 
 SUPPORTED: tuple[str, ...] = ("de", "en", "ar", "uk", "ru", "tr", "fa", "ro", "bg", "fr")
 
@@ -69,22 +69,46 @@ _FOREIGN_ARABIC_LETTERS: dict[str, str] = {
     **dict.fromkeys("ێۆڵڕە", "ckb"),
 }
 # Pashto written without its own letters still has its own small words ("زه", "د", "په" ...).
-_PASHTO_WORDS = frozenset(fold(w) for w in (
-    "زه ته دی دي یم یې په کې د له څخه سره ته زما ستاسو تاسو مننه ډېره نشم کړم وکړم غواړم څه "
-    "چې هم وي شئ").split())
+_PASHTO_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "زه ته دی دي یم یې په کې د له څخه سره ته زما ستاسو تاسو مننه ډېره نشم کړم وکړم غواړم څه چې هم وي شئ"
+    ).split()
+)
 # Kurmanji (Latin script; lingua has no Kurdish): frequent words, folded. Short words it shares
 # with Albanian, French or Romanian ("te", "me", "tu", "de") are left out.
-_KURMANJI_WORDS = frozenset(fold(w) for w in (
-    "ez hûn ji bi di li ku çi çawa kengê kî heye hene nîne tune dixwazim dikarim nikarim "
-    "min wî wê jî û xwe yê ya yên zarok zarokê keça kurê mala xanî alîkarî alîkariya "
-    "spas silav kerema zimanê kurdî almanî nameyek fam nakim tênagihim werim bikim bikin "
-    "bigirim diaxive vekirî derê zêde gelek baş roj").split())
+_KURMANJI_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "ez hûn ji bi di li ku çi çawa kengê kî heye hene nîne tune dixwazim dikarim nikarim "
+        "min wî wê jî û xwe yê ya yên zarok zarokê keça kurê mala xanî alîkarî alîkariya "
+        "spas silav kerema zimanê kurdî almanî nameyek fam nakim tênagihim werim bikim bikin "
+        "bigirim diaxive vekirî derê zêde gelek baş roj"
+    ).split()
+)
 # Other languages of newcomers per script, for the second lingua detector (besides the ten).
 # Left out on purpose: Azerbaijani (Turkish typed without its letters reads like it) and
 # Macedonian (too close to Bulgarian): both are rare here, Turkish and Bulgarian are not.
-_OTHER_LATIN = ("SOMALI", "ALBANIAN", "POLISH", "SPANISH", "ITALIAN", "PORTUGUESE", "CROATIAN",
-                "BOSNIAN", "DUTCH", "INDONESIAN", "SWAHILI", "VIETNAMESE", "HUNGARIAN", "CZECH",
-                "YORUBA", "TAGALOG", "SLOVAK", "SLOVENE")
+_OTHER_LATIN = (
+    "SOMALI",
+    "ALBANIAN",
+    "POLISH",
+    "SPANISH",
+    "ITALIAN",
+    "PORTUGUESE",
+    "CROATIAN",
+    "BOSNIAN",
+    "DUTCH",
+    "INDONESIAN",
+    "SWAHILI",
+    "VIETNAMESE",
+    "HUNGARIAN",
+    "CZECH",
+    "YORUBA",
+    "TAGALOG",
+    "SLOVAK",
+    "SLOVENE",
+)
 _OTHER_CYRILLIC = ("SERBIAN", "BELARUSIAN", "KAZAKH", "MONGOLIAN")
 # How sure the second detector must be of another language, and how many function words of
 # their own let the ten keep a message anyway.
@@ -205,10 +229,41 @@ _FOLDED_WORDS = {lang: frozenset(fold(w) for w in words) for lang, words in _WOR
 # special letters ("kaydettirmek istiyorum", "copilului"). Folded; only tokens of 5+ letters.
 _SUFFIXES: dict[str, tuple[str, ...]] = {
     "tr": (
-        "iyor", "iyorum", "iyoruz", "uyor", "uyorum", "yorsunuz", "misiniz", "musunuz", "miyim",
-        "abilir", "ebilir", "abilirim", "ebilirim", "amiyorum", "emiyorum", "madim", "medim",
-        "mak", "mek", "lari", "leri", "imiz", "umuz", "iniz", "unuz", "sunuz", "siniz", "yim",
-        "dir", "dur", "acak", "ecek", "mali", "meli", "malyim",
+        "iyor",
+        "iyorum",
+        "iyoruz",
+        "uyor",
+        "uyorum",
+        "yorsunuz",
+        "misiniz",
+        "musunuz",
+        "miyim",
+        "abilir",
+        "ebilir",
+        "abilirim",
+        "ebilirim",
+        "amiyorum",
+        "emiyorum",
+        "madim",
+        "medim",
+        "mak",
+        "mek",
+        "lari",
+        "leri",
+        "imiz",
+        "umuz",
+        "iniz",
+        "unuz",
+        "sunuz",
+        "siniz",
+        "yim",
+        "dir",
+        "dur",
+        "acak",
+        "ecek",
+        "mali",
+        "meli",
+        "malyim",
     ),
     "ro": ("ului", "ilor", "urile", "elor", "easca", "eaza", "atia", "itia", "ndu"),
 }
@@ -259,8 +314,7 @@ MAX_NAME_WORDS = 5
 
 def _only_names(as_typed: str, candidates: tuple[str, ...]) -> bool:
     """Every word with letters capitalised (a cased script) and none a function word of ours."""
-    words = [w for w in _WORD_RE.findall(as_typed)
-             if any(ch.isalpha() for ch in w) and not _is_loanword(w)]
+    words = [w for w in _WORD_RE.findall(as_typed) if any(ch.isalpha() for ch in w) and not _is_loanword(w)]
     if not words or len(words) > MAX_NAME_WORDS:
         return False
     ours = frozenset().union(*(_FOLDED_WORDS[lang] for lang in candidates))
@@ -347,15 +401,20 @@ class LanguageDetector:
         self._from_lingua = {lingua: code for code, lingua in to_lingua.items()}
         self._look_beyond = beyond
         # The second opinion: the same script's ten-language candidates and its other languages.
-        self._wide: dict[tuple[str, ...], LanguageDetector] = {}
-        for group, others in ((LATIN_SCRIPT, _OTHER_LATIN), (CYRILLIC_SCRIPT, _OTHER_CYRILLIC)):
+        self._wide: dict[tuple[str, ...], LinguaDetector] = {}
+        wide: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+            (LATIN_SCRIPT, _OTHER_LATIN),
+            (CYRILLIC_SCRIPT, _OTHER_CYRILLIC),
+        )
+        for group, others in wide:
             languages = [to_lingua[c] for c in group] + [getattr(Language, name) for name in others]
             builder = LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode()
             if preload:
                 builder = builder.with_preloaded_language_models()
             self._wide[group] = builder.build()
-        self._lingua: dict[tuple[str, ...], LanguageDetector] = {}
-        for group in (ARABIC_SCRIPT, CYRILLIC_SCRIPT, LATIN_SCRIPT):
+        self._lingua: dict[tuple[str, ...], LinguaDetector] = {}
+        scripts: tuple[tuple[str, ...], ...] = (ARABIC_SCRIPT, CYRILLIC_SCRIPT, LATIN_SCRIPT)
+        for group in scripts:
             builder = LanguageDetectorBuilder.from_languages(*(to_lingua[c] for c in group))
             if group not in high_accuracy:
                 builder = builder.with_low_accuracy_mode()
@@ -400,8 +459,7 @@ class LanguageDetector:
         prior = self._lingua_prior(" ".join(content), candidates) if letters >= 3 else {}
         weight = CYRILLIC_PRIOR_WEIGHT if candidates == CYRILLIC_SCRIPT else PRIOR_WEIGHT
         logits = {
-            lang: weight * math.log(prior.get(lang, 1.0 / len(candidates)) + 0.02)
-            + evidence[lang]
+            lang: weight * math.log(prior.get(lang, 1.0 / len(candidates)) + 0.02) + evidence[lang]
             for lang in candidates
         }
         best = max(logits, key=logits.__getitem__)
@@ -420,7 +478,8 @@ class LanguageDetector:
         # there the ten keep a message against a sign of another language only with words of
         # their own. Ukrainian "і/ї/є", Russian "ы/э" and Bulgarian "ъ" are theirs alone.
         own = word_hits[best] >= OWN_WORDS_WIN or (
-            candidates == CYRILLIC_SCRIPT and letter_evidence[best] >= OWN_CYRILLIC_LETTERS_WIN)
+            candidates == CYRILLIC_SCRIPT and letter_evidence[best] >= OWN_CYRILLIC_LETTERS_WIN
+        )
         if not own and self._look_beyond and (beyond := self._beyond(text, content, candidates)):
             return DetectedLanguage(None, round(confidence, 3), beyond, said)
         if confidence < MIN_CONFIDENCE:

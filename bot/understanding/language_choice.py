@@ -7,6 +7,7 @@ ten: markup, numbers, names ("Eving", "Hörde") and a word or two ("ok", "ok dan
 it, because a wrong switch costs more than an answer in the language they already read. A few
 words in another script are a sentence of their own: Arabic letters are not English.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -37,7 +38,10 @@ def switched_language(current: str, detected: DetectedLanguage, supported: Colle
     if detected.words >= SWITCH_MIN_WORDS:
         return code
     current_script = _SCRIPT_OF.get(current)
-    if current_script is not None and current_script != _SCRIPT_OF.get(code) \
-            and detected.words >= OTHER_SCRIPT_MIN_WORDS:
+    if (
+        current_script is not None
+        and current_script != _SCRIPT_OF.get(code)
+        and detected.words >= OTHER_SCRIPT_MIN_WORDS
+    ):
         return code
     return None

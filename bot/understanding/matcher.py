@@ -266,7 +266,8 @@ def _read_cache(path: Path, rows: int) -> np.ndarray | None:
         return None
     if matrix.ndim != 2 or matrix.shape[0] != rows:
         return None
-    return matrix.astype(np.float32, copy=False)
+    embeddings: np.ndarray = matrix.astype(np.float32, copy=False)
+    return embeddings
 
 
 def _write_cache(path: Path, matrix: np.ndarray) -> None:
@@ -289,8 +290,14 @@ def _write_cache(path: Path, matrix: np.ndarray) -> None:
 class Understander:
     """Language + intent for free text. Build once with :meth:`load`; then thread-safe."""
 
-    def __init__(self, examples: ExampleSet, embeddings: np.ndarray, model: ModelProcess,
-                 detector: LanguageDetector, safety: NeighbourIndex | None = None) -> None:
+    def __init__(
+        self,
+        examples: ExampleSet,
+        embeddings: np.ndarray,
+        model: ModelProcess,
+        detector: LanguageDetector,
+        safety: NeighbourIndex | None = None,
+    ) -> None:
         self.examples = examples
         self.safety = safety  # the safety layer's examples (bot.safety.neighbours), same model
         self._embeddings = embeddings
@@ -300,9 +307,7 @@ class Understander:
         self._labels = (*INTENTS, NONE)
         label_index = {label: i for i, label in enumerate(self._labels)}
         self._example_label = np.array([label_index[i] for i in examples.intents], dtype=np.int32)
-        self._rows_by_label = [
-            np.flatnonzero(self._example_label == i) for i in range(len(self._labels))
-        ]
+        self._rows_by_label = [np.flatnonzero(self._example_label == i) for i in range(len(self._labels))]
         self._executor: ThreadPoolExecutor | None = None
         self.load_seconds = 0.0
         self.cache_hit = False
@@ -400,9 +405,7 @@ class Understander:
             out[i] = np.partition(values, len(values) - k)[-k:].mean() if k else -1.0
         return out
 
-    def decide(
-        self, language: str | None, text: str, query: np.ndarray, exclude: int | None = None
-    ) -> Understanding:
+    def decide(self, language: str | None, text: str, query: np.ndarray, exclude: int | None = None) -> Understanding:
         """The scoring step, given the embedding. ``exclude`` hides one example (leave-one-out)."""
         label_sims = self.intent_similarities(query, exclude)
         scope = None if language is None else frozenset({language, "de", "en"})
@@ -435,7 +438,7 @@ class Understander:
         if emergency_i not in top and probs[emergency_i] >= 0.1:
             top[-1] = emergency_i
         alternatives = [(self._labels[i], round(float(probs[i]), 3)) for i in top]
-        similarities = {label: round(float(sim), 4) for label, sim in zip(self._labels, label_sims)}
+        similarities = {label: round(float(sim), 4) for label, sim in zip(self._labels, label_sims, strict=False)}
         safety = self.safety.similarities(query) if self.safety is not None and exclude is None else {}
 
         if best_label == NONE or not in_domain:

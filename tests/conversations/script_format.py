@@ -3,6 +3,7 @@
 The format is described in tests/conversations/README.md. Loading is strict: an unknown key, a
 missing expectation for a `say`, or an unknown named text is an error, so that a typo in a script
 cannot turn into a check that always passes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,14 +17,38 @@ from bot.places.calendar import TZ
 
 LANGUAGES = ("de", "en", "ar", "fa", "uk", "ru", "tr", "ro", "bg", "fr")
 # Named texts a script may require (`sees`) or forbid (`never`); checks.py says what each one is.
-NAMED_TEXTS = ("picker", "not_sure", "not_understood", "error", "place_not_found", "ask_place",
-               "which_office", "ask_age", "offer_switch", "urgent_letter", "my_bookings",
-               "cancel_question", "which_day", "which_time", "booked", "interpreter_question",
-               "note_question", "postcode_several")
+NAMED_TEXTS = (
+    "picker",
+    "not_sure",
+    "not_understood",
+    "error",
+    "place_not_found",
+    "ask_place",
+    "which_office",
+    "ask_age",
+    "offer_switch",
+    "urgent_letter",
+    "my_bookings",
+    "cancel_question",
+    "which_day",
+    "which_time",
+    "booked",
+    "interpreter_question",
+    "note_question",
+    "postcode_several",
+)
 # What counts as a dead end on every turn, unless the turn allows it.
 DEAD_ENDS = ("picker", "not_sure", "not_understood", "error", "no_reply")
-CASES = ("first_message", "unknown_language", "places", "kept_facts", "bookings_by_text",
-         "answer_first", "deadline", "typed_at_buttons")
+CASES = (
+    "first_message",
+    "unknown_language",
+    "places",
+    "kept_facts",
+    "bookings_by_text",
+    "answer_first",
+    "deadline",
+    "typed_at_buttons",
+)
 
 _EXPECT_KEYS = {"has", "not", "sees", "never", "button", "button_any", "lang", "langs", "either"}
 _TURN_KEYS = {"say", "press", "location", "book", "clock", "expect", "allow"}

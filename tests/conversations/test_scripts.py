@@ -1,5 +1,6 @@
 """Every conversation script in tests/conversations/scripts/ played through the real bot and the fake
 Bot API: each one reaches its goal (no dead end, every expectation met). A bot of its own per script."""
+
 from __future__ import annotations
 
 from pathlib import Path

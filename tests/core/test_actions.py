@@ -47,7 +47,7 @@ HUGE = "9" * 55
         ShowOriginal(1),
     ],
 )
-def test_pack_and_unpack_round_trip(action) -> None:  # type: ignore[no-untyped-def]
+def test_pack_and_unpack_round_trip(action) -> None:
     data = pack(action)
     assert len(data.encode()) <= MAX_CALLBACK_BYTES
     assert unpack(data) == action
@@ -148,7 +148,7 @@ def test_every_action_field_has_a_rule() -> None:
         FlowGo("school", "ask age"),
     ],
 )
-def test_a_button_unpack_would_refuse_cannot_be_packed(action) -> None:  # type: ignore[no-untyped-def]
+def test_a_button_unpack_would_refuse_cannot_be_packed(action) -> None:
     with pytest.raises(ValueError):
         pack(action)
 

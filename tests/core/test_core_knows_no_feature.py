@@ -52,7 +52,7 @@ def test_first_handlers_are_asked_by_priority_whatever_the_order_of_dialogues() 
 
     async def ask() -> None:
         for handler in registry.firsts():
-            if await handler(None, TextIn("x")) is not None:  # type: ignore[arg-type]  # no turn needed
+            if await handler(None, TextIn("x")) is not None:  # no turn needed
                 return
 
     asyncio.run(ask())
@@ -75,18 +75,18 @@ def test_intents_by_name_win_over_intents_by_predicate_and_unsure_takes_the_rest
     free_text.unsure(unsure)
     registry = Registry()
     registry.include(topics, places, free_text)
-    assert registry.intent(None, "office") is office  # type: ignore[arg-type]
-    assert registry.intent(None, "school") is topic  # type: ignore[arg-type]
-    assert registry.intent(None, "weather") is None  # type: ignore[arg-type]
+    assert registry.intent(None, "office") is office
+    assert registry.intent(None, "school") is topic
+    assert registry.intent(None, "weather") is None
     assert registry.unsure() is unsure
     assert registry.all_intents() == ["office"]
 
 
 def test_around_hooks_go_outermost_first() -> None:
-    async def outer(turn: object, event: Event, handle):  # type: ignore[no-untyped-def]
+    async def outer(turn: object, event: Event, handle):
         return await handle()
 
-    async def inner(turn: object, event: Event, handle):  # type: ignore[no-untyped-def]
+    async def inner(turn: object, event: Event, handle):
         return await handle()
 
     a, b = Dialogue("a"), Dialogue("b")

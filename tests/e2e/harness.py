@@ -65,7 +65,7 @@ class Telegram:
         # The first long poll has arrived: an update added now ends it at once.
         await self.server.wait_for(lambda r: r.method == "getUpdates", timeout=10, started=True)
 
-    async def _track(self, handler, event, data):  # type: ignore[no-untyped-def]
+    async def _track(self, handler, event, data):
         self.in_flight += 1
         try:
             return await handler(event, data)

@@ -72,7 +72,7 @@ async def test_a_failing_handler_apologizes_and_the_bot_carries_on(
 ) -> None:
     from bot.dialogues import privacy
 
-    async def broken(turn, args=""):  # type: ignore[no-untyped-def]
+    async def broken(turn, args=""):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(privacy.dialogue.commands, "privacy", broken)

@@ -138,7 +138,7 @@ async def test_near_misses_get_their_own_topic(tg: Telegram) -> None:
         assert "112" not in seen and "Notruf" not in seen, text
 
 
-async def test_without_the_model_the_lexicon_still_answers(tg: Telegram, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_without_the_model_the_lexicon_still_answers(tg: Telegram, monkeypatch) -> None:
     async def unavailable() -> None:
         raise RuntimeError("the understanding worker is down")
 

@@ -1,5 +1,6 @@
 """The first typed message counts: a person whose app language we do not speak (or do not know)
 types a question before picking a language, and gets an answer, not only the picker."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,18 @@ from tests.fakebotapi import FakeUser, StoredMessage
 
 BIDI = re.compile("[\u2066-\u2069]")
 ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
-TEN = ("Deutsch", "English", "العربية", "Українська", "Русский", "Türkçe", "فارسی (دری)", "Română",
-       "Български", "Français")
+TEN = (
+    "Deutsch",
+    "English",
+    "العربية",
+    "Українська",
+    "Русский",
+    "Türkçe",
+    "فارسی (دری)",
+    "Română",
+    "Български",
+    "Français",
+)
 
 
 def clean(text: str | None) -> str:
@@ -52,13 +63,17 @@ async def language_of(tg: Telegram, person: FakeUser) -> str | None:
         return await session.scalar(select(Person.language).where(Person.external_id == str(person.id)))
 
 
-@pytest.mark.parametrize(("language", "question", "name"), [
-    ("ar", "متى تفتحون؟", "العربية"),
-    ("uk", "коли ви працюєте", "Українська"),
-    ("de", "Wann habt ihr offen?", "Deutsch"),
-])
+@pytest.mark.parametrize(
+    ("language", "question", "name"),
+    [
+        ("ar", "متى تفتحون؟", "العربية"),
+        ("uk", "коли ви працюєте", "Українська"),
+        ("de", "Wann habt ihr offen?", "Deutsch"),
+    ],
+)
 async def test_a_first_question_in_one_of_ours_is_answered_in_it_with_an_offer_to_keep_it(
-        tg: Telegram, language: str, question: str, name: str) -> None:
+    tg: Telegram, language: str, question: str, name: str
+) -> None:
     person = tg.person(9301, "Nour", language_code=None)
     await person.send(question)
     *answer, offer = await tg.replies(person)
@@ -86,12 +101,16 @@ async def test_another_language_can_be_picked_after_the_first_answer(tg: Telegra
     assert offer.text and await language_of(tg, person) == "ru"
 
 
-@pytest.mark.parametrize("question", [
-    "Saacadaha shaqada xafiiska waa maxay",  # Somali: the office's opening hours
-    "ستاسو دفتر کله پرانیستل کیږي",  # Pashto: when does your office open
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Saacadaha shaqada xafiiska waa maxay",  # Somali: the office's opening hours
+        "ستاسو دفتر کله پرانیستل کیږي",  # Pashto: when does your office open
+    ],
+)
 async def test_a_first_question_in_a_language_beyond_the_ten_is_kept_and_answered_after_the_pick(
-        tg: Telegram, question: str) -> None:
+    tg: Telegram, question: str
+) -> None:
     person = tg.person(9304, "Hodan", language_code=None)
     await person.send(question)
     (notice,) = await tg.replies(person)
@@ -144,8 +163,7 @@ async def test_talking_to_staff_works_before_a_language_is_picked(tg: Telegram) 
 
 
 @pytest.mark.parametrize("typed", ["<b>hi</b> & <script>", "44147", "Eving", "ok", "Hörde", "ok danke"])
-async def test_markup_numbers_names_and_short_words_do_not_switch_an_english_speaker(
-        tg: Telegram, typed: str) -> None:
+async def test_markup_numbers_names_and_short_words_do_not_switch_an_english_speaker(tg: Telegram, typed: str) -> None:
     person = tg.person(9308, "Sam", language_code="en")
     await person.send(typed)
     replies = await tg.replies(person)

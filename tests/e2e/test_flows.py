@@ -1,13 +1,14 @@
 """Every topic flow walked through the running bot, in German and in Arabic (right-to-left)."""
+
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.content.flows import FlowLibrary
 from bot.core.actions import FlowGo, OpenTopic, pack
-from pathlib import Path
-
-from bot.clock import FakeClock
 from bot.storage.database import migrate
 from tests.e2e.harness import Telegram, buttons, running_bot
 
@@ -60,6 +61,7 @@ async def test_emergency_is_answered_first_from_any_state(tg: Telegram) -> None:
 
 
 # --- what a person says is kept; typed answers at flow questions; urgent deadlines -------------
+
 
 async def say(tg: Telegram, user_id: int, text: str, language_code: str = "de") -> str:
     """What the bot answers to one typed message (all its messages, joined)."""
@@ -168,14 +170,18 @@ async def test_erasing_my_data_forgets_what_i_said(tg: Telegram) -> None:
     assert "Wie alt" in ((await tg.replies(person))[0].text or "")
 
 
-@pytest.mark.parametrize(("typed", "language_code", "urgent_words"), [
-    ("письмо из джобцентра, срок до завтра", "ru", "Действуйте сегодня"),
-    ("yarın son gün, jobcenter mektubu", "tr", "🚨"),
-    ("غدا آخر موعد لرسالة الجوب سنتر", "ar", "تصرّفوا اليوم"),
-    ("letter from the jobcenter deadline tomorrow", "en", "🚨"),
-])
+@pytest.mark.parametrize(
+    ("typed", "language_code", "urgent_words"),
+    [
+        ("письмо из джобцентра, срок до завтра", "ru", "Действуйте сегодня"),
+        ("yarın son gün, jobcenter mektubu", "tr", "🚨"),
+        ("غدا آخر موعد لرسالة الجوب سنتر", "ar", "تصرّفوا اليوم"),
+        ("letter from the jobcenter deadline tomorrow", "en", "🚨"),
+    ],
+)
 async def test_a_deadline_tomorrow_in_other_languages_gets_the_urgent_advice(
-        tg: Telegram, typed: str, language_code: str, urgent_words: str) -> None:
+    tg: Telegram, typed: str, language_code: str, urgent_words: str
+) -> None:
     answer = await say(tg, 8120, typed, language_code=language_code)
     urgent = LIBRARY.step("letters", "urgent")
     assert urgent_words in answer, answer

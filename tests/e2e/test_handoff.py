@@ -2,6 +2,7 @@
 
 The staff chat is a forum supergroup (one topic per newcomer) unless a test turns it into a plain
 group. The fake translator marks what it did: "[uk→de] text"."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -38,7 +39,7 @@ def say(tg: Telegram, key: str, lang: str = "uk") -> str:
     return html_to_plain(tg.services.catalog.render(Msg(key), lang))
 
 
-def has(text: str):  # type: ignore[no-untyped-def]
+def has(text: str):
     return lambda message: text in (message.text or message.caption or "")
 
 
@@ -52,7 +53,7 @@ async def connect(tg: Telegram, person: FakeUser) -> StoredMessage:
     return consent
 
 
-def only_topic(tg: Telegram):  # type: ignore[no-untyped-def]
+def only_topic(tg: Telegram):
     topics = [t for t in tg.server.chat(STAFF_CHAT_ID).topics.values() if t.created_by_bot]
     assert len(topics) == 1, topics
     return topics[0]

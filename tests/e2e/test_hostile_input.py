@@ -96,7 +96,7 @@ class BotThread:
         clock = FakeClock(datetime(2026, 11, 23, 10, 0, tzinfo=TZ))
         return await self.stack.enter_async_context(running_bot(self.db_url, clock))
 
-    def run(self, coro, timeout: float = 120):  # type: ignore[no-untyped-def]
+    def run(self, coro, timeout: float = 120):
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     def close(self) -> None:
@@ -114,7 +114,7 @@ def bot_thread(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotThread]:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=actions)
-def test_any_input_gives_valid_requests_and_answered_presses(bot_thread: BotThread, steps) -> None:  # type: ignore[no-untyped-def]
+def test_any_input_gives_valid_requests_and_answered_presses(bot_thread: BotThread, steps) -> None:
     async def conversation() -> None:
         tg = bot_thread.tg
         user = tg.person(next(bot_thread.user_ids), "Test", language_code="de")

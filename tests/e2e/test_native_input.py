@@ -2,6 +2,7 @@
 
 The understanding model runs in its own process (bot/understanding/model_process.py); these tests
 talk to the real one."""
+
 from __future__ import annotations
 
 import asyncio

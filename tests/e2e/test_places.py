@@ -1,4 +1,5 @@
 """'Which office is mine?' for every part of Dortmund, by location, name or postal code, in German and Arabic."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,13 +40,16 @@ async def test_a_location_in_each_of_the_12_districts_finds_its_office(tg: Teleg
         assert venue.content["venue"]["location"]["latitude"] == pytest.approx(office.location.lat)
 
 
-@pytest.mark.parametrize("typed, office_name", [
-    ("Hoerde", "Hörde/Hombruch"),
-    ("nordstadt", "Nordstadt"),
-    ("Lütgendortmnd", "Lütgendortmund"),
-    ("Евінг", "Eving/Scharnhorst"),
-    ("44339", "Eving/Scharnhorst"),
-])
+@pytest.mark.parametrize(
+    "typed, office_name",
+    [
+        ("Hoerde", "Hörde/Hombruch"),
+        ("nordstadt", "Nordstadt"),
+        ("Lütgendortmnd", "Lütgendortmund"),
+        ("Евінг", "Eving/Scharnhorst"),
+        ("44339", "Eving/Scharnhorst"),
+    ],
+)
 async def test_typed_names_and_postal_codes(tg: Telegram, typed: str, office_name: str) -> None:
     person = await asked_where_they_live(tg, 7100)
     await person.send(typed)
@@ -101,22 +105,35 @@ async def test_a_question_naming_a_district_gets_that_office_and_monthly_places(
 
 # --- places however written, "my office", the prompt, answer first for the hours ----------------
 
-def asks_where_they_live(message) -> bool:  # type: ignore[no-untyped-def]
+
+def asks_where_they_live(message) -> bool:
     """The office finder's question: a keyboard whose button sends the location."""
     keyboard = (message.reply_markup or {}).get("keyboard", [])
     return any(button.get("request_location") for row in keyboard for button in row)
 
 
-def card_of(replies) -> str:  # type: ignore[no-untyped-def]
+def card_of(replies) -> str:
     """The office card among the replies (a language offer may follow it)."""
     return next(m.text for m in replies if m.kind == "text" and "lokal willkommen" in m.text)
 
 
-@pytest.mark.parametrize("typed, language_code", [
-    ("mein büro", "de"), ("mein amt", "de"), ("Mein Buero", "de"), ("مكتبي", "ar"), ("мій офіс", "uk"),
-    ("моё бюро", "ru"), ("ofisim", "tr"), ("biroul meu", "ro"), ("mon bureau", "fr"), ("دفتر من", "fa"),
-    ("моят офис", "bg"), ("my office", "en"),
-])
+@pytest.mark.parametrize(
+    "typed, language_code",
+    [
+        ("mein büro", "de"),
+        ("mein amt", "de"),
+        ("Mein Buero", "de"),
+        ("مكتبي", "ar"),
+        ("мій офіс", "uk"),
+        ("моё бюро", "ru"),
+        ("ofisim", "tr"),
+        ("biroul meu", "ro"),
+        ("mon bureau", "fr"),
+        ("دفتر من", "fa"),
+        ("моят офис", "bg"),
+        ("my office", "en"),
+    ],
+)
 async def test_my_office_in_any_language_opens_the_finder(tg: Telegram, typed: str, language_code: str) -> None:
     person = tg.person(7200, "Test", language_code=language_code)
     await person.send(typed)
@@ -141,18 +158,21 @@ async def test_maktabi_then_an_arabic_prefixed_name(tg: Telegram) -> None:
     assert "lokal willkommen Eving/Scharnhorst" in card_of(await tg.replies(person))
 
 
-@pytest.mark.parametrize("typed, office_name", [
-    ("в Евінгу", "Eving/Scharnhorst"),
-    ("я живу в Евінгу", "Eving/Scharnhorst"),
-    ("в Эвинге", "Eving/Scharnhorst"),
-    ("Eving'de", "Eving/Scharnhorst"),
-    ("Hörde'deki", "Hörde/Hombruch"),
-    ("بإيفينغ", "Eving/Scharnhorst"),
-    ("في هوردة", "Hörde/Hombruch"),
-    ("اوینگ", "Eving/Scharnhorst"),
-    ("44339", "Eving/Scharnhorst"),
-    ("ich wohne in Aplerbek", "Brackel/Aplerbeck"),
-])
+@pytest.mark.parametrize(
+    "typed, office_name",
+    [
+        ("в Евінгу", "Eving/Scharnhorst"),
+        ("я живу в Евінгу", "Eving/Scharnhorst"),
+        ("в Эвинге", "Eving/Scharnhorst"),
+        ("Eving'de", "Eving/Scharnhorst"),
+        ("Hörde'deki", "Hörde/Hombruch"),
+        ("بإيفينغ", "Eving/Scharnhorst"),
+        ("في هوردة", "Hörde/Hombruch"),
+        ("اوینگ", "Eving/Scharnhorst"),
+        ("44339", "Eving/Scharnhorst"),
+        ("ich wohne in Aplerbek", "Brackel/Aplerbeck"),
+    ],
+)
 async def test_a_place_however_written_is_an_answer_in_any_state(tg: Telegram, typed: str, office_name: str) -> None:
     """Without /office first: a message that is only a place finds its office."""
     person = tg.person(7203, "Test", language_code="de")
@@ -160,10 +180,15 @@ async def test_a_place_however_written_is_an_answer_in_any_state(tg: Telegram, t
     assert f"lokal willkommen {office_name}" in card_of(await tg.replies(person)), typed
 
 
-@pytest.mark.parametrize("typed, office_name", [
-    ("в Евінгу", "Eving/Scharnhorst"), ("Hörde'deki", "Hörde/Hombruch"), ("في هوردة", "Hörde/Hombruch"),
-    ("Хомбрухе", "Hörde/Hombruch"),
-])
+@pytest.mark.parametrize(
+    "typed, office_name",
+    [
+        ("в Евінгу", "Eving/Scharnhorst"),
+        ("Hörde'deki", "Hörde/Hombruch"),
+        ("في هوردة", "Hörde/Hombruch"),
+        ("Хомбрухе", "Hörde/Hombruch"),
+    ],
+)
 async def test_the_prompt_takes_inflected_names(tg: Telegram, typed: str, office_name: str) -> None:
     person = await asked_where_they_live(tg, 7204)
     await person.send(typed)
@@ -189,9 +214,13 @@ async def test_after_the_postal_code_question_a_typed_district_counts(tg: Telegr
     assert "lokal willkommen Nordstadt" in card_of(await tg.replies(person))
 
 
-@pytest.mark.parametrize("typed, language_code", [
-    ("plz 44339 wo ist mein amt", "de"), ("мій офіс, індекс 44339, де він", "uk"),
-])
+@pytest.mark.parametrize(
+    "typed, language_code",
+    [
+        ("plz 44339 wo ist mein amt", "de"),
+        ("мій офіс, індекс 44339, де він", "uk"),
+    ],
+)
 async def test_my_office_with_a_postal_code_names_the_office(tg: Telegram, typed: str, language_code: str) -> None:
     person = tg.person(7213, "Test", language_code=language_code)
     await person.send(typed)
@@ -224,20 +253,24 @@ async def test_something_unclear_at_the_prompt_gets_the_prompt_hint(tg: Telegram
     assert "lokal willkommen Mengede/Huckarde" in card_of(await tg.replies(person))
 
 
-@pytest.mark.parametrize("typed, language_code, office_name", [
-    ("öfnungszeiten hörde", "de", "Hörde/Hombruch"),
-    ("wann hat eving offen", "de", "Eving/Scharnhorst"),
-    ("часы работы в Хёрде", "ru", "Hörde/Hombruch"),
-    # other scripts, with their own question mark and comma
-    ("متى يفتح المكتب في هورده؟", "ar", "Hörde/Hombruch"),
-    ("ايمتى بتفتحوا بإيفينغ؟", "ar", "Eving/Scharnhorst"),
-    ("دفتر هورده، کی باز است؟", "fa", "Hörde/Hombruch"),
-    ("ساعت کاری دفتر اوینگ؟", "fa", "Eving/Scharnhorst"),
-    ("коли працює офіс у Гьорде?", "uk", "Hörde/Hombruch"),
-    ("Hörde'deki ofis ne zaman açık?", "tr", "Hörde/Hombruch"),
-])
+@pytest.mark.parametrize(
+    "typed, language_code, office_name",
+    [
+        ("öfnungszeiten hörde", "de", "Hörde/Hombruch"),
+        ("wann hat eving offen", "de", "Eving/Scharnhorst"),
+        ("часы работы в Хёрде", "ru", "Hörde/Hombruch"),
+        # other scripts, with their own question mark and comma
+        ("متى يفتح المكتب في هورده؟", "ar", "Hörde/Hombruch"),
+        ("ايمتى بتفتحوا بإيفينغ؟", "ar", "Eving/Scharnhorst"),
+        ("دفتر هورده، کی باز است؟", "fa", "Hörde/Hombruch"),
+        ("ساعت کاری دفتر اوینگ؟", "fa", "Eving/Scharnhorst"),
+        ("коли працює офіс у Гьорде?", "uk", "Hörde/Hombruch"),
+        ("Hörde'deki ofis ne zaman açık?", "tr", "Hörde/Hombruch"),
+    ],
+)
 async def test_a_district_named_in_an_hours_question_answers_for_that_office(
-        tg: Telegram, typed: str, language_code: str, office_name: str) -> None:
+    tg: Telegram, typed: str, language_code: str, office_name: str
+) -> None:
     person = tg.person(7210, "Test", language_code=language_code)
     await person.send(typed)
     hours = (await tg.replies(person))[0].text

@@ -85,7 +85,7 @@ def check(tmp_path: Path, **kwargs) -> list[Problem]:
     return validate_flows(library, Catalog.load(tmp_path / "locales"))
 
 
-def changed(base: dict[str, Any], edit) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def changed(base: dict[str, Any], edit) -> dict[str, Any]:
     data = copy.deepcopy(base)
     edit(data)
     return data
@@ -255,7 +255,7 @@ def test_placeholder_in_a_button_label(tmp_path: Path) -> None:
         (lambda f: f.update(id="demo2"), "id", ("file name",)),
     ],
 )
-def test_shape_errors(tmp_path: Path, edit, key: str, words: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_shape_errors(tmp_path: Path, edit, key: str, words: tuple[str, ...]) -> None:
     problems = check(tmp_path, flow=changed(FLOW, edit))
     mine = [p for p in problems if p.key == key and p.file == "flows/demo.yaml"]
     assert mine, "\n".join(map(str, problems))

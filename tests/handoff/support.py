@@ -152,7 +152,7 @@ def make_services(
     config = Settings(
         _env_file=None,
         STAFF_CHAT_ID=STAFF_CHAT_ID,
-        TRANSLATOR=translator,  # type: ignore[call-arg]
+        TRANSLATOR=translator,
         **settings,
     )
     services = Services(
@@ -164,7 +164,7 @@ def make_services(
         translator=fake or FakeTranslator(),
         outbox=outbox or RecordingOutbox(),
     )
-    services._understander = ScriptedUnderstander()  # type: ignore[assignment]
+    services._understander = ScriptedUnderstander()
     return services
 
 

@@ -31,7 +31,7 @@ class Questions:
         self.items.append(reply)
 
     def bookings(self) -> list[int]:
-        return [item.choices[0][0].action.booking for item in self.items]  # type: ignore[union-attr]
+        return [item.choices[0][0].action.booking for item in self.items]
 
 
 async def _bookings(sessions, clock: FakeClock) -> dict[str, int]:
@@ -66,7 +66,7 @@ async def test_ended_bookings_are_asked_about_once_with_two_buttons(sessions, cl
     assert [CATALOG.render(b.label, "de") for b in buttons] == ["✅ Gekommen", "❌ Nicht gekommen"]
     booking = questions.bookings()[0]
     assert [unpack(pack(b.action)) for b in buttons] == [
-        MarkAttendance(booking, True),  # type: ignore[union-attr]
+        MarkAttendance(booking, True),
         MarkAttendance(booking, False),
     ]
 

@@ -23,7 +23,7 @@ from tests.reminders.factories import add_booking, add_person
 DAYS = 90
 
 
-async def _count(sessions, model, *where) -> int:  # type: ignore[no-untyped-def]
+async def _count(sessions, model, *where) -> int:
     async with sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 

@@ -23,7 +23,7 @@ class Outbox:
         self.release.set()
         self.entered = asyncio.Event()
 
-    async def to_person(self, person, replies) -> bool:  # type: ignore[no-untyped-def]
+    async def to_person(self, person, replies) -> bool:
         self.entered.set()
         await self.release.wait()
         self.sent.append(person.id)
@@ -37,11 +37,11 @@ def _services(sessions, clock: FakeClock, outbox: Outbox) -> Services:
     return services_for(sessions, clock, outbox=outbox)
 
 
-async def _noop(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+async def _noop(*args, **kwargs) -> None:
     return None
 
 
-def _next(job, after: datetime) -> datetime:  # type: ignore[no-untyped-def]
+def _next(job, after: datetime) -> datetime:
     return job.trigger.get_next_fire_time(None, after).astimezone(TZ)
 
 
@@ -68,7 +68,7 @@ async def test_without_a_staff_chat_only_reminders_and_purge(sessions, clock: Fa
     assert await scheduling.run_digest() is False and await scheduling.run_attendance() == 0
 
 
-async def _due_day_before_reminder(sessions, clock: FakeClock):  # type: ignore[no-untyped-def]
+async def _due_day_before_reminder(sessions, clock: FakeClock):
     """A person with a booking tomorrow whose day-before reminder is due now."""
     async with sessions() as session:
         person = await add_person(session)

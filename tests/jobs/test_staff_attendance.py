@@ -29,7 +29,7 @@ async def test_staff_mark_attendance_with_the_buttons(sessions, clock: FakeClock
     services = services_for(
         sessions,
         clock,
-        settings=Settings(STAFF_CHAT_ID=STAFF),  # type: ignore[call-arg]
+        settings=Settings(STAFF_CHAT_ID=STAFF),
         catalog=catalog,
     )
     async with sessions() as session:
@@ -48,7 +48,7 @@ async def test_staff_mark_attendance_with_the_buttons(sessions, clock: FakeClock
         bot = server.make_bot(default=DefaultBotProperties(parse_mode=ParseMode.HTML))
         renderer = TelegramRenderer(bot, catalog)
 
-        async def post(reply):  # type: ignore[no-untyped-def]
+        async def post(reply):
             return await renderer.send(STAFF, [reply], "de")
 
         assert (
@@ -101,7 +101,7 @@ async def test_staff_mark_attendance_with_the_buttons(sessions, clock: FakeClock
         assert (await session.get(Booking, untouched.id)).status == "booked"
 
 
-def _markup(booking_id: int):  # type: ignore[no-untyped-def]
+def _markup(booking_id: int):
     from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
     from bot.core.actions import MarkAttendance, pack

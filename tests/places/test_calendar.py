@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -51,13 +51,13 @@ def test_eleven_public_holidays_a_year():
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
-        (date(2026, 12, 23), True),   # first day of the Christmas holidays
-        (date(2027, 1, 6), True),     # last day
+        (date(2026, 12, 23), True),  # first day of the Christmas holidays
+        (date(2027, 1, 6), True),  # last day
         (date(2027, 1, 7), False),
         (date(2026, 12, 22), False),
         (date(2026, 10, 17), True),
         (date(2026, 11, 4), False),
-        (date(2025, 6, 10), True),    # one-day Pentecost holiday
+        (date(2025, 6, 10), True),  # one-day Pentecost holiday
         (date(2027, 11, 6), True),
         (date(2028, 1, 8), True),
     ],
@@ -108,19 +108,19 @@ def test_local_datetime_gets_the_right_offset_around_dst():
     assert after_spring.hour == 9
     after_autumn = local_datetime(date(2026, 10, 26), time(9, 0))
     assert after_autumn.utcoffset() == timedelta(hours=1)
-    assert after_autumn.astimezone(timezone.utc).hour == 8
+    assert after_autumn.astimezone(UTC).hour == 8
 
 
 def test_local_datetime_normalises_a_time_in_the_spring_gap():
     moment = local_datetime(date(2026, 3, 29), time(2, 30))  # 02:30 does not exist that night
-    assert moment.astimezone(timezone.utc) == datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc)
+    assert moment.astimezone(UTC) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
     assert moment.tzinfo == TZ
 
 
 def test_to_local_refuses_naive_datetimes():
     with pytest.raises(ValueError):
         to_local(datetime(2026, 11, 23, 10, 0))
-    assert to_local(datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)).hour == 10
+    assert to_local(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)).hour == 10
 
 
 def test_broken_calendar_file_names_the_key(tmp_path):

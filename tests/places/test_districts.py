@@ -66,7 +66,9 @@ def test_near_border_flag():
     # Halfway between Berghofen (Aplerbeck) and Benninghofen (Hörde): either could be right.
     berghofen = next(s for s in directory.stadtteile if s.name == "Berghofen")
     benninghofen = next(s for s in directory.stadtteile if s.name == "Benninghofen")
-    middle = district_at((berghofen.centre.lat + benninghofen.centre.lat) / 2, (berghofen.centre.lon + benninghofen.centre.lon) / 2)
+    middle = district_at(
+        (berghofen.centre.lat + benninghofen.centre.lat) / 2, (berghofen.centre.lon + benninghofen.centre.lon) / 2
+    )
     assert middle.near_border
     assert {middle.district.id, middle.runner_up.id} == {"aplerbeck", "hoerde"}
 
@@ -80,20 +82,20 @@ def test_near_border_flag():
         ("hörde", "hoerde"),
         ("HOERDE", "hoerde"),
         ("Dortmund-Hörde", "hoerde"),
-        ("Hörd", "hoerde"),                # typo
+        ("Hörd", "hoerde"),  # typo
         ("Lütgendortmund", "luetgendortmund"),
         ("Luetgendortmund", "luetgendortmund"),
         ("lutgendortmund", "luetgendortmund"),
         ("Lütgendortmnd", "luetgendortmund"),  # typo
-        ("Brakel", "brackel"),             # typo
-        ("Scharnhost", "scharnhorst"),     # typo
+        ("Brakel", "brackel"),  # typo
+        ("Scharnhost", "scharnhorst"),  # typo
         ("scharnhorst ost", "scharnhorst"),
         ("Scharnhorst-Ost", "scharnhorst"),
         ("Nordstadt", "innenstadt-nord"),
         ("Innenstadt Nord", "innenstadt-nord"),
         ("innenstadt-nord", "innenstadt-nord"),
         ("Borsigplatz", "innenstadt-nord"),
-        ("Kirchhörde", "hombruch"),        # a Stadtteil maps to its district
+        ("Kirchhörde", "hombruch"),  # a Stadtteil maps to its district
         ("Kirchhoerde", "hombruch"),
         ("Sölderholz", "aplerbeck"),
         ("Soelderholz", "aplerbeck"),
@@ -123,7 +125,7 @@ def test_near_border_flag():
         ("دورتموند هورده", "hoerde"),
         ("نوردشتات", "innenstadt-nord"),
         ("إيفينغ", "eving"),
-        ("ايفينغ", "eving"),               # alef without hamza
+        ("ايفينغ", "eving"),  # alef without hamza
     ],
 )
 def test_find_district_by_name(text, district_id):
@@ -147,10 +149,16 @@ def test_stadtteil_match_carries_the_stadtteil():
 
 
 def test_innenstadt_alone_is_ambiguous():
-    assert {m.district.id for m in find_district("Innenstadt")} == {"innenstadt-west", "innenstadt-nord", "innenstadt-ost"}
+    assert {m.district.id for m in find_district("Innenstadt")} == {
+        "innenstadt-west",
+        "innenstadt-nord",
+        "innenstadt-ost",
+    }
 
 
-@pytest.mark.parametrize("text", ["Berlin", "Essen", "Lünen", "Люнен", "Castrop-Rauxel", "", "   ", "Dortmund", "12345"])
+@pytest.mark.parametrize(
+    "text", ["Berlin", "Essen", "Lünen", "Люнен", "Castrop-Rauxel", "", "   ", "Dortmund", "12345"]
+)
 def test_find_district_finds_nothing_for_other_places(text):
     assert find_district(text) == []
 
@@ -172,8 +180,10 @@ def test_unknown_postal_code():
 
 
 def test_every_residential_postal_code_from_the_facts_is_mapped():
-    codes = ("44135 44137 44139 44141 44143 44145 44147 44149 44225 44227 44229 44263 44265 44267 44269 "
-             "44287 44289 44309 44319 44328 44329 44339 44357 44359 44369 44379 44388").split()
+    codes = (
+        "44135 44137 44139 44141 44143 44145 44147 44149 44225 44227 44229 44263 44265 44267 44269 "
+        "44287 44289 44309 44319 44328 44329 44339 44357 44359 44369 44379 44388"
+    ).split()
     for code in codes:
         assert districts_for_postal_code(code), code
 

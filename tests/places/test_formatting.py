@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -41,8 +41,8 @@ def test_times_are_24_hour_everywhere():
 
 
 def test_aware_datetimes_are_shown_in_berlin_time():
-    assert format_time(datetime(2026, 11, 23, 13, 0, tzinfo=timezone.utc), "de") == "14:00"
-    assert format_time(datetime(2026, 7, 1, 13, 0, tzinfo=timezone.utc), "de") == "15:00"
+    assert format_time(datetime(2026, 11, 23, 13, 0, tzinfo=UTC), "de") == "14:00"
+    assert format_time(datetime(2026, 7, 1, 13, 0, tzinfo=UTC), "de") == "15:00"
 
 
 def test_dates():
@@ -54,7 +54,7 @@ def test_dates():
     assert format_date(day, "uk", capitalize=True) == "Четвер, 26 листопада"
     assert format_date(day, "de", with_year=True) == "Donnerstag, 26. November 2026"
     # An aware datetime late in the evening UTC is already the next day in Dortmund.
-    assert format_date(datetime(2026, 11, 25, 23, 30, tzinfo=timezone.utc), "de") == "Donnerstag, 26. November"
+    assert format_date(datetime(2026, 11, 25, 23, 30, tzinfo=UTC), "de") == "Donnerstag, 26. November"
 
 
 def test_weekly_hours_de(office):

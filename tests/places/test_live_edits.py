@@ -1,4 +1,5 @@
 """Staff edit data/ while the bot runs: a broken edit keeps the last good version serving."""
+
 from __future__ import annotations
 
 import logging
@@ -29,10 +30,12 @@ def edit(path: Path, text: str) -> None:
 
 
 def test_a_typo_keeps_the_last_good_offices_and_is_reported_once(
-        offices_copy: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    offices_copy: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     told: list[tuple[str, list[Problem]]] = []
-    monkeypatch.setattr(content_problems, "broken_edit_listeners",
-                        [lambda file, problems: told.append((file, problems))])
+    monkeypatch.setattr(
+        content_problems, "broken_edit_listeners", [lambda file, problems: told.append((file, problems))]
+    )
     good = load_offices(offices_copy)
     original = offices_copy.read_text(encoding="utf-8")
     edit(offices_copy, original.replace("offices:", "offices: [", 1))

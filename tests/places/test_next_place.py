@@ -1,4 +1,5 @@
 """Extra consultation places count in "open now" and "next opening", and read naturally."""
+
 from datetime import datetime
 
 import pytest
@@ -49,13 +50,21 @@ def test_places_without_published_times_do_not_count() -> None:
     assert soonest([lanstrop], berlin(2026, 12, 2, 7, 0)) is None
 
 
-@pytest.mark.parametrize(("lang", "want"), [
-    ("de", "jeden zweiten Dienstag im Monat"), ("en", "every second Tuesday of the month"),
-    ("fa", "دومین سه‌شنبهٔ هر ماه"), ("ar", "يوم الثلاثاء الثاني من كل شهر"),
-    ("ru", "во второй вторник каждого месяца"), ("uk", "у другий вівторок кожного місяця"),
-    ("bg", "всеки втори вторник от месеца"), ("tr", "her ayın ikinci salı günü"),
-    ("ro", "în a doua marți a fiecărei luni"), ("fr", "le deuxième mardi de chaque mois"),
-])
+@pytest.mark.parametrize(
+    ("lang", "want"),
+    [
+        ("de", "jeden zweiten Dienstag im Monat"),
+        ("en", "every second Tuesday of the month"),
+        ("fa", "دومین سه‌شنبهٔ هر ماه"),
+        ("ar", "يوم الثلاثاء الثاني من كل شهر"),
+        ("ru", "во второй вторник каждого месяца"),
+        ("uk", "у другий вівторок кожного місяця"),
+        ("bg", "всеки втори вторник от месеца"),
+        ("tr", "her ayın ikinci salı günü"),
+        ("ro", "în a doua marți a fiecărei luni"),
+        ("fr", "le deuxième mardi de chaque mois"),
+    ],
+)
 def test_monthly_rules_read_as_a_phrase(lang: str, want: str) -> None:
     text = Catalog.load().render(Msg("places.monthly.tue", nth=2), lang)
     assert want in text.replace("\u2068", "").replace("\u2069", "")

@@ -62,8 +62,14 @@ def test_every_office_has_the_standard_hours_and_sources():
         assert office.hours.rule_for(3).ranges == (TimeRange(time(14), time(17)),)
         assert office.location.approximate
         assert office.closures == ()
-        for source in (office.source, office.address.source, office.contact.source, office.hours_source,
-                       office.location_source, office.appointments.source):
+        for source in (
+            office.source,
+            office.address.source,
+            office.contact.source,
+            office.hours_source,
+            office.location_source,
+            office.appointments.source,
+        ):
             assert source.name and source.as_of == AS_OF
 
 
@@ -159,7 +165,9 @@ def test_all_problems_are_collected(tmp_path):
 
 def test_closures_from_the_file(tmp_path):
     document = _real_document()
-    document["offices"][0]["closures"] = [{"from": date(2026, 12, 24), "to": date(2027, 1, 1), "reason": "Betriebsferien"}]
+    document["offices"][0]["closures"] = [
+        {"from": date(2026, 12, 24), "to": date(2027, 1, 1), "reason": "Betriebsferien"}
+    ]
     office = load_offices(_write(tmp_path, document)).get("ba")
     (closure,) = office.closures
     assert closure.contains(date(2026, 12, 28)) and not closure.contains(date(2027, 1, 2))

@@ -1,5 +1,5 @@
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -38,11 +38,11 @@ def kautsky():
 def test_weekly_hours_of_an_office(office):
     assert hours_on(office, date(2026, 11, 23)) == [tr("09:00", "12:00")]  # Monday
     assert hours_on(office, date(2026, 11, 24)) == [tr("13:00", "16:00")]  # Tuesday
-    assert hours_on(office, date(2026, 11, 25)) == []                      # Wednesday
+    assert hours_on(office, date(2026, 11, 25)) == []  # Wednesday
     assert hours_on(office, date(2026, 11, 26)) == [tr("14:00", "17:00")]  # Thursday
     assert hours_on(office, date(2026, 11, 27)) == [tr("09:00", "12:00")]  # Friday
-    assert hours_on(office, date(2026, 11, 28)) == []                      # Saturday
-    assert hours_on(office, date(2026, 11, 29)) == []                      # Sunday
+    assert hours_on(office, date(2026, 11, 28)) == []  # Saturday
+    assert hours_on(office, date(2026, 11, 29)) == []  # Sunday
 
 
 def test_open_on_monday_morning_until_noon(office):
@@ -54,7 +54,7 @@ def test_open_on_monday_morning_until_noon(office):
 
 
 def test_now_in_utc_gives_results_in_berlin_time(office):
-    result = status(office, datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))  # 10:00 in Dortmund
+    result = status(office, datetime(2026, 11, 23, 9, 0, tzinfo=UTC))  # 10:00 in Dortmund
     assert result.open_now
     assert result.closes_at.tzinfo == TZ
     assert (result.closes_at.hour, result.closes_at.minute) == (12, 0)
@@ -109,9 +109,9 @@ def test_german_unity_day_on_a_saturday_changes_nothing(office):
 
 def test_kautsky_container_first_wednesday_outside_school_holidays(kautsky):
     assert hours_on(kautsky, date(2026, 11, 4)) == [tr("08:30", "11:00")]  # 1st Wednesday
-    assert hours_on(kautsky, date(2026, 11, 11)) == []                     # 2nd Wednesday
-    assert hours_on(kautsky, date(2026, 11, 5)) == []                      # a Thursday
-    assert hours_on(kautsky, date(2026, 1, 7)) == [tr("08:30", "11:00")]   # the day after the holidays
+    assert hours_on(kautsky, date(2026, 11, 11)) == []  # 2nd Wednesday
+    assert hours_on(kautsky, date(2026, 11, 5)) == []  # a Thursday
+    assert hours_on(kautsky, date(2026, 1, 7)) == [tr("08:30", "11:00")]  # the day after the holidays
 
 
 def test_kautsky_container_closed_in_christmas_holidays(kautsky):
@@ -163,10 +163,10 @@ def test_daylight_saving_spring_switch(office):
     assert opening == berlin(2026, 3, 30, 9, 0)
     assert (opening.hour, opening.minute) == (9, 0)
     assert opening.utcoffset() == timedelta(hours=2)
-    assert opening.astimezone(timezone.utc) == datetime(2026, 3, 30, 7, 0, tzinfo=timezone.utc)
+    assert opening.astimezone(UTC) == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
     week_before = next_opening(office, berlin(2026, 3, 20, 13, 0))
     assert week_before.utcoffset() == timedelta(hours=1)
-    assert week_before.astimezone(timezone.utc) == datetime(2026, 3, 23, 8, 0, tzinfo=timezone.utc)
+    assert week_before.astimezone(UTC) == datetime(2026, 3, 23, 8, 0, tzinfo=UTC)
 
 
 def test_daylight_saving_autumn_switch(office):
@@ -174,15 +174,15 @@ def test_daylight_saving_autumn_switch(office):
     opening = next_opening(office, berlin(2026, 10, 23, 13, 0))
     assert (opening.hour, opening.minute) == (9, 0)
     assert opening.utcoffset() == timedelta(hours=1)
-    assert opening.astimezone(timezone.utc) == datetime(2026, 10, 26, 8, 0, tzinfo=timezone.utc)
+    assert opening.astimezone(UTC) == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
     # Asked during the repeated hour itself (02:30 happens twice that night).
-    during = next_opening(office, datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc))
-    assert during.astimezone(timezone.utc) == datetime(2026, 10, 26, 8, 0, tzinfo=timezone.utc)
+    during = next_opening(office, datetime(2026, 10, 25, 0, 30, tzinfo=UTC))
+    assert during.astimezone(UTC) == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
 
 
 def test_opening_lasts_three_hours_across_dst_weeks(office):
     for day in (date(2026, 3, 23), date(2026, 3, 30), date(2026, 10, 19), date(2026, 10, 26)):
-        (start, end), = intervals_on(office, day)
+        ((start, end),) = intervals_on(office, day)
         assert end - start == timedelta(hours=3)
 
 

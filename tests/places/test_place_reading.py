@@ -1,5 +1,6 @@
 """Places however people write them: inflected, in other scripts, with typos, inside a sentence,
 as postal codes; "my office" never as a place."""
+
 from pathlib import Path
 
 import pytest
@@ -16,32 +17,72 @@ from bot.places.districts import (
 )
 
 
-@pytest.mark.parametrize(("text", "district_id"), [
-    # Ukrainian and Russian cases
-    ("в Евінгу", "eving"), ("у Евінгу", "eving"), ("з Евінга", "eving"), ("в Эвинге", "eving"),
-    ("Эвингом", "eving"), ("в Хомбруху", "hombruch"), ("в Хомбрухе", "hombruch"),
-    ("в Лютгендортмунде", "luetgendortmund"), ("в Нордштадті", "innenstadt-nord"), ("в Аплербеке", "aplerbeck"),
-    ("у Хьорде", "hoerde"), ("в Менгеде", "mengede"),
-    # Turkish suffixes, with or without the apostrophe
-    ("Eving'de", "eving"), ("Eving’de", "eving"), ("Evingde", "eving"), ("Hörde'deki", "hoerde"),
-    ("Hördedeki", "hoerde"), ("Hörde'ye", "hoerde"), ("Brackel'den", "brackel"), ("Aplerbeck'te", "aplerbeck"),
-    ("Mengede'de", "mengede"), ("Hörde'deyim", "hoerde"), ("Evingliyim", "eving"), ("Scharnhorst'ta", "scharnhorst"), ("nordstadttaki", "innenstadt-nord"),
-    # Arabic particles and Persian spellings
-    ("بإيفينغ", "eving"), ("بايفينغ", "eving"), ("في هوردة", "hoerde"), ("والهورده", "hoerde"),
-    ("لهورده", "hoerde"), ("بالنوردشتات", "innenstadt-nord"), ("اوینگ", "eving"), ("در هورده", "hoerde"),
-    ("آپلربک", "aplerbeck"), ("براکل", "brackel"), ("هوکارده", "huckarde"), ("منگده", "mengede"),
-    # typos
-    ("Evin", "eving"), ("Aplerbek", "aplerbeck"), ("Lütgendortmnd", "luetgendortmund"), ("Hombruck", "hombruch"),
-])
+@pytest.mark.parametrize(
+    ("text", "district_id"),
+    [
+        # Ukrainian and Russian cases
+        ("в Евінгу", "eving"),
+        ("у Евінгу", "eving"),
+        ("з Евінга", "eving"),
+        ("в Эвинге", "eving"),
+        ("Эвингом", "eving"),
+        ("в Хомбруху", "hombruch"),
+        ("в Хомбрухе", "hombruch"),
+        ("в Лютгендортмунде", "luetgendortmund"),
+        ("в Нордштадті", "innenstadt-nord"),
+        ("в Аплербеке", "aplerbeck"),
+        ("у Хьорде", "hoerde"),
+        ("в Менгеде", "mengede"),
+        # Turkish suffixes, with or without the apostrophe
+        ("Eving'de", "eving"),
+        ("Eving’de", "eving"),
+        ("Evingde", "eving"),
+        ("Hörde'deki", "hoerde"),
+        ("Hördedeki", "hoerde"),
+        ("Hörde'ye", "hoerde"),
+        ("Brackel'den", "brackel"),
+        ("Aplerbeck'te", "aplerbeck"),
+        ("Mengede'de", "mengede"),
+        ("Hörde'deyim", "hoerde"),
+        ("Evingliyim", "eving"),
+        ("Scharnhorst'ta", "scharnhorst"),
+        ("nordstadttaki", "innenstadt-nord"),
+        # Arabic particles and Persian spellings
+        ("بإيفينغ", "eving"),
+        ("بايفينغ", "eving"),
+        ("في هوردة", "hoerde"),
+        ("والهورده", "hoerde"),
+        ("لهورده", "hoerde"),
+        ("بالنوردشتات", "innenstadt-nord"),
+        ("اوینگ", "eving"),
+        ("در هورده", "hoerde"),
+        ("آپلربک", "aplerbeck"),
+        ("براکل", "brackel"),
+        ("هوکارده", "huckarde"),
+        ("منگده", "mengede"),
+        # typos
+        ("Evin", "eving"),
+        ("Aplerbek", "aplerbeck"),
+        ("Lütgendortmnd", "luetgendortmund"),
+        ("Hombruck", "hombruch"),
+    ],
+)
 def test_inflected_and_other_script_names(text, district_id):
     matches = find_district(text)
     assert [m.district.id for m in matches] == [district_id], (text, matches)
 
 
-@pytest.mark.parametrize(("key", "stem"), [
-    ("evingde", "eving"), ("hordedeki", "horde"), ("ewingu", "ewing"), ("evingom", "eving"),
-    ("بايفينغ", "ايفينغ"), ("والهورده", "هورده"),
-])
+@pytest.mark.parametrize(
+    ("key", "stem"),
+    [
+        ("evingde", "eving"),
+        ("hordedeki", "horde"),
+        ("ewingu", "ewing"),
+        ("evingom", "eving"),
+        ("بايفينغ", "ايفينغ"),
+        ("والهورده", "هورده"),
+    ],
+)
 def test_stems_take_off_inflections(key, stem):
     assert stem in names.stems(key)
 
@@ -52,20 +93,50 @@ def test_stems_leave_enough_of_the_word():
     assert names.stems("بي") == [] and names.stems("وال") == []
 
 
-@pytest.mark.parametrize("text", [
-    "Eving", "44339", "ich wohne in Eving", "ich wohne 44147", "plz 44147", "я живу в Евінгу",
-    "в Эвинге", "j'habite à Eving", "ben Eving'de oturuyorum", "أنا ساكن في إيفينغ", "من در اوینگ زندگی می‌کنم",
-    "locuiesc în Hörde", "Hörde'deyim", "живея в Хьорде", "I live in Eving", "hallo ich wohne in hörde", "10115",
-    "هورده؟", "أنا ساكن في إيفينغ.", "٤٤١٤٧", "۴۴۳۳۹",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eving",
+        "44339",
+        "ich wohne in Eving",
+        "ich wohne 44147",
+        "plz 44147",
+        "я живу в Евінгу",
+        "в Эвинге",
+        "j'habite à Eving",
+        "ben Eving'de oturuyorum",
+        "أنا ساكن في إيفينغ",
+        "من در اوینگ زندگی می‌کنم",
+        "locuiesc în Hörde",
+        "Hörde'deyim",
+        "живея в Хьорде",
+        "I live in Eving",
+        "hallo ich wohne in hörde",
+        "10115",
+        "هورده؟",
+        "أنا ساكن في إيفينغ.",
+        "٤٤١٤٧",
+        "۴۴۳۳۹",
+    ],
+)
 def test_only_a_place(text):
     assert read_place(text).only_a_place, text
 
 
-@pytest.mark.parametrize("text", [
-    "wann hat eving offen", "öfnungszeiten hörde", "Schule in Hörde", "часы работы в Хёрде",
-    "plz 44147 welches büro", "mein büro", "hallo", "Berlin Mitte vielleicht", "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wann hat eving offen",
+        "öfnungszeiten hörde",
+        "Schule in Hörde",
+        "часы работы в Хёрде",
+        "plz 44147 welches büro",
+        "mein büro",
+        "hallo",
+        "Berlin Mitte vielleicht",
+        "",
+    ],
+)
 def test_not_only_a_place(text):
     assert not read_place(text).only_a_place, text
 
@@ -80,36 +151,59 @@ def test_postal_codes_in_a_sentence():
     assert read_place("44339").unknown_postal_codes == ()
 
 
-@pytest.mark.parametrize(("text", "district_ids"), [
-    ("öfnungszeiten hörde", {"hoerde"}),
-    ("wann hat eving offen", {"eving"}),
-    ("часы работы в Хёрде", {"hoerde"}),
-    ("Hörde'deki ofisinizin adresi ne?", {"hoerde"}),
-    ("Я живу в Хукарде, куда мне обращаться?", {"huckarde"}),  # a district's long name with a typo
-    ("Öffnungszeiten Aplerbek", {"aplerbeck"}),
-    ("nette Leute hier", set()),                  # an everyday word, not the Stadtteil Nette
-    ("Kann ich meine Papiere holen", set()),      # "holen" is not a typo of Holzen in a sentence
-    ("ich arbeite im Hafen", set()),
-    ("Има ли консултантски център близо до дома ми?", set()),
-    ("Tu es un robot ?", set()),
-    ("زه کور نه لرم څه وکړم", set()),            # Pashto: two short words read together are not Körne
-    # Arabic punctuation ends a word like any other: "هورده؟" is Hörde
-    ("متى يفتح المكتب في هورده؟", {"hoerde"}),
-    ("وين مكتب إيفينغ؟", {"eving"}),
-    ("مواعيد الدوام في هوردة؟", {"hoerde"}),
-    ("ساعت کاری دفتر اوینگ؟", {"eving"}),
-    ("دفتر هورده، کی باز است؟", {"hoerde"}),
-    ("когда открыт офис в Хёрде?", {"hoerde"}),
-])
+@pytest.mark.parametrize(
+    ("text", "district_ids"),
+    [
+        ("öfnungszeiten hörde", {"hoerde"}),
+        ("wann hat eving offen", {"eving"}),
+        ("часы работы в Хёрде", {"hoerde"}),
+        ("Hörde'deki ofisinizin adresi ne?", {"hoerde"}),
+        ("Я живу в Хукарде, куда мне обращаться?", {"huckarde"}),  # a district's long name with a typo
+        ("Öffnungszeiten Aplerbek", {"aplerbeck"}),
+        ("nette Leute hier", set()),  # an everyday word, not the Stadtteil Nette
+        ("Kann ich meine Papiere holen", set()),  # "holen" is not a typo of Holzen in a sentence
+        ("ich arbeite im Hafen", set()),
+        ("Има ли консултантски център близо до дома ми?", set()),
+        ("Tu es un robot ?", set()),
+        ("زه کور نه لرم څه وکړم", set()),  # Pashto: two short words read together are not Körne
+        # Arabic punctuation ends a word like any other: "هورده؟" is Hörde
+        ("متى يفتح المكتب في هورده؟", {"hoerde"}),
+        ("وين مكتب إيفينغ؟", {"eving"}),
+        ("مواعيد الدوام في هوردة؟", {"hoerde"}),
+        ("ساعت کاری دفتر اوینگ؟", {"eving"}),
+        ("دفتر هورده، کی باز است؟", {"hoerde"}),
+        ("когда открыт офис в Хёрде?", {"hoerde"}),
+    ],
+)
 def test_names_safe_in_a_sentence(text, district_ids):
     assert {m.district.id for m in named_in_sentence(read_place(text))} == district_ids
 
 
-@pytest.mark.parametrize("text", [
-    "mein büro", "Mein Buero", "mein amt", "MEIN AMT", "wo ist mein büro?", "مكتبي", "وين مكتبي",
-    "мій офіс", "моє бюро", "моё бюро", "мое бюро", "ofisim", "ofisimi", "biroul meu", "mon bureau",
-    "دفتر من", "دفترم", "моят офис", "my office", "where is my office",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mein büro",
+        "Mein Buero",
+        "mein amt",
+        "MEIN AMT",
+        "wo ist mein büro?",
+        "مكتبي",
+        "وين مكتبي",
+        "мій офіс",
+        "моє бюро",
+        "моё бюро",
+        "мое бюро",
+        "ofisim",
+        "ofisimi",
+        "biroul meu",
+        "mon bureau",
+        "دفتر من",
+        "دفترم",
+        "моят офис",
+        "my office",
+        "where is my office",
+    ],
+)
 def test_my_office_in_ten_languages(text):
     assert says_my_office(text), text
     assert find_district(text) == [], text  # never a place

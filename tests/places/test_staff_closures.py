@@ -1,4 +1,5 @@
 """Staff closures applied to the offices (bot.places.closures): the opening-hours logic sees them."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -32,11 +33,16 @@ def test_no_closures_keep_the_directory() -> None:
 
 
 def test_closures_ahead_leave_out_the_past_and_the_far_future() -> None:
-    office = with_closures(load_offices(), {"mh": (
-        Closure(date(2026, 11, 1), date(2026, 11, 2), "vorbei"),
-        Closure(date(2026, 11, 20), THU, "läuft"),
-        Closure(date(2027, 6, 1), date(2027, 6, 2), "weit weg"),
-    )})["mh"]
+    office = with_closures(
+        load_offices(),
+        {
+            "mh": (
+                Closure(date(2026, 11, 1), date(2026, 11, 2), "vorbei"),
+                Closure(date(2026, 11, 20), THU, "läuft"),
+                Closure(date(2027, 6, 1), date(2027, 6, 2), "weit weg"),
+            )
+        },
+    )["mh"]
     assert [c.reason for c in closures_ahead(office, date(2026, 11, 23))] == ["läuft"]
 
 

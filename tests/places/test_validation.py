@@ -34,14 +34,14 @@ def test_future_as_of_is_flagged():
 def test_broken_offices_file(tmp_path):
     document = _load(OFFICES_FILE)
     offices = {o["id"]: o for o in document["offices"]}
-    offices["ba"]["districts"] = ["aplerbeck"]                       # Brackel served by nobody
-    offices["io"]["districts"].append("hoerde")                       # Hörde served twice
-    offices["ns"]["districts"].append("nowhere")                      # unknown district
+    offices["ba"]["districts"] = ["aplerbeck"]  # Brackel served by nobody
+    offices["io"]["districts"].append("hoerde")  # Hörde served twice
+    offices["ns"]["districts"].append("nowhere")  # unknown district
     offices["mh"]["location"]["lat"], offices["mh"]["location"]["lon"] = 7.393, 51.56  # swapped
     offices["ld"]["location"]["lat"], offices["ld"]["location"]["lon"] = 51.4852, 7.5020  # in Hörde
-    offices["hh"]["hours"]["weekly"]["thu"] = ["17:00-14:00"]         # ends before it starts
+    offices["hh"]["hours"]["weekly"]["thu"] = ["17:00-14:00"]  # ends before it starts
     offices["es"]["hours"]["weekly"]["mon"] = ["09:00-12:00", "11:00-13:00"]  # overlapping
-    del offices["es"]["contact"]["as_of"]                             # fact block without as_of
+    del offices["es"]["contact"]["as_of"]  # fact block without as_of
     del offices["io"]["address"]["source"]
     offices["ba"]["address"]["postal_code"] = "4430"
     problems = validate_places_data(offices_path=_dump(tmp_path, "offices.yaml", document))

@@ -25,7 +25,7 @@ async def main(db_url: str, now: str, out: Path, go: Path, hang: bool = False) -
     engine = create_engine(db_url)
     lines: list[str] = []
 
-    async def sender(person, replies) -> bool:  # type: ignore[no-untyped-def]
+    async def sender(person, replies) -> bool:
         if hang:
             with out.open("a") as f:
                 f.write("".join(f"claimed {booking_of(reply)}\n" for reply in replies))

@@ -91,7 +91,7 @@ async def test_a_dispatcher_beats_while_a_long_send_holds_its_claim(sessions, cl
     release, calls = asyncio.Event(), asyncio.Event()
 
     class SlowSender(RecordingSender):
-        async def __call__(self, person, replies) -> bool:  # type: ignore[no-untyped-def]
+        async def __call__(self, person, replies) -> bool:
             calls.set()
             await release.wait()
             return await super().__call__(person, replies)

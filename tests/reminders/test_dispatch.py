@@ -191,7 +191,7 @@ async def test_a_booking_cancelled_after_the_claim_is_not_reminded(sessions, clo
             await session.commit()
         return await original(job)
 
-    dispatcher._send_one = cancel_then_send  # type: ignore[method-assign]
+    dispatcher._send_one = cancel_then_send
     report = await dispatcher.run_once()
     assert report.sent == 0 and sender.calls == 0
     assert {r.status for r in (await reminders_of(sessions, booking.id)).values()} == {"skipped"}

@@ -83,7 +83,7 @@ def _limiter(vt: VirtualTime, **limits: Any) -> OutboundRateLimiter:
 
 
 async def _send(limiter: OutboundRateLimiter, api: FakeApi, chat: Any, text: str) -> Any:
-    return await limiter(api, None, SendMessage(chat_id=chat, text=text))  # type: ignore[arg-type]
+    return await limiter(api, None, SendMessage(chat_id=chat, text=text))
 
 
 def test_which_methods_count_as_messages() -> None:

@@ -28,7 +28,7 @@ from tests.reminders.factories import OFFSETS, add_booking, add_person, reminder
 def telegram_outbox(
     server: FakeBotAPI,
     sessions,
-    clock: FakeClock,  # type: ignore[no-untyped-def]
+    clock: FakeClock,
     catalog: Catalog,
 ) -> tuple[OutboundRateLimiter, TelegramOutbox]:
     """The production delivery path: aiogram Bot with the rate limiter, renderer and outbox."""

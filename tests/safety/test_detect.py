@@ -1,4 +1,5 @@
 """Detection: the lexicon first, then bare emergency numbers, then the model's own threshold."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -19,56 +20,59 @@ class FakeUnderstanding:
     safety_similarities: Mapping[str, float] = field(default_factory=dict)
 
 
-@pytest.mark.parametrize(("text", "category", "language"), [
-    ("Mein Mann schlägt mich", "domestic_violence", "de"),
-    ("mein man schlegt mich", "domestic_violence", "de"),
-    ("جوزي بيضربني", "domestic_violence", "ar"),
-    ("jozi bidrabni", "domestic_violence", "ar"),
-    ("menya b'yot muzh", "domestic_violence", "ru"),
-    ("kocam beni dovuyor", "domestic_violence", "tr"),
-    ("I have nowhere to sleep tonight", "homeless_tonight", "en"),
-    ("نفس نمیکشه بچه ام", "medical", "fa"),
-    ("дитина випила отруту", "poisoning", "uk"),
-    ("je veux mourir", "suicide", "fr"),
-    ("incendiu în bloc", "fire", "ro"),
-    ("заплашва ме с нож", "weapon", "bg"),
-    ("пропал сын", "missing_child", "ru"),
-    # families that a second held-out set found missing (bench/README.md): odd breathing,
-    # Arabic "and not" written as one word, Latin-script Arabic and Farsi, "has not come home",
-    # German separable verbs that are still violence, typos of "umbringen"
-    ("unser baby atmet komisch und wird blau", "medical", "de"),
-    ("ماما وقعت ومش بترد", "medical", "ar"),
-    ("binti ma btitnaffas", "medical", "ar"),
-    ("ma3ndi wein nam el lele", "homeless_tonight", "ar"),
-    ("mardam kotakam zad", "domestic_violence", "fa"),
-    ("mein mann schlägt vor allem die kinder", "domestic_violence", "de"),
-    ("will mich umbrigen", "suicide", "de"),
-    ("сын не вернулся с тренировки", "missing_child", "ru"),
-    ("kizim hala eve gelmedi", "missing_child", "tr"),
-    ("u nas pozhar na kuhne", "fire", "ru"),
-    # families a third held-out set found missing: strangling and "he will finish me", indirect
-    # suicide ("no reason to go on living", "end it tonight"), a home lost in other words, a
-    # child with fever who does not react, chest pressure, blood everywhere
-    ("er hat mich gestern gewürgt", "domestic_violence", "de"),
-    ("my ex said hes gonna kill me", "domestic_violence", "en"),
-    ("муж меня душил ночью", "domestic_violence", "ru"),
-    ("kocam beni bogmaya calisti dun", "domestic_violence", "tr"),
-    ("il m'a étranglée", "domestic_violence", "fr"),
-    ("es gibt keinen grund mehr weiterzuleben", "suicide", "de"),
-    ("honestly no reason to go on living", "suicide", "en"),
-    ("ما بدي عيش بعد اليوم", "suicide", "ar"),
-    ("думаю выйти в окно", "suicide", "ru"),
-    ("wir stehen seit heute auf der straße", "homeless_tonight", "de"),
-    ("we have to sleep in the park", "homeless_tonight", "en"),
-    ("nous sommes à la rue avec les enfants", "homeless_tonight", "fr"),
-    ("baby hat hohes fieber und reagiert nicht", "medical", "de"),
-    ("mon bébé a de la fièvre et ne réagit plus", "medical", "fr"),
-    ("у отца давит в груди", "medical", "ru"),
-    ("blood all over the bathroom floor", "medical", "en"),
-    ("my sister is having a fit", "medical", "en"),
-    ("ضاعت بنتي بالمول", "missing_child", "ar"),
-    ("oglum kaybolmus", "missing_child", "tr"),
-])
+@pytest.mark.parametrize(
+    ("text", "category", "language"),
+    [
+        ("Mein Mann schlägt mich", "domestic_violence", "de"),
+        ("mein man schlegt mich", "domestic_violence", "de"),
+        ("جوزي بيضربني", "domestic_violence", "ar"),
+        ("jozi bidrabni", "domestic_violence", "ar"),
+        ("menya b'yot muzh", "domestic_violence", "ru"),
+        ("kocam beni dovuyor", "domestic_violence", "tr"),
+        ("I have nowhere to sleep tonight", "homeless_tonight", "en"),
+        ("نفس نمیکشه بچه ام", "medical", "fa"),
+        ("дитина випила отруту", "poisoning", "uk"),
+        ("je veux mourir", "suicide", "fr"),
+        ("incendiu în bloc", "fire", "ro"),
+        ("заплашва ме с нож", "weapon", "bg"),
+        ("пропал сын", "missing_child", "ru"),
+        # families that a second held-out set found missing (bench/README.md): odd breathing,
+        # Arabic "and not" written as one word, Latin-script Arabic and Farsi, "has not come home",
+        # German separable verbs that are still violence, typos of "umbringen"
+        ("unser baby atmet komisch und wird blau", "medical", "de"),
+        ("ماما وقعت ومش بترد", "medical", "ar"),
+        ("binti ma btitnaffas", "medical", "ar"),
+        ("ma3ndi wein nam el lele", "homeless_tonight", "ar"),
+        ("mardam kotakam zad", "domestic_violence", "fa"),
+        ("mein mann schlägt vor allem die kinder", "domestic_violence", "de"),
+        ("will mich umbrigen", "suicide", "de"),
+        ("сын не вернулся с тренировки", "missing_child", "ru"),
+        ("kizim hala eve gelmedi", "missing_child", "tr"),
+        ("u nas pozhar na kuhne", "fire", "ru"),
+        # families a third held-out set found missing: strangling and "he will finish me", indirect
+        # suicide ("no reason to go on living", "end it tonight"), a home lost in other words, a
+        # child with fever who does not react, chest pressure, blood everywhere
+        ("er hat mich gestern gewürgt", "domestic_violence", "de"),
+        ("my ex said hes gonna kill me", "domestic_violence", "en"),
+        ("муж меня душил ночью", "domestic_violence", "ru"),
+        ("kocam beni bogmaya calisti dun", "domestic_violence", "tr"),
+        ("il m'a étranglée", "domestic_violence", "fr"),
+        ("es gibt keinen grund mehr weiterzuleben", "suicide", "de"),
+        ("honestly no reason to go on living", "suicide", "en"),
+        ("ما بدي عيش بعد اليوم", "suicide", "ar"),
+        ("думаю выйти в окно", "suicide", "ru"),
+        ("wir stehen seit heute auf der straße", "homeless_tonight", "de"),
+        ("we have to sleep in the park", "homeless_tonight", "en"),
+        ("nous sommes à la rue avec les enfants", "homeless_tonight", "fr"),
+        ("baby hat hohes fieber und reagiert nicht", "medical", "de"),
+        ("mon bébé a de la fièvre et ne réagit plus", "medical", "fr"),
+        ("у отца давит в груди", "medical", "ru"),
+        ("blood all over the bathroom floor", "medical", "en"),
+        ("my sister is having a fit", "medical", "en"),
+        ("ضاعت بنتي بالمول", "missing_child", "ar"),
+        ("oglum kaybolmus", "missing_child", "tr"),
+    ],
+)
 def test_the_lexicon_finds_the_category_and_the_language(text: str, category: str, language: str) -> None:
     alert = detect(text)
     assert alert is not None and alert.source == "lexicon"
@@ -93,26 +97,50 @@ def test_bare_emergency_numbers(text: str) -> None:
     assert alert is not None and (alert.category, alert.source, alert.language) == (GENERAL, "number", None)
 
 
-@pytest.mark.parametrize("text", [
-    "Brackeler Hellweg 112, ist das mein Bezirk?", "Linie 110 Richtung Hauptbahnhof", "1120", "44110",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brackeler Hellweg 112, ist das mein Bezirk?",
+        "Linie 110 Richtung Hauptbahnhof",
+        "1120",
+        "44110",
+    ],
+)
 def test_a_number_in_an_ordinary_sentence_is_not_an_alarm(text: str) -> None:
     assert detect(text) is None
 
 
-@pytest.mark.parametrize("text", [
-    "my husband is looking for work", "Praktikum bei der Feuerwehr", "the police sent me a letter",
-    "my son had a fever last week, which Kita?", "bıçak gibi bir baş ağrısı, doktor lazım",
-    "I'm dying to learn German faster", "my daughter lost her school bag", "شوهرم بهم زنگ میزنه",
-    "disim bicak gibi agriyor, disci lazim", "Mein Mann schlägt vor, dass wir umziehen",
-    "mein Sohn hat seinen Schülerausweis verloren", "the smoke alarm needs a new battery, who replaces it",
-    "yangin tatbikati okulda ne zaman", "хазяинът иска да ме изгони", "mon fils a perdu sa carte de bus",
-    # idioms, past events, lost things
-    "die Hitze bringt mich noch um", "this waiting is killing me", "birocratia ma omoara",
-    "la paperasse me tue", "вы знаете, очередь меня убивает", "vor zwei Jahren hatten wir einen Küchenbrand, zahlt die Versicherung",
-    "meine Tochter hat den Wohnungsschlüssel verloren", "fiica mea si-a pierdut cheile",
-    "where is the nearest fire station, my kids want to visit", "ich mache schluss mit meinem Freund, wo finde ich eine Wohnung",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband is looking for work",
+        "Praktikum bei der Feuerwehr",
+        "the police sent me a letter",
+        "my son had a fever last week, which Kita?",
+        "bıçak gibi bir baş ağrısı, doktor lazım",
+        "I'm dying to learn German faster",
+        "my daughter lost her school bag",
+        "شوهرم بهم زنگ میزنه",
+        "disim bicak gibi agriyor, disci lazim",
+        "Mein Mann schlägt vor, dass wir umziehen",
+        "mein Sohn hat seinen Schülerausweis verloren",
+        "the smoke alarm needs a new battery, who replaces it",
+        "yangin tatbikati okulda ne zaman",
+        "хазяинът иска да ме изгони",
+        "mon fils a perdu sa carte de bus",
+        # idioms, past events, lost things
+        "die Hitze bringt mich noch um",
+        "this waiting is killing me",
+        "birocratia ma omoara",
+        "la paperasse me tue",
+        "вы знаете, очередь меня убивает",
+        "vor zwei Jahren hatten wir einen Küchenbrand, zahlt die Versicherung",
+        "meine Tochter hat den Wohnungsschlüssel verloren",
+        "fiica mea si-a pierdut cheile",
+        "where is the nearest fire station, my kids want to visit",
+        "ich mache schluss mit meinem Freund, wo finde ich eine Wohnung",
+    ],
+)
 def test_near_misses(text: str) -> None:
     assert detect(text) is None
 
@@ -177,11 +205,15 @@ def test_the_nearest_examples_must_beat_the_ordinary_ones_and_every_ordinary_int
 
     high = MIN_SIMILARITY + 0.03
     text = "ich kann nicht mehr, heute ist es vorbei"
-    for ordinary, intents in (({"ordinary": high - MARGIN / 2}, {"work": 0.80}),
-                              ({"ordinary": 0.80}, {"work": high - MARGIN / 2})):
+    for ordinary, intents in (
+        ({"ordinary": high - MARGIN / 2}, {"work": 0.80}),
+        ({"ordinary": 0.80}, {"work": high - MARGIN / 2}),
+    ):
         understanding = FakeUnderstanding("de", None, False, intents, {"suicide": high, **ordinary})
         assert detect(text, understanding) is None
-    too_far = FakeUnderstanding("de", None, False, {"work": 0.70}, {"suicide": MIN_SIMILARITY - 0.005, "ordinary": 0.70})
+    too_far = FakeUnderstanding(
+        "de", None, False, {"work": 0.70}, {"suicide": MIN_SIMILARITY - 0.005, "ordinary": 0.70}
+    )
     assert detect(text, too_far) is None
 
 

@@ -1,4 +1,5 @@
 """The safety lexicon: phrase syntax, matching, and what `python -m bot check` reports."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -63,7 +64,10 @@ def write(directory: Path, name: str, text: str) -> None:
 
 
 def test_check_reports_what_an_editor_can_break(tmp_path: Path) -> None:
-    write(tmp_path, "de.yaml", """
+    write(
+        tmp_path,
+        "de.yaml",
+        """
 language: de
 phrases:
   fire:
@@ -74,8 +78,9 @@ phrases:
   flood:
     - "wasser"
 colour: blue
-""")
-    write(tmp_path, "en.yaml", "language: fr\nphrases:\n  fire: [\"on fire\"]\n")
+""",
+    )
+    write(tmp_path, "en.yaml", 'language: fr\nphrases:\n  fire: ["on fire"]\n')
     problems = [str(p) for p in check_lexicon(tmp_path, required=("de", "en", "tr"))]
     assert any("de.yaml: phrases.fire[1]: duplicate" in p for p in problems)
     assert any("de.yaml: phrases.fire[2]: empty phrase" in p for p in problems)

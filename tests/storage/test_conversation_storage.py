@@ -12,12 +12,12 @@ from bot.storage.models import ConversationState
 KEY = StorageKey(bot_id=1, chat_id=42, user_id=42)
 
 
-async def rows(sessions) -> int:  # type: ignore[no-untyped-def]
+async def rows(sessions) -> int:
     async with sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(ConversationState)))
 
 
-async def test_save_then_load_round_trips(sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_save_then_load_round_trips(sessions) -> None:
     storage = DatabaseStorage(sessions)
     assert await storage.load(KEY) == (None, {})
     await storage.save(KEY, "booking:day", {"office": "nord", "n": [1, 2]})
@@ -27,7 +27,7 @@ async def test_save_then_load_round_trips(sessions) -> None:  # type: ignore[no-
     assert await rows(sessions) == 1
 
 
-async def test_nothing_left_to_remember_keeps_no_row(sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_nothing_left_to_remember_keeps_no_row(sessions) -> None:
     storage = DatabaseStorage(sessions)
     await storage.save(KEY, "x", {"a": 1})
     await storage.save(KEY, None, {})
@@ -36,7 +36,7 @@ async def test_nothing_left_to_remember_keeps_no_row(sessions) -> None:  # type:
     assert await storage.load(KEY) == (None, {})
 
 
-async def test_aiogram_methods_keep_the_other_half(sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_aiogram_methods_keep_the_other_half(sessions) -> None:
     storage = DatabaseStorage(sessions)
     await storage.set_data(KEY, {"note": "kita"})
     await storage.set_state(KEY, "flow:kita")
@@ -46,14 +46,14 @@ async def test_aiogram_methods_keep_the_other_half(sessions) -> None:  # type: i
     assert await rows(sessions) == 0
 
 
-async def test_each_way_is_one_statement(sessions, db_url: str) -> None:  # type: ignore[no-untyped-def]
+async def test_each_way_is_one_statement(sessions, db_url: str) -> None:
     storage = DatabaseStorage(sessions)
     context = DatabaseConversation(storage, KEY)
     statements: list[str] = []
     async with sessions() as session:
         engine = session.get_bind()
 
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+    def record(conn, cursor, statement, *args):
         if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
             statements.append(statement)
 

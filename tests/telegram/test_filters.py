@@ -39,7 +39,7 @@ def test_aiogram_awaits_it_instead_of_using_a_thread() -> None:
     assert FilterObject(F.text).awaitable is False
 
 
-async def test_no_filter_of_the_bot_runs_in_a_worker_thread(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_no_filter_of_the_bot_runs_in_a_worker_thread(tmp_path) -> None:
     from bot.clock import FakeClock
     from tests.e2e.harness import running_bot
 

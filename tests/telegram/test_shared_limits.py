@@ -113,7 +113,7 @@ async def test_two_limiters_share_one_private_chat(private_redis: PrivateRedis) 
         return True
 
     try:
-        await asyncio.gather(*(limiters[i % 2](make_request, None, SendMessage(42)) for i in range(6)))  # type: ignore[arg-type]
+        await asyncio.gather(*(limiters[i % 2](make_request, None, SendMessage(42)) for i in range(6)))
     finally:
         for client in clients:
             await client.aclose()
@@ -133,10 +133,7 @@ async def test_a_group_gets_20_messages_a_minute_across_limiters(private_redis: 
         return True
 
     try:
-        tasks = [
-            asyncio.ensure_future(limiters[i % 2](make_request, None, SendMessage(-100123)))  # type: ignore[arg-type]
-            for i in range(24)
-        ]
+        tasks = [asyncio.ensure_future(limiters[i % 2](make_request, None, SendMessage(-100123))) for i in range(24)]
         await asyncio.sleep(1.5)
         assert len(sent) == 20  # the other four wait for the minute to pass
         for task in tasks:
@@ -158,7 +155,7 @@ async def test_without_an_answer_from_redis_the_limiter_counts_in_this_process(p
 
     try:
         await private_redis.stop()
-        await asyncio.wait_for(limiter(make_request, None, SendMessage(7)), 3.0)  # type: ignore[arg-type]
+        await asyncio.wait_for(limiter(make_request, None, SendMessage(7)), 3.0)
         assert sent == [1]
         assert limiter.tracked_chats == 1  # counted here meanwhile
     finally:

@@ -1,4 +1,5 @@
 """`python -m bot chat` without --lang: the first typed question is answered, not only the picker."""
+
 from __future__ import annotations
 
 import os
@@ -11,11 +12,31 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def chat(tmp_path: Path, typed: str, *args: str) -> list[str]:
     """What the terminal showed: the start, then one part per typed line."""
-    env = {k: v for k, v in os.environ.items() if k not in (
-        "BOT_TOKEN", "DATABASE_URL", "STAFF_CHAT_ID", "WEBHOOK_URL", "WEBHOOK_SECRET", "REDIS_URL", "TRANSLATOR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "BOT_TOKEN",
+            "DATABASE_URL",
+            "STAFF_CHAT_ID",
+            "WEBHOOK_URL",
+            "WEBHOOK_SECRET",
+            "REDIS_URL",
+            "TRANSLATOR",
+        )
+    }
     env.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / f'chat{len(args)}.sqlite3'}", "HEALTH_PORT": "0"})
-    result = subprocess.run([sys.executable, "-m", "bot", "chat", *args], cwd=ROOT, env=env, input=typed,
-                            capture_output=True, text=True, timeout=180, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *args],
+        cwd=ROOT,
+        env=env,
+        input=typed,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.split("> ")
 
@@ -38,4 +59,4 @@ def test_a_question_in_a_language_beyond_the_ten_is_answered_after_the_pick(tmp_
     done = "\nFrom now on I will write to you in English.\n"
     assert picked.startswith(done)
     _, with_english, *_ = chat(tmp_path, "Saacadaha shaqada xafiiska waa maxay\n:quit\n", "--lang", "en")
-    assert picked[len(done):].strip() == with_english.strip()
+    assert picked[len(done) :].strip() == with_english.strip()

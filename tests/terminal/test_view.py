@@ -1,5 +1,6 @@
 """The terminal's numbered buttons: a number presses what was offered, decoded as on Telegram;
 anything else typed is text, whatever digits it is written in."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,9 +25,12 @@ def view_offering(catalog: Catalog, *choices: Choice) -> tuple[TerminalView, lis
 
 
 def test_a_number_presses_the_button_it_was_shown_with(catalog: Catalog) -> None:
-    view, written = view_offering(catalog, Choice(Plain("Absagen"), CancelBooking(7)),
-                                  Choice(Plain("9:30"), BookSlot("mh", 29_411_460)),
-                                  Choice(Msg("common.menu"), OpenMenu()))
+    view, written = view_offering(
+        catalog,
+        Choice(Plain("Absagen"), CancelBooking(7)),
+        Choice(Plain("9:30"), BookSlot("mh", 29_411_460)),
+        Choice(Msg("common.menu"), OpenMenu()),
+    )
     assert "  [2] 9:30\n" in written
     assert view.parse("1") == PressIn(CancelBooking(7))
     assert view.parse(" 2 ") == PressIn(BookSlot("mh", 29_411_460))

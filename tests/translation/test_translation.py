@@ -180,7 +180,7 @@ async def test_provider_calls_the_library_in_a_thread(
 ) -> None:
     seen_threads: list[str] = []
 
-    class ThreadRecording(client):  # type: ignore[misc, valid-type]
+    class ThreadRecording(client):
         def translate(self, text: str, **kwargs: Any) -> Any:
             seen_threads.append(threading.current_thread().name)
             return super().translate(text)

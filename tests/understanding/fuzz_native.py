@@ -13,6 +13,7 @@ up to 60 times and mixed with ordinary text; then hypothesis over all of Unicode
 such characters, combining marks and emoji sequences, until --seconds have passed. Prints
 `checked N inputs` and exits 0 when nothing crashed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,23 @@ def growing_characters() -> list[str]:
     return found
 
 
-SPECIAL = ["\ufdfa", "\ufdfb", "\ufb03", "\u0130", "ß", "\u0301", "\u0651", "\u200d", "\ufe0f",
-           "👩\u200d👩\u200d👧\u200d👦", "🏳️\u200d🌈", "\u3300", "\u33af", "\u1e9e", "\u0390"]
+SPECIAL = [
+    "\ufdfa",
+    "\ufdfb",
+    "\ufb03",
+    "\u0130",
+    "ß",
+    "\u0301",
+    "\u0651",
+    "\u200d",
+    "\ufe0f",
+    "👩\u200d👩\u200d👧\u200d👦",
+    "🏳️\u200d🌈",
+    "\u3300",
+    "\u33af",
+    "\u1e9e",
+    "\u0390",
+]
 
 
 def main() -> int:
@@ -83,8 +99,10 @@ def main() -> int:
         feed(f"Hallo {ch * 7} Termin", embed=False)
 
     pieces = st.one_of(st.characters(codec=None), st.sampled_from(SPECIAL), st.sampled_from(growing))
-    texts = st.one_of(st.lists(pieces, min_size=1, max_size=400).map("".join),
-                      st.builds(lambda c, n: c * n, st.sampled_from(SPECIAL), st.integers(1, 700)))
+    texts = st.one_of(
+        st.lists(pieces, min_size=1, max_size=400).map("".join),
+        st.builds(lambda c, n: c * n, st.sampled_from(SPECIAL), st.integers(1, 700)),
+    )
 
     @settings(max_examples=50, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(texts)

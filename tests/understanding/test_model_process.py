@@ -1,4 +1,5 @@
 """The model in its own process: what it may see, and what happens when it dies or hangs."""
+
 from __future__ import annotations
 
 import os
@@ -9,8 +10,7 @@ import unicodedata
 import numpy as np
 import pytest
 
-from bot.understanding.model_process import (MAX_MODEL_CHARS, ModelProcess, ModelUnavailable,
-                                             model_input)
+from bot.understanding.model_process import MAX_MODEL_CHARS, ModelProcess, ModelUnavailable, model_input
 
 
 def test_model_input_is_nfkc_so_the_engine_has_nothing_left_to_expand() -> None:

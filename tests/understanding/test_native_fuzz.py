@@ -1,6 +1,7 @@
 """The native code behind understanding gets only input it can take (issue: one message of 20 × U+FDFA
 aborted the bot). The fuzzing runs in a subprocess, so a crash fails this test instead of killing
 pytest, and the input that crashed is named."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,13 @@ def crash_inputs() -> list[str]:
 def run_fuzzer(tmp_path: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], str]:
     last = tmp_path / "last-input.txt"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, str(FUZZER), "--last", str(last), *extra],
-                          capture_output=True, text=True, env=env, timeout=SECONDS + 300)
+    done = subprocess.run(
+        [sys.executable, str(FUZZER), "--last", str(last), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=SECONDS + 300,
+    )
     return done, last.read_text(encoding="ascii") if last.exists() else ""
 
 
@@ -36,7 +42,8 @@ def test_fuzzing_the_bots_path_to_the_native_code_finds_no_crash(tmp_path: Path)
     done, last = run_fuzzer(tmp_path, "--seconds", str(SECONDS))
     assert done.returncode == 0, (
         f"native code crashed (exit {done.returncode}) on input {last!r}: add it to "
-        f"crash_inputs.txt and fix the guard\n{done.stderr[-2000:]}")
+        f"crash_inputs.txt and fix the guard\n{done.stderr[-2000:]}"
+    )
     checked = int(done.stdout.split("checked ")[1].split()[0])
     assert checked > 2000  # the sweep alone is 536 characters x 4 texts
 

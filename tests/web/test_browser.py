@@ -87,7 +87,7 @@ def browser(tmp_path: Path) -> Iterator[Browser]:
         driver.execute_cdp_cmd(
             "Emulation.setDeviceMetricsOverride", {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True}
         )
-        driver.downloads = downloads  # type: ignore[attr-defined]
+        driver.downloads = downloads
         drivers.append(driver)
         return driver
 
@@ -188,7 +188,7 @@ def test_book_and_download_the_calendar_file_with_an_alarm(server: ChatUnderTest
     venue_or_phone = confirmation.find_elements(By.CSS_SELECTOR, "a[href^='tel:'], a.venue")
     assert all(a.get_attribute("href").startswith(("tel:", "https://")) for a in venue_or_phone)
     link.click()
-    downloads: Path = driver.downloads  # type: ignore[attr-defined]
+    downloads: Path = driver.downloads
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and not list(downloads.glob("*.ics")):
         time.sleep(0.1)

@@ -24,7 +24,7 @@ def say(tg: Telegram, key: str, lang: str = "de") -> str:
     return html_to_plain(tg.services.catalog.render(Msg(key), lang))
 
 
-def has(text: str):  # type: ignore[no-untyped-def]
+def has(text: str):
     return lambda message: text in (message.text or message.caption or "")
 
 
@@ -54,7 +54,7 @@ async def connect(tg: Telegram, page: Page) -> list[dict[str, Any]]:
     return connected
 
 
-def web_topic(tg: Telegram):  # type: ignore[no-untyped-def]
+def web_topic(tg: Telegram):
     topics = [t for t in tg.server.chat(STAFF_CHAT_ID).topics.values() if t.created_by_bot]
     assert len(topics) == 1, topics
     return topics[0]
