@@ -48,3 +48,6 @@ def configure_logging(level: str | int, log_format: LogFormat = "text") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # APScheduler logs every run of every job at INFO ("Running job ...", "executed successfully"):
+    # the jobs log what they did themselves, so only its warnings are kept.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))
