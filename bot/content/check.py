@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from bot.content.problems import Problem
+
+if TYPE_CHECKING:  # imported where used at run time: the checker loads content modules lazily
+    from bot.content.locales import Catalog
 
 # `python -m bot check` warns about facts whose source is older than this (--max-age-days).
 DEFAULT_MAX_FACT_AGE_DAYS = 365
@@ -51,7 +55,7 @@ def _safety_lexicon() -> list[Problem]:
     return check_lexicon(required=CURATED_LANGUAGES)
 
 
-def _used_keys_exist(catalog) -> list[Problem]:  # type: ignore[no-untyped-def]
+def _used_keys_exist(catalog: Catalog) -> list[Problem]:
     """Every Msg key written in the Python code exists in German."""
     import re
     from pathlib import Path

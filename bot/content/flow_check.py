@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 
 from bot.content.flows import (
     KEY_CHECKED_ON,
@@ -159,7 +160,7 @@ def _check_flow(flow: Flow, library: FlowLibrary, strings: dict[str, str], local
     return out
 
 
-def _check_text(at: str, key: str, template: str, step: Step, bad) -> set[str]:  # type: ignore[no-untyped-def]
+def _check_text(at: str, key: str, template: str, step: Step, bad: Callable[[str, str], None]) -> set[str]:
     """Placeholders of a text must be facts listed in the step. Returns the names used."""
     try:
         names = placeholders(template)
@@ -172,7 +173,7 @@ def _check_text(at: str, key: str, template: str, step: Step, bad) -> set[str]: 
     return names
 
 
-def _check_label(at: str, key: str, template: str, bad) -> None:  # type: ignore[no-untyped-def]
+def _check_label(at: str, key: str, template: str, bad: Callable[[str, str], None]) -> None:
     """Button labels are plain text: no placeholders, no HTML (Telegram shows tags literally)."""
     try:
         names = placeholders(template)

@@ -226,7 +226,7 @@ def load_locale(path: Path) -> Locale:
     return Locale(meta=meta, strings=flatten(tree), path=path)
 
 
-class _SafeArgs(dict):  # type: ignore[type-arg]
+class _SafeArgs(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 

@@ -14,7 +14,7 @@ import logging
 
 from bot.content.locales import SOURCE_LANGUAGE, Catalog, html_to_plain
 from bot.core.actions import SetLanguage
-from bot.core.replies import Choice, Link, Plain, Raw, Reply
+from bot.core.replies import Choice, Link, Plain, Raw, Reply, Text
 from bot.translation import TranslationFailed, Translator
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ async def localize(
 
 
 async def _translate(reply: Reply, language: str, catalog: Catalog, translator: Translator) -> Reply:
-    async def text_of(text) -> str:  # type: ignore[no-untyped-def]
+    async def text_of(text: Text) -> str:
         plain = html_to_plain(catalog.render(text, SOURCE_LANGUAGE))
         translated = await translator.translate(plain, source=SOURCE_LANGUAGE, target=language)
         return translated.text

@@ -11,10 +11,11 @@ group: 20 messages a minute).
 from __future__ import annotations
 
 import logging
+import typing
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, and_, cast, exists, select, update
+from sqlalchemy import CursorResult, String, and_, cast, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content.locales import Catalog
@@ -136,15 +137,18 @@ async def mark_attendance(
 ) -> tuple[bool, Booking | None]:
     """booked -> attended / no_show for an appointment that has begun. Returns (changed, booking);
     changed is False when it was marked before (or cancelled, or has not begun). Does not commit."""
-    result = await session.execute(
-        update(Booking)
-        .where(Booking.id == booking_id, Booking.status == "booked", Booking.starts_at <= now)
-        .values(status=ATTENDED if attended else NO_SHOW, updated_at=now)
-        .execution_options(synchronize_session=False)
+    result = typing.cast(  # sqlalchemy's cast (SQL CAST) is the plain name here
+        "CursorResult[typing.Any]",
+        await session.execute(  # an UPDATE's result is a CursorResult
+            update(Booking)
+            .where(Booking.id == booking_id, Booking.status == "booked", Booking.starts_at <= now)
+            .values(status=ATTENDED if attended else NO_SHOW, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     )
     booking = await session.get(Booking, booking_id, populate_existing=True)
-    if result.rowcount:  # type: ignore[attr-defined]
+    if result.rowcount:
         BOOKINGS.labels(event=ATTENDED if attended else NO_SHOW).inc()
         if not attended and booking is not None:
             await counters.count(session, counters.NO_SHOW, now, topic=booking.topic, lang=booking.language)
-    return bool(result.rowcount), booking  # type: ignore[attr-defined]
+    return bool(result.rowcount), booking

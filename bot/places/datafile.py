@@ -126,7 +126,6 @@ def cached_by_mtime(load: Callable[[Path], T]) -> Callable[[Path], T]:
             cache[resolved] = (stamp, value)
         return value
 
-    cached.cache_clear = cache.clear  # type: ignore[attr-defined]
     return cached
 
 

@@ -186,10 +186,11 @@ def soonest(
     one that opens first. Subjects whose times are not published do not count; None when none
     opens within the search window."""
     statuses = [Opening(subject, status(subject, now, calendar=calendar)) for subject in subjects]
-    open_now = [o for o in statuses if o.status.open_now and o.status.closes_at is not None]
+    # (time, opening) pairs keep the narrowed datetime beside its opening; the key reads only the time
+    open_now = [(o.status.closes_at, o) for o in statuses if o.status.open_now and o.status.closes_at is not None]
     if open_now:
-        return max(open_now, key=lambda o: o.status.closes_at)  # type: ignore[arg-type,return-value]
-    upcoming = [o for o in statuses if o.status.next_opening is not None]
+        return max(open_now, key=lambda pair: pair[0])[1]
+    upcoming = [(o.status.next_opening, o) for o in statuses if o.status.next_opening is not None]
     if not upcoming:
         return None
-    return min(upcoming, key=lambda o: o.status.next_opening)  # type: ignore[arg-type,return-value]
+    return min(upcoming, key=lambda pair: pair[0])[1]

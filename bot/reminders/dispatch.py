@@ -43,8 +43,9 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -119,7 +120,7 @@ class DispatchReport:
             self.reasons[key] += value
 
 
-def _claimable(now: datetime, stale_after: timedelta, lease: timedelta):  # type: ignore[no-untyped-def]
+def _claimable(now: datetime, stale_after: timedelta, lease: timedelta) -> ColumnElement[bool]:
     """The one condition under which a reminder may be taken: pending, or claimed but stale, or
     claimed longer than the lease ago by an owner without a heartbeat since."""
     owner_alive = exists().where(Heartbeat.owner == Reminder.claimed_by, Heartbeat.beat_at >= now - lease)
@@ -137,13 +138,16 @@ def _claimable(now: datetime, stale_after: timedelta, lease: timedelta):  # type
 
 async def beat(session: AsyncSession, owner: str, *, now: datetime) -> None:
     """`owner` is alive at `now` (commits: a heartbeat must be seen by others at once)."""
-    updated = await session.execute(
-        update(Heartbeat)
-        .where(Heartbeat.owner == owner)
-        .values(beat_at=now)
-        .execution_options(synchronize_session=False)
+    updated = cast(
+        "CursorResult[Any]",
+        await session.execute(  # an UPDATE's result is a CursorResult
+            update(Heartbeat)
+            .where(Heartbeat.owner == owner)
+            .values(beat_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     )
-    if not updated.rowcount:  # type: ignore[attr-defined]
+    if not updated.rowcount:
         # The owner's first beat (owners are unique per dispatcher, so no one else inserts it);
         # a good moment to forget processes gone long ago.
         await session.execute(
@@ -251,13 +255,16 @@ async def skip(
     """Mark reminders skipped unless someone claimed (or sent) them meanwhile (does not commit)."""
     if not ids:
         return 0
-    result = await session.execute(
-        update(Reminder)
-        .where(Reminder.id.in_(list(ids)), _claimable(now, stale_after, lease))
-        .values(status=SKIPPED)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        "CursorResult[Any]",
+        await session.execute(  # an UPDATE's result is a CursorResult
+            update(Reminder)
+            .where(Reminder.id.in_(list(ids)), _claimable(now, stale_after, lease))
+            .values(status=SKIPPED)
+            .execution_options(synchronize_session=False)
+        ),
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)
 
 
 async def finish(session: AsyncSession, reminder_id: int, *, owner: str, status: str, now: datetime) -> bool:
@@ -267,13 +274,16 @@ async def finish(session: AsyncSession, reminder_id: int, *, owner: str, status:
         values["sent_at"] = now
     if status == PENDING:
         values.update(claimed_by=None, claimed_at=None)
-    result = await session.execute(
-        update(Reminder)
-        .where(Reminder.id == reminder_id, Reminder.status == CLAIMED, Reminder.claimed_by == owner)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        "CursorResult[Any]",
+        await session.execute(  # an UPDATE's result is a CursorResult
+            update(Reminder)
+            .where(Reminder.id == reminder_id, Reminder.status == CLAIMED, Reminder.claimed_by == owner)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 async def _load_context(
@@ -421,7 +431,8 @@ class ReminderDispatcher:
         jobs = []
         for reminder_id in won:
             booking = bookings[by_id[reminder_id].booking_id]
-            person = people[booking.person_id]  # type: ignore[index]
+            assert booking.person_id is not None  # decide() sends only bookings whose person is known
+            person = people[booking.person_id]
             jobs.append(_Job(reminder_id, booking, person))
         if jobs:
             await self._send_all(jobs, report)

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -96,13 +97,16 @@ async def cancel_for_booking(session: AsyncSession, booking_id: int) -> int:
 
     A reminder being sent at this very moment (claimed) is skipped too: the dispatcher's
     "mark sent" then finds nothing to mark, and it re-reads the booking before sending anyway."""
-    result = await session.execute(
-        update(Reminder)
-        .where(Reminder.booking_id == booking_id, Reminder.status.in_(OPEN_STATUSES))
-        .values(status=SKIPPED)
-        .execution_options(synchronize_session="fetch")
+    result = cast(
+        "CursorResult[Any]",
+        await session.execute(  # an UPDATE's result is a CursorResult
+            update(Reminder)
+            .where(Reminder.booking_id == booking_id, Reminder.status.in_(OPEN_STATUSES))
+            .values(status=SKIPPED)
+            .execution_options(synchronize_session="fetch")
+        ),
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)
 
 
 async def sync_for_booking(

@@ -104,11 +104,9 @@ def _upsert(dialect: str) -> Insert:
     """INSERT ... ON CONFLICT (key) DO UPDATE: both databases have it, under the same name."""
     statement = _UPSERTS.get(dialect)
     if statement is None:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-        values = insert(_TABLE)
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        values = postgresql.insert(_TABLE) if dialect == "postgresql" else sqlite.insert(_TABLE)
         statement = _UPSERTS[dialect] = values.on_conflict_do_update(
             index_elements=[_TABLE.c.key],
             set_={

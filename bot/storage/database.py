@@ -18,6 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -57,7 +60,7 @@ def create_engine(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> AsyncEngine:
 # (bot.core.turn.open_turn) and sends its replies after it commits. A session opened by `reading`
 # only reads: its transaction is a plain (deferred) BEGIN, which in WAL takes no lock, so it
 # neither waits for the writer nor makes the writer wait.
-def _sqlite_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+def _sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers beside the one writer
@@ -68,7 +71,7 @@ def _sqlite_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
 READ_ONLY = "lw_read_only"  # execution option of `reading` sessions
 
 
-def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
+def _sqlite_begin(connection: Connection) -> None:
     read_only = connection.get_execution_options().get(READ_ONLY, False)
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 

@@ -248,9 +248,10 @@ class OutboundRateLimiter(BaseRequestMiddleware):
                 if key is not None:
                     chat = self._chats[key]
                     chat.blocked_until = max(chat.blocked_until, self.clock() + exc.retry_after)
-                    if self._use_redis():
+                    shared = self._usable_shared()
+                    if shared is not None:
                         try:
-                            await self.shared.block(key, exc.retry_after)  # type: ignore[union-attr]
+                            await shared.block(key, exc.retry_after)
                         except self._redis_errors as error:
                             self._redis_failed(error)
                 else:
@@ -266,8 +267,9 @@ class OutboundRateLimiter(BaseRequestMiddleware):
                 log.warning("%s on %s: retry %d in %.1f s", type(exc).__name__, name, errors, delay)
                 await self.sleep(delay)
 
-    def _use_redis(self) -> bool:
-        return self.shared is not None and self.clock() >= self._redis_down_until
+    def _usable_shared(self) -> SharedSlots | None:
+        """The slots counted in Redis, unless there are none or Redis failed a moment ago."""
+        return self.shared if self.clock() >= self._redis_down_until else None
 
     def _redis_failed(self, error: BaseException) -> None:
         if self.clock() >= self._redis_down_until:
@@ -278,7 +280,7 @@ class OutboundRateLimiter(BaseRequestMiddleware):
             )
         self._redis_down_until = self.clock() + self.REDIS_RETRY_SECONDS
 
-    async def _wait_shared(self, key: ChatKey) -> bool:
+    async def _wait_shared(self, shared: SharedSlots, key: ChatKey) -> bool:
         """Wait for this chat's turn and a global slot counted in Redis; False when Redis failed."""
         chat = self._chats[key]
         while True:
@@ -287,7 +289,7 @@ class OutboundRateLimiter(BaseRequestMiddleware):
                 await self.sleep(max(local_block, MIN_SLEEP))
                 continue
             try:
-                wait = await self.shared.try_take(key)  # type: ignore[union-attr]
+                wait = await shared.try_take(key)
             except self._redis_errors as error:  # Redis did not answer: count locally
                 self._redis_failed(error)
                 return False
@@ -298,7 +300,8 @@ class OutboundRateLimiter(BaseRequestMiddleware):
     async def _wait_turn(self, key: ChatKey) -> None:
         """Wait until this chat may receive a message and a global token is free; take both.
         Called with the chat's lock held."""
-        if self._use_redis() and await self._wait_shared(key):
+        shared = self._usable_shared()
+        if shared is not None and await self._wait_shared(shared, key):
             return
         chat = self._chats[key]
         private = isinstance(key, int) and key > 0

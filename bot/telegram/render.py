@@ -15,7 +15,7 @@ from aiogram.types import (
 
 from bot.content.locales import Catalog, html_to_plain
 from bot.core.actions import pack
-from bot.core.replies import Choice, Link, Msg, Reply
+from bot.core.replies import Choice, Link, Msg, Reply, Text
 from bot.text.telegram_html import split_message
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -26,7 +26,7 @@ class TelegramRenderer:
         self.bot = bot
         self.catalog = catalog
 
-    def button_text(self, reply_text, lang: str) -> str:  # type: ignore[no-untyped-def]
+    def button_text(self, reply_text: Text, lang: str) -> str:
         # Button labels are not parsed as HTML by Telegram: send them as plain text.
         return html_to_plain(self.catalog.render(reply_text, lang))[:64] or "…"
 

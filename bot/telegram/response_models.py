@@ -35,7 +35,7 @@ class KeepResponseModels(BaseRequestMiddleware):
         if returning is not None:
             try:
                 if returning not in self.models:
-                    self.models[returning] = Response[returning]  # type: ignore[valid-type]
+                    self.models[returning] = Response[returning]  # type: ignore[valid-type]  # the type is a value known only at run time
             except TypeError:  # an unhashable return type: leave it to aiogram
                 pass
         return await make_request(bot, method)

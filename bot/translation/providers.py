@@ -319,7 +319,8 @@ class LibreTranslateProvider(ThreadedProvider):
         return client
 
     def _call(self, text: str, source: str, target: str) -> str:
-        return self.make_client(source, target).translate(text)  # type: ignore[no-any-return]
+        translated: str = self.make_client(source, target).translate(text)
+        return translated
 
     def _classify(self, error: BaseException) -> tuple[bool, bool]:
         exceptions = _deep_translator().exceptions

@@ -28,7 +28,9 @@ class AnswerPressesFirst(CallbackAnswerMiddleware):
     older than about 15 s (one queued during an outage, or a slow network): the press is then
     still handled; only the spinner's answer is lost."""
 
-    async def answer(self, event: CallbackQuery, callback_answer: CallbackAnswer) -> Any:  # type: ignore[override]
+    async def answer(  # type: ignore[override]  # aiogram only awaits the answer: async to catch a refusal
+        self, event: CallbackQuery, callback_answer: CallbackAnswer
+    ) -> Any:
         try:
             return await super().answer(event, callback_answer)
         except TelegramBadRequest as exc:
