@@ -35,9 +35,7 @@ UPDATE_SECONDS = Histogram(
 BOT_API_ERRORS = Counter(
     "lw_bot_api_errors_total", "Bot API calls that failed, by method and status code", ["method", "code"]
 )
-BOOKINGS = Counter(
-    "lw_bookings_total", "Booking events (booked, cancelled, moved, attended, no_show)", ["event"]
-)
+BOOKINGS = Counter("lw_bookings_total", "Booking events (booked, cancelled, moved, attended, no_show)", ["event"])
 REMINDERS = Counter("lw_reminders_total", "Reminders handled, by result (sent, failed, skipped)", ["result"])
 HANDOFFS_OPEN = Gauge("lw_handoffs_open", "Conversations with staff that are open now (from the database)")
 UNDERSTANDING_SECONDS = Histogram(
