@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -658,18 +659,27 @@ async def run_target(
                 output = None
                 if profile is not None and phase_name == "capacity":
                     output = profile / f"profile-{name}-{phase_name}.txt"
-                figures = await run_phase(
-                    server,
-                    watcher,
-                    child,
-                    people,
-                    echo=echo,
-                    questions=questions,
-                    duration=duration,
-                    warmup=warmup,
-                    think=think,
-                    profile=output,
-                )
+                # The load generator and the fake server share this process and record every
+                # request: their full collections grew to 50-280 ms pauses within a phase, which
+                # landed in the measured latency as if the bot were slow. No collection runs
+                # here during a phase (its garbage waits until the phase is over).
+                gc.collect()
+                gc.disable()
+                try:
+                    figures = await run_phase(
+                        server,
+                        watcher,
+                        child,
+                        people,
+                        echo=echo,
+                        questions=questions,
+                        duration=duration,
+                        warmup=warmup,
+                        think=think,
+                        profile=output,
+                    )
+                finally:
+                    gc.enable()
                 figures["violations"] = [r.describe() for r in server.violations][:5]
                 figures["violation_count"] = len(server.violations)
                 figures["unanswered_callbacks"] = len(server.unanswered_callbacks)

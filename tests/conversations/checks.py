@@ -157,7 +157,7 @@ def is_picker(seen: Seen) -> bool:
     """The language picker: its text, or most of the ten language names as buttons that set the
     language (not, say, the interpreter languages of a booking)."""
     names = [normalize(n) for n in language_names()]
-    pressable = zip(seen.buttons, seen.callback_data, strict=True)  # one callback per inline button
+    pressable = zip(seen.buttons, seen.callback_data, strict=False)  # reply-keyboard buttons have none
     labels = [normalize(b) for b, data in pressable if data.startswith("lang")]
     offered = sum(1 for n in names if any(n in label for label in labels))
     return offered >= 5 or shows(seen, "picker", by_text_only=True)
