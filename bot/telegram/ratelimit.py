@@ -8,7 +8,10 @@ private chat (short bursts are tolerated), 20 per minute in one group. Over a li
   per chat (1/s with a small burst in private chats; a sliding window of 20 per 60 s in groups,
   i.e. negative chat ids and @channel names), then for a global slot (30/s, small burst).
   Messages to one chat go out one at a time, in order; different chats do not wait for each
-  other beyond the global rate.
+  other beyond the global rate. The first message of an answer to what a person just did
+  (`first_answer()`, set by bot.telegram.respond) takes the next global slot before the further
+  messages of other answers, reminders and staff posts: near the global rate, a person waits for
+  the start of their answer, not for the end of everybody else's.
 - a 429 anyway: that chat waits `retry_after` and the same request is sent again; other chats
   go on meanwhile (the chat's lock is held, the global slots are not).
 - 5xx answers and network errors/timeouts: retried a few times with exponential back-off.
@@ -28,11 +31,13 @@ counts in this process for a few seconds and then asks Redis again: sending neve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +61,30 @@ ChatKey = int | str
 MIN_SLEEP = 0.001  # never sleep less: a float-rounding remainder must not spin
 _PASS_THROUGH = frozenset({"getUpdates"})
 _NOT_MESSAGES = frozenset({"sendChatAction", "sendMessageDraft", "sendGift", "sendInvoice"})
+
+
+@dataclass
+class _Waiter:
+    turn: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
+class _Answer:
+    first_pending: bool = True
+
+
+_ANSWER: ContextVar[_Answer | None] = ContextVar("lw_answer", default=None)
+
+
+@contextlib.contextmanager
+def first_answer() -> Iterator[None]:
+    """Within this block, the first message sent is the start of an answer to a person (it goes
+    ahead of other waiting messages in the global bucket)."""
+    token = _ANSWER.set(_Answer())
+    try:
+        yield
+    finally:
+        _ANSWER.reset(token)
 
 
 @dataclass(frozen=True)
@@ -195,7 +224,9 @@ class OutboundRateLimiter(BaseRequestMiddleware):
 
             self._redis_errors += (RedisConnectionError, RedisTimeoutError)
         self._chats: dict[ChatKey, _Chat] = {}
-        self._global_lock = asyncio.Lock()
+        # Messages waiting for the global bucket, first in first out; starts of answers before the rest.
+        self._firsts: deque[_Waiter] = deque()
+        self._others: deque[_Waiter] = deque()
         self._global_tokens = float(max(1, self.limits.global_burst))
         self._global_updated = self.clock()
         self._calls = 0
@@ -321,21 +352,33 @@ class OutboundRateLimiter(BaseRequestMiddleware):
             if wait <= 0:
                 break
             await self.sleep(max(wait, MIN_SLEEP))
-        sent = await self._take_global()
+        answer = _ANSWER.get()
+        first = answer is not None and answer.first_pending
+        sent = await self._take_global(first=first)
+        if answer is not None:
+            answer.first_pending = False
         if private:
             chat.tat = max(chat.tat, sent) + interval
         else:
             chat.window.append(sent)
 
-    async def _take_global(self) -> float:
-        """Wait for a token of the global bucket (first come, first served); returns the time.
+    async def _take_global(self, *, first: bool = False) -> float:
+        """Wait for a token of the global bucket; returns the time. Waiting messages take tokens
+        in order, the starts of answers (`first`) before all others.
 
         Tokens are taken when the message really goes out, so a stalled event loop does not
         release a catch-up burst afterwards: the bucket never holds more than `global_burst`."""
         rate = self.limits.global_per_second
         capacity = float(max(1, self.limits.global_burst))
-        async with self._global_lock:
+        me = _Waiter()
+        queue = self._firsts if first else self._others
+        queue.append(me)
+        try:
             while True:
+                if self._next_waiter() is not me:
+                    me.turn.clear()
+                    await me.turn.wait()
+                    continue
                 now = self.clock()
                 self._global_tokens = min(capacity, self._global_tokens + (now - self._global_updated) * rate)
                 self._global_updated = now
@@ -343,6 +386,14 @@ class OutboundRateLimiter(BaseRequestMiddleware):
                     self._global_tokens -= 1.0
                     return now
                 await self.sleep(max((1.0 - self._global_tokens) / rate, MIN_SLEEP))
+        finally:
+            queue.remove(me)
+            following = self._next_waiter()
+            if following is not None:
+                following.turn.set()
+
+    def _next_waiter(self) -> _Waiter | None:
+        return self._firsts[0] if self._firsts else self._others[0] if self._others else None
 
     def _sweep(self) -> None:
         """Forget chats whose limits no longer constrain anything (keeps memory flat)."""

@@ -8,6 +8,7 @@ from bot.core import people
 from bot.core.conversation import Conversation
 from bot.core.events import Event
 from bot.core.turn import Turn
+from bot.telegram.ratelimit import first_answer
 from bot.telegram.render import TelegramRenderer
 
 
@@ -28,7 +29,8 @@ async def respond(
     # committed when the turn ends.
     await turn.commit()
     try:
-        await renderer.send(chat_id, replies, turn.lang)
+        with first_answer():  # its first message goes ahead of others' follow-ups (ratelimit.py)
+            await renderer.send(chat_id, replies, turn.lang)
     except TelegramForbiddenError:
         # Blocked between their message and our answer: nothing to apologize to.
         await people.mark_unreachable(turn.session, turn.person, turn.services, turn.now)

@@ -13,7 +13,7 @@ import pytest
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, SendMessage
 
-from bot.telegram.ratelimit import OutboundLimits, OutboundRateLimiter, is_message_method
+from bot.telegram.ratelimit import OutboundLimits, OutboundRateLimiter, first_answer, is_message_method
 
 
 class VirtualTime:
@@ -126,6 +126,28 @@ async def test_the_global_rate_caps_many_chats(vt: VirtualTime) -> None:
     for i, start in enumerate(times):  # any 1-second window: 30 plus the burst at most
         assert sum(1 for t in times[i : i + 60] if t < start + 1.0) <= 30 + 5
     assert times[-1] == pytest.approx((300 - 5) / 30.0, abs=0.05)  # and not slower than needed
+
+
+async def test_the_start_of_an_answer_goes_ahead_of_waiting_follow_ups(vt: VirtualTime) -> None:
+    """Near the global rate: 60 follow-up messages (the rest of other answers, reminders) wait
+    for the bucket; a person's answer that starts meanwhile takes the next free slot, and the
+    global rate still holds."""
+    limiter = _limiter(vt, global_per_second=30.0, global_burst=3)
+    api = FakeApi(vt)
+
+    async def answer_later() -> None:
+        await vt.sleep(0.5)
+        with first_answer():
+            await _send(limiter, api, 7000, "answer")  # the start of an answer
+            await _send(limiter, api, 7000, "answer, part 2")  # its rest queues like the others
+
+    await vt.run(*(_send(limiter, api, 5000 + i, "follow-up") for i in range(60)), answer_later())
+    sent_at = {text: t for t, _, text in api.log if text.startswith("answer")}
+    assert sent_at["answer"] == pytest.approx(0.5, abs=1 / 30 + 1e-6)  # not behind ~45 waiting
+    assert sent_at["answer, part 2"] > 1.5  # after the follow-ups that were waiting before it
+    times = sorted(t for t, _, _ in api.log)
+    for i, start in enumerate(times):
+        assert sum(1 for t in times[i : i + 40] if t < start + 1.0) <= 30 + 3
 
 
 async def test_retry_after_is_honoured_for_that_chat_while_others_go_on(vt: VirtualTime) -> None:
