@@ -9,7 +9,7 @@ usable and commits as usual (the Telegram adapter commits after the turn).
 
 Every function takes the session of the caller and `now` (aware), and never commits.
 
-    result = await book(session, person_id=p.id, office="mh", start=start, now=now, topic="school",
+    result = await book(session, person_id=p.id, office=offices.get("mh"), start=start, now=now, topic="school",
                         language="ar", interpreter="ar", note=None)
     match result:
         case Booked(booking): ...
@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.booking import slots
 from bot.booking.slots import Slot, SlotProblem
 from bot.metrics import BOOKINGS
-from bot.places.offices import Office, load_offices
+from bot.places.offices import Office
 from bot.staff_tools import counters
 from bot.storage.models import Booking, Person
 
@@ -100,10 +100,6 @@ BookResult = Booked | SlotTaken | LimitReached | NotBookable
 
 
 # --- reading ----------------------------------------------------------------------------------
-
-
-def office_of(office: Office | str) -> Office | None:
-    return office if isinstance(office, Office) else load_offices().get(office)
 
 
 async def taken_counts(session: AsyncSession, office_id: str, start: datetime, end: datetime) -> dict[datetime, int]:
@@ -190,7 +186,7 @@ async def book(
     session: AsyncSession,
     *,
     person_id: int,
-    office: Office | str,
+    office: Office,
     start: datetime,
     now: datetime,
     topic: str | None = None,
@@ -203,10 +199,6 @@ async def book(
 
     `replacing`: the id of the person's booking this one replaces (a reschedule), left out of the
     "at most MAX_UPCOMING" count."""
-    found = office_of(office)
-    if found is None:
-        return NotBookable("unknown_office", ())
-    office = found
     start = start.astimezone(UTC)
     await _lock_person(session, person_id)
 
@@ -326,9 +318,10 @@ async def reschedule(
     booking_id: int,
     start: datetime,
     now: datetime,
-    office: Office | str | None = None,
+    office: Office,
 ) -> Moved | BookResult | Refused:
-    """Move the person's booking to `start` (at `office`, default: the same office).
+    """Move the person's booking to `start` at `office` (the caller knows it from
+    `services.places`; usually the booking's own office).
 
     Atomic: the new booking is made first (so the person never ends up with neither), then the old
     one is cancelled, both inside one savepoint. Topic, language, interpreter and note are kept.
@@ -341,7 +334,7 @@ async def reschedule(
         result = await book(
             session,
             person_id=person_id,
-            office=office or old.office,
+            office=office,
             start=start,
             now=now,
             topic=old.topic,

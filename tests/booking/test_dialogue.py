@@ -52,7 +52,11 @@ async def other_people_book(services, start, n=2, office="mh"):
             session.add(person)
             await session.flush()
             result = await service.book(
-                session, person_id=person.id, office=office, start=start, now=services.clock.now()
+                session,
+                person_id=person.id,
+                office=services.places.offices().get(office),
+                start=start,
+                now=services.clock.now(),
             )
             assert isinstance(result, service.Booked)
         await session.commit()
@@ -374,7 +378,7 @@ async def test_the_limit_is_checked_again_when_confirming(services):
         await service.book(
             session,
             person_id=c.person_id,
-            office="ns",
+            office=services.places.offices().get("ns"),
             start=datetime(2026, 11, 30, 9, 0, tzinfo=TZ),
             now=services.clock.now(),
         )

@@ -13,10 +13,12 @@ from bot.booking import service, slots
 from bot.booking.service import Booked, LimitReached, Moved, NotBookable, Refused, SlotTaken
 from bot.booking.slots import SlotProblem
 from bot.places.calendar import TZ
+from bot.places.offices import load_offices
 from bot.storage.models import Booking, Person, Reminder
 
 UTC = UTC
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)  # Monday
+OFFICES = load_offices()  # what services.places serves, read straight from data/offices.yaml
 THURSDAY_14 = datetime(2026, 11, 26, 14, 0, tzinfo=TZ)  # a slot of "mh" (capacity 2)
 
 
@@ -33,7 +35,7 @@ async def book(sessions, person_id: int, start=THURSDAY_14, office="mh", **kwarg
         result = await service.book(
             session,
             person_id=person_id,
-            office=office,
+            office=OFFICES.get(office),
             start=start,
             now=NOW,
             topic=kwargs.pop("topic", "school"),
@@ -71,7 +73,7 @@ async def test_fifty_people_race_for_the_last_places(sessions, already_taken):
             result = await service.book(
                 session,
                 person_id=person_id,
-                office="mh",
+                office=OFFICES.get("mh"),
                 start=THURSDAY_14,
                 now=NOW,
                 topic="work",
@@ -174,11 +176,6 @@ async def test_what_is_not_a_bookable_slot_is_refused(sessions, start, problem):
         assert await session.scalar(select(func.count()).select_from(Booking)) == 0
 
 
-async def test_unknown_office(sessions):
-    (person,) = await make_people(sessions, 1)
-    assert await book(sessions, person, office="xx") == NotBookable("unknown_office", ())
-
-
 async def test_cancel_frees_the_place_and_is_refused_twice(sessions):
     a, b, c = await make_people(sessions, 3)
     first = (await book(sessions, a)).booking
@@ -219,7 +216,9 @@ async def test_reschedule_books_the_new_time_and_cancels_the_old(sessions):
     second = (await book(sessions, person, start=datetime(2026, 11, 27, 9, 0, tzinfo=TZ))).booking
     new_start = datetime(2026, 12, 3, 15, 0, tzinfo=TZ)
     async with sessions() as session:  # two upcoming already: a reschedule is still allowed
-        result = await service.reschedule(session, person_id=person, booking_id=old.id, start=new_start, now=NOW)
+        result = await service.reschedule(
+            session, person_id=person, booking_id=old.id, start=new_start, now=NOW, office=OFFICES.get("mh")
+        )
         await session.commit()
     assert isinstance(result, Moved)
     assert result.old.id == old.id and result.old.status == "cancelled"
@@ -237,7 +236,9 @@ async def test_reschedule_to_a_full_slot_keeps_the_old_booking(sessions):
     await book(sessions, y, start=full)
     old = (await book(sessions, person)).booking
     async with sessions() as session:
-        result = await service.reschedule(session, person_id=person, booking_id=old.id, start=full, now=NOW)
+        result = await service.reschedule(
+            session, person_id=person, booking_id=old.id, start=full, now=NOW, office=OFFICES.get("mh")
+        )
         await session.commit()
     assert isinstance(result, SlotTaken) and result.next_free
     async with sessions() as session:
@@ -251,7 +252,12 @@ async def test_reschedule_is_atomic_with_the_turn(sessions):
     old = (await book(sessions, person)).booking
     async with sessions() as session:
         result = await service.reschedule(
-            session, person_id=person, booking_id=old.id, start=datetime(2026, 12, 3, 15, 0, tzinfo=TZ), now=NOW
+            session,
+            person_id=person,
+            booking_id=old.id,
+            start=datetime(2026, 12, 3, 15, 0, tzinfo=TZ),
+            now=NOW,
+            office=OFFICES.get("mh"),
         )
         assert isinstance(result, Moved)
         await session.rollback()
@@ -265,13 +271,13 @@ async def test_reschedule_someone_elses_or_a_cancelled_booking(sessions):
     booking = (await book(sessions, a)).booking
     start = datetime(2026, 12, 3, 15, 0, tzinfo=TZ)
     async with sessions() as session:
-        assert await service.reschedule(session, person_id=b, booking_id=booking.id, start=start, now=NOW) == Refused(
-            "not_found"
-        )
+        assert await service.reschedule(
+            session, person_id=b, booking_id=booking.id, start=start, now=NOW, office=OFFICES.get("mh")
+        ) == Refused("not_found")
         await service.cancel(session, booking.id, by="staff", now=NOW)
-        assert await service.reschedule(session, person_id=a, booking_id=booking.id, start=start, now=NOW) == Refused(
-            "cancelled"
-        )
+        assert await service.reschedule(
+            session, person_id=a, booking_id=booking.id, start=start, now=NOW, office=OFFICES.get("mh")
+        ) == Refused("cancelled")
 
 
 async def test_bookings_between_lists_live_bookings_per_office(sessions):
@@ -296,7 +302,7 @@ async def test_taken_counts(sessions):
     await book(sessions, a)
     await book(sessions, b)
     async with sessions() as session:
-        office = service.office_of("mh")
+        office = OFFICES.get("mh")
         counts = await service.taken_in_horizon(session, office, NOW)
     assert counts == {THURSDAY_14: 2}
     assert slots.check_slot(office, THURSDAY_14, now=NOW, taken=counts) is SlotProblem.FULL
@@ -305,7 +311,9 @@ async def test_taken_counts(sessions):
 async def test_reminders_are_planned_and_dropped_with_the_booking(sessions):
     (person,) = await make_people(sessions, 1)
     async with sessions() as session:
-        booking = (await service.book(session, person_id=person, office="mh", start=THURSDAY_14, now=NOW)).booking
+        booking = (
+            await service.book(session, person_id=person, office=OFFICES.get("mh"), start=THURSDAY_14, now=NOW)
+        ).booking
         await service.booking_changed(session, booking, offsets_minutes=(1440, 120), now=NOW)
         await session.commit()
         reminders = (await session.scalars(select(Reminder).where(Reminder.booking_id == booking.id))).all()
@@ -324,12 +332,12 @@ async def test_a_seat_lost_to_a_concurrent_insert_moves_on_to_the_next_seat(sess
     a, b = await make_people(sessions, 2)
     caplog.set_level("INFO", logger="bot.booking.service")
     async with sessions() as first:
-        mine = await service.book(first, person_id=a, office="mh", start=THURSDAY_14, now=NOW)
+        mine = await service.book(first, person_id=a, office=OFFICES.get("mh"), start=THURSDAY_14, now=NOW)
         assert isinstance(mine, Booked) and mine.booking.seat == 0
 
         async def second_booking():
             async with sessions() as session:
-                result = await service.book(session, person_id=b, office="mh", start=THURSDAY_14, now=NOW)
+                result = await service.book(session, person_id=b, office=OFFICES.get("mh"), start=THURSDAY_14, now=NOW)
                 await session.commit()
                 return result
 

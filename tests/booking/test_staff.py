@@ -37,7 +37,7 @@ async def make_booking(
         result = await service.book(
             session,
             person_id=person.id,
-            office=office,
+            office=services.places.offices().get(office),
             start=start,
             now=MONDAY_8,
             topic=topic,
