@@ -18,9 +18,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
+from pydantic import Field, ValidationInfo, field_validator
 
 from bot.content.problems import Problem
-from bot.places.datafile import DATA_DIR, Fields, Source, parsed_file_loader
+from bot.places.datafile import (
+    DATA_DIR,
+    DataModel,
+    Day,
+    Source,
+    SourcedModel,
+    Text,
+    parsed_file_loader,
+    validate_document,
+)
 
 TZ = ZoneInfo("Europe/Berlin")
 CALENDAR_FILE = DATA_DIR / "calendar.yaml"
@@ -130,32 +140,47 @@ class SchoolCalendar:
         return date(first.year, 1, 1) <= day <= last
 
 
-def parse_school_calendar(document: object, file: str, problems: list[Problem]) -> SchoolCalendar:
+class _Period(DataModel):
+    name: Text
+    start: Day = Field(alias="from")
+    end: Day = Field(alias="to")
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError(f"ends ({end}) before it starts ({start})")
+        return end
+
+
+class _SchoolHolidays(SourcedModel):
+    periods: list[_Period]
+
+
+class _CalendarFile(DataModel):
+    school_holidays: _SchoolHolidays
+
+
+def parse_school_calendar(document: object, file: str, problems: list[Problem]) -> SchoolCalendar | None:
     """Build the calendar from a parsed YAML document, appending problems instead of raising."""
-    root = Fields(document, file, "", problems)
-    block = root.child("school_holidays")
-    root.finish()
-    if block is None:
-        return SchoolCalendar(periods=(), source=None)
-    source = block.source()
-    periods: list[SchoolHoliday] = []
-    for item in block.items("periods"):
-        name = item.text("name")
-        start = item.day("from")
-        end = item.day("to")
-        item.finish()
-        if name is None or start is None or end is None:
-            continue
-        if end < start:
-            item.problem("to", f"ends ({end}) before it starts ({start})")
-            continue
-        periods.append(SchoolHoliday(name=name, start=start, end=end))
-    block.finish()
-    periods.sort(key=lambda p: p.start)
+    parsed = validate_document(_CalendarFile, document, file, problems)
+    if parsed is None:
+        return None
+    block = parsed.school_holidays
+    periods = sorted(
+        (SchoolHoliday(name=p.name, start=p.start, end=p.end) for p in block.periods), key=lambda p: p.start
+    )
     for earlier, later in zip(periods, periods[1:], strict=False):
         if later.start <= earlier.end:
-            block.problem("periods", f"{earlier.name} {earlier.start} and {later.name} {later.start} overlap")
-    return SchoolCalendar(periods=tuple(periods), source=source)
+            problems.append(
+                Problem(
+                    file,
+                    "school_holidays.periods",
+                    f"{earlier.name} {earlier.start} and {later.name} {later.start} overlap",
+                )
+            )
+    return SchoolCalendar(periods=tuple(periods), source=block.fact_source)
 
 
 _load_school_calendar_cached = parsed_file_loader(parse_school_calendar)

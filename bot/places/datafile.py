@@ -2,9 +2,9 @@
 
 Staff edit data/offices.yaml, data/districts.yaml and data/calendar.yaml by hand, so a parse error
 must name the file and the key ("data/offices.yaml: offices[ba].hours.weekly.mon[0]: ...").
-`Fields` wraps one YAML mapping together with its location and *collects* problems instead of
-stopping at the first one: the content checker (`python -m bot check`) lists them all, while the
-loaders raise `PlacesDataError` carrying the whole list.
+Each file is read into pydantic models (`DataModel`, `validate_document`); every validation error
+becomes a `Problem(file, key, problem)`: the content checker (`python -m bot check`) lists them
+all, while the loaders raise `PlacesDataError` carrying the whole list.
 
 Also here: `Source` (where a fact comes from and when it was true), shared by every data file, and
 `cached_by_mtime`, so an edited file is re-read without restarting the bot, and a broken edit
@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.content.problems import Problem, report_broken_edit
 from bot.content.yaml_files import parse_yaml
@@ -79,14 +81,14 @@ def read_yaml(path: Path) -> Any:
         raise PlacesDataError([Problem(file, where, f"is not valid YAML: {reason}")]) from exc
 
 
-def parsed_file_loader(parse: Callable[[Any, str, list[Problem]], T]) -> Callable[[Path], T]:
+def parsed_file_loader(parse: Callable[[Any, str, list[Problem]], T | None]) -> Callable[[Path], T]:
     """A cached loader for one kind of data file: `parse(document, file, problems)` collects every
     problem; any problem raises PlacesDataError naming file and key."""
 
     def load(path: Path) -> T:
         problems: list[Problem] = []
         result = parse(read_yaml(path), display_path(path), problems)
-        if problems:
+        if problems or result is None:
             raise PlacesDataError(problems)
         return result
 
@@ -129,149 +131,114 @@ def cached_by_mtime(load: Callable[[Path], T]) -> Callable[[Path], T]:
     return cached
 
 
-_MISSING = object()
+class DataModel(BaseModel):
+    """A block of a data file: unknown keys are mistakes (`closed_on_public_holiday` would otherwise be
+    ignored silently), and values are taken as written (no "yes" for true, no 2.5 for a whole number)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, str_strip_whitespace=True, str_min_length=1)
 
 
-class Fields:
-    """One YAML mapping, where it is (file and dotted key), and the problems found while reading it.
+def _text(value: Any) -> Any:
+    # An unquoted number such as a postal code is still meant as text.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
 
-    Getters return a usable default after recording a problem, so parsing carries on and every
-    mistake in a file is reported in one run. Call `finish()` to report keys nobody read (typos such
-    as `closed_on_public_holiday` would otherwise be ignored silently).
-    """
 
-    def __init__(self, value: Any, file: str, key: str, problems: list[Problem]) -> None:
-        self.file = file
-        self.key = key
-        self.problems = problems
-        self._read: set[str] = set()
-        if isinstance(value, dict):
-            self.data: dict[str, Any] = value
-            self.ok = True
-        else:
-            self.data = {}
-            self.ok = False
-            self.problems.append(Problem(file, key or "(top level)", f"should be a mapping, found {_kind(value)}"))
+def _day(value: Any) -> Any:
+    if isinstance(value, (str, datetime)):
+        return parse_date(value) or value
+    return value
 
-    # --- locations -------------------------------------------------------------------------------
-    def at(self, name: str | int) -> str:
-        if isinstance(name, int):
-            return f"{self.key}[{name}]"
-        return f"{self.key}.{name}" if self.key else name
 
-    def problem(self, name: str | int | None, message: str) -> None:
-        self.problems.append(Problem(self.file, self.at(name) if name is not None else self.key, message))
+Text = Annotated[str, BeforeValidator(_text)]
+"""A non-empty text, stripped; a number written without quotes counts as its text."""
 
-    # --- raw access ------------------------------------------------------------------------------
-    def has(self, name: str) -> bool:
-        return name in self.data
+Day = Annotated[date, BeforeValidator(_day)]
+"""A date written as 2026-11-22 (quoted or not)."""
 
-    def raw(self, name: str, default: Any = _MISSING, *, required: bool = True) -> Any:
-        self._read.add(name)
-        if name in self.data:
-            return self.data[name]
-        if required and default is _MISSING:
-            if self.ok:
-                self.problem(name, "is missing")
-            return None
-        return None if default is _MISSING else default
 
-    # --- typed getters ---------------------------------------------------------------------------
-    def text(self, name: str, *, required: bool = True, default: str | None = None) -> str | None:
-        value = self.raw(name, default if not required else _MISSING, required=required)
-        if value is None:
-            return default
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)  # an unquoted number such as a postal code is still meant as text
-        if not isinstance(value, str) or not value.strip():
-            self.problem(name, f"should be a non-empty text, found {_kind(value)}")
-            return default
-        return value.strip()
+class SourcedModel(DataModel):
+    """A block of facts: every one says where it comes from and when that was true."""
 
-    def flag(self, name: str, default: bool) -> bool:
-        value = self.raw(name, default, required=False)
-        if not isinstance(value, bool):
-            self.problem(name, f"should be true or false, found {_kind(value)}")
-            return default
-        return value
+    source: Text
+    as_of: Day
 
-    def integer(self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
-        value = self.raw(name, default, required=False)
-        if not isinstance(value, int) or isinstance(value, bool):
-            self.problem(name, f"should be a whole number, found {_kind(value)}")
-            return default
-        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            self.problem(name, f"should be between {minimum} and {maximum}, found {value}")
-            return default
-        return value
+    @property
+    def fact_source(self) -> Source:
+        return Source(name=self.source, as_of=self.as_of)
 
-    def number(self, name: str) -> float | None:
-        value = self.raw(name)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(name, f"should be a number, found {_kind(value)}")
-            return None
-        return float(value)
 
-    def day(self, name: str, *, required: bool = True) -> date | None:
-        value = self.raw(name, required=required)
-        if value is None:
-            return None
-        parsed = parse_date(value)
-        if parsed is None:
-            self.problem(name, f"should be a date like 2026-11-22, found {value!r}")
-        return parsed
+M = TypeVar("M", bound=BaseModel)
 
-    def seq(self, name: str, *, required: bool = True) -> list[Any]:
-        value = self.raw(name, [] if not required else _MISSING, required=required)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem(name, f"should be a list, found {_kind(value)}")
-            return []
-        return value
 
-    def texts(self, name: str, *, required: bool = True) -> list[str]:
-        items: list[str] = []
-        for i, item in enumerate(self.seq(name, required=required)):
-            if isinstance(item, (int, float)) and not isinstance(item, bool):
-                item = str(item)
-            if not isinstance(item, str) or not item.strip():
-                self.problems.append(
-                    Problem(self.file, f"{self.at(name)}[{i}]", f"should be a text, found {_kind(item)}")
-                )
-                continue
-            items.append(item.strip())
-        return items
+def validate_document(model: type[M], document: object, file: str, problems: list[Problem]) -> M | None:
+    """`document` read into `model`; None when it does not fit, with every mistake added to `problems`."""
+    try:
+        return model.model_validate(document)
+    except ValidationError as exc:
+        problems.extend(
+            Problem(file, error_key(error["loc"], document), error_message(error))
+            for error in exc.errors(include_url=False)
+        )
+        return None
 
-    def child(self, name: str, *, required: bool = True) -> Fields | None:
-        """The nested mapping `name`; None when absent (a problem if required) or `null`."""
-        value = self.raw(name, None if not required else _MISSING, required=required)
-        if value is None:
-            return None
-        return Fields(value, self.file, self.at(name), self.problems)
 
-    def items(self, name: str, *, required: bool = True) -> Iterator[Fields]:
-        """Each mapping in the list `name`, located as `name[id]` when it has an id, else `name[i]`."""
-        for i, item in enumerate(self.seq(name, required=required)):
+def error_key(loc: tuple[int | str, ...], document: object) -> str:
+    """The key as staff see it in the file: `offices[ba].hours.weekly.mon[0]`.
+
+    A list item with an `id` is named by it; parts of the location that are not written in the file
+    (which shape of a union was tried) are left out."""
+    key = ""
+    node: object = document
+    for depth, part in enumerate(loc, start=1):
+        if isinstance(node, dict):
+            if part not in node and depth < len(loc):
+                continue  # the name of a union's shape; only the last part may be a missing key
+            key = f"{key}.{part}" if key else str(part)
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int):
+            item = node[part] if 0 <= part < len(node) else None
             label = item.get("id") if isinstance(item, dict) else None
-            key = f"{self.at(name)}[{label if isinstance(label, str) and label else i}]"
-            yield Fields(item, self.file, key, self.problems)
+            key += f"[{label if isinstance(label, str) and label else part}]"
+            node = item
+    return key or "(top level)"
 
-    def source(self) -> Source | None:
-        """The `source` and `as_of` of this block; both are required for every fact block."""
-        name = self.text("source")
-        as_of = self.day("as_of")
-        if name is None or as_of is None:
-            return None
-        return Source(name=name, as_of=as_of)
 
-    def finish(self) -> None:
-        """Report keys that no reader asked for: most likely typos."""
-        for name in self.data:
-            if name not in self._read:
-                self.problem(name, "is not a known key here (typo?)")
+def error_message(error: ErrorDetails) -> str:
+    """Pydantic's error in the words of the former hand-written checks: what is expected, what was found."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    found = _kind(error.get("input"))
+    if kind == "missing":
+        return "is missing"
+    if kind == "extra_forbidden":
+        return "is not a known key here (typo?)"
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx.get("error", error["msg"]))
+    expected = {
+        "model_type": "a mapping",
+        "model_attributes_type": "a mapping",
+        "dict_type": "a mapping",
+        "list_type": "a list",
+        "string_type": "a non-empty text",
+        "string_too_short": "a non-empty text",
+        "bool_type": "true or false",
+        "int_type": "a whole number",
+        "float_type": "a number",
+        "date_type": "a date like 2026-11-22",
+    }.get(kind)
+    if expected is not None:
+        return f"should be {expected}, found {found}"
+    if kind == "literal_error":
+        return f"should be {ctx.get('expected')}, found {found}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"should be at least {ctx.get('ge', ctx.get('gt'))}, found {found}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"should be at most {ctx.get('le', ctx.get('lt'))}, found {found}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} entries, found {ctx.get('actual_length')}"
+    return f"{error['msg']}, found {found}"
 
 
 def parse_date(value: Any) -> date | None:

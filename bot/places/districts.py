@@ -29,15 +29,20 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field, PlainValidator
 
 from bot.content.problems import Problem
 from bot.places import names
 from bot.places.datafile import (
     DATA_DIR,
-    Fields,
+    DataModel,
     Source,
+    SourcedModel,
+    Text,
     parsed_file_loader,
+    validate_document,
 )
 from bot.places.geo import GeoPoint, haversine_km, within_outline
 
@@ -424,153 +429,118 @@ def _rank(match: DistrictMatch) -> tuple[float, int, str]:
 # --- loading -----------------------------------------------------------------------------------------
 
 
-def parse_districts(document: object, file: str, problems: list[Problem]) -> DistrictDirectory:
-    """Build the directory from a parsed YAML document, appending every problem found to `problems`."""
-    root = Fields(document, file, "", problems)
-    membership = root.child("membership")
-    membership_source = membership.source() if membership else None
-    if membership:
-        membership.finish()
-    centres = root.child("centres")
-    centres_source = centres.source() if centres else None
-    if centres:
-        centres.flag("approximate", True)
-        centres.finish()
-
-    districts: list[District] = []
-    seen: set[str] = set()
-    for item in root.items("districts"):
-        district_id = item.text("id")
-        name = item.text("name")
-        aliases = tuple(item.texts("aliases", required=False))
-        stadtteile: list[Stadtteil] = []
-        for i, value in enumerate(item.seq("stadtteile")):
-            sub = Fields(value, item.file, f"{item.at('stadtteile')}[{i}]", item.problems)
-            stadtteil = _parse_stadtteil(sub, district_id or "?")
-            if stadtteil is not None:
-                stadtteile.append(stadtteil)
-        item.finish()
-        if district_id is None or name is None:
-            continue
-        if district_id in seen:
-            item.problem("id", f"district id {district_id!r} is used twice")
-            continue
-        seen.add(district_id)
-        districts.append(District(district_id, name, aliases, tuple(stadtteile)))
-
-    postal_codes: dict[str, tuple[str, ...]] = {}
-    postal_source = None
-    block = root.child("postal_codes")
-    if block:
-        postal_source = block.source()
-        block.flag("approximate", True)
-        codes = block.child("codes")
-        if codes:
-            for code, value in codes.data.items():
-                code_text = str(code)
-                codes.raw(code)  # mark as read
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or not value:
-                    codes.problem(code_text, "should be a list of district ids")
-                    continue
-                postal_codes[code_text] = tuple(value)
-            codes.finish()
-        block.finish()
-
-    answer_words = frozenset(
-        key for word in _per_language(root, "answer_words") for keys in names.spellings(word) for key in keys
-    )
-    my_office = tuple(
-        dict.fromkeys(
-            tuple(names.spellings(phrase)[0]) for phrase in _per_language(root, "my_office") if names.spellings(phrase)
-        )
-    )
-    everyday_names = frozenset(
-        key for name in root.texts("everyday_names", required=False) for key in names.name_keys(name)
-    )
-
-    outline = CityOutline(points=(), buffer_km=0.0, source=None)
-    block = root.child("city_boundary")
-    if block:
-        source = block.source()
-        block.flag("approximate", True)
-        buffer_km = block.number("buffer_km")
-        points: list[tuple[float, float]] = []
-        for i, value in enumerate(block.seq("points")):
-            point = _pair(value)
-            if point is None:
-                block.problems.append(
-                    Problem(file, f"{block.at('points')}[{i}]", f"should be [lat, lon], found {value!r}")
-                )
-            else:
-                points.append(point)
-        if len(points) < 3:
-            block.problem("points", "needs at least 3 points")
-        block.finish()
-        outline = CityOutline(tuple(points), buffer_km or 0.0, source)
-    root.finish()
-    directory = DistrictDirectory(
-        districts=tuple(districts),
-        postal_codes=postal_codes,
-        outline=outline,
-        membership_source=membership_source,
-        centres_source=centres_source,
-        postal_codes_source=postal_source,
-        answer_words=answer_words,
-        my_office=my_office,
-        everyday_names=everyday_names,
-    )
-    _check_my_office(root, directory)
-    return directory
-
-
-def _per_language(root: Fields, name: str) -> list[str]:
-    """The texts of a block `name: {de: [...], en: [...]}` (optional), every language together."""
-    block = root.child(name, required=False)
-    if block is None:
-        return []
-    texts: list[str] = []
-    for language in list(block.data):
-        if not (isinstance(language, str) and _LANGUAGE.match(language)):
-            block.problem(str(language), "should be a language code such as de or ar")
-            block.raw(str(language))
-            continue
-        texts.extend(block.texts(language))
-    block.finish()
-    return texts
-
-
-def _check_my_office(root: Fields, directory: DistrictDirectory) -> None:
-    """A "my office" phrase must never read as a place: it would send people to that district."""
-    block = root.data.get("my_office")
-    if not isinstance(block, dict):
-        return
-    for language, phrases in block.items():
-        for phrase in phrases if isinstance(phrases, list) else ():
-            if isinstance(phrase, str) and read_place(phrase, directory).matches:
-                root.problem(f"my_office.{language}", f"{phrase!r} reads as a place name; reword it")
-
-
-def _parse_stadtteil(sub: Fields, district_id: str) -> Stadtteil | None:
-    name = sub.text("name")
-    centre_value = sub.raw("centre")
-    aliases = tuple(sub.texts("aliases", required=False))
-    sub.finish()
-    centre = _pair(centre_value)
-    if centre_value is not None and centre is None:
-        sub.problem("centre", f"should be [lat, lon], found {centre_value!r}")
-    if name is None or centre is None:
-        return None
-    return Stadtteil(name, district_id, GeoPoint(centre[0], centre[1], approximate=True), aliases)
-
-
-def _pair(value: object) -> tuple[float, float] | None:
+def _pair(value: object) -> tuple[float, float]:
     if (
         isinstance(value, list)
         and len(value) == 2
         and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
     ):
         return float(value[0]), float(value[1])
-    return None
+    raise ValueError(f"should be [lat, lon], found {value!r}")
+
+
+def _language_code(value: object) -> str:
+    if isinstance(value, str) and _LANGUAGE.match(value):
+        return value
+    raise ValueError("should be a language code such as de or ar")
+
+
+Pair = Annotated[tuple[float, float], PlainValidator(_pair)]
+Language = Annotated[str, PlainValidator(_language_code)]
+PerLanguage = dict[Language, list[Text]]
+
+
+class _Stadtteil(DataModel):
+    name: Text
+    centre: Pair
+    aliases: list[Text] = []
+
+
+class _District(DataModel):
+    id: Text
+    name: Text
+    aliases: list[Text] = []
+    stadtteile: list[_Stadtteil]
+
+
+class _Centres(SourcedModel):
+    approximate: bool = True
+
+
+class _PostalCodes(SourcedModel):
+    approximate: bool = True
+    codes: dict[Text, Annotated[list[Text], Field(min_length=1)]]
+
+
+class _CityBoundary(SourcedModel):
+    approximate: bool = True
+    buffer_km: float
+    points: Annotated[list[Pair], Field(min_length=3)]
+
+
+class _DistrictsFile(DataModel):
+    membership: SourcedModel
+    centres: _Centres
+    districts: list[_District]
+    postal_codes: _PostalCodes
+    answer_words: PerLanguage = {}
+    my_office: PerLanguage = {}
+    everyday_names: list[Text] = []
+    city_boundary: _CityBoundary
+
+
+def parse_districts(document: object, file: str, problems: list[Problem]) -> DistrictDirectory | None:
+    """Build the directory from a parsed YAML document, appending every problem found to `problems`."""
+    parsed = validate_document(_DistrictsFile, document, file, problems)
+    if parsed is None:
+        return None
+    districts: list[District] = []
+    seen: set[str] = set()
+    for item in parsed.districts:
+        if item.id in seen:
+            problems.append(Problem(file, f"districts[{item.id}].id", f"district id {item.id!r} is used twice"))
+            continue
+        seen.add(item.id)
+        stadtteile = tuple(
+            Stadtteil(s.name, item.id, GeoPoint(s.centre[0], s.centre[1], approximate=True), tuple(s.aliases))
+            for s in item.stadtteile
+        )
+        districts.append(District(item.id, item.name, tuple(item.aliases), stadtteile))
+
+    answer_words = frozenset(
+        key
+        for words in parsed.answer_words.values()
+        for word in words
+        for keys in names.spellings(word)
+        for key in keys
+    )
+    my_office = tuple(
+        dict.fromkeys(
+            tuple(names.spellings(phrase)[0])
+            for phrases in parsed.my_office.values()
+            for phrase in phrases
+            if names.spellings(phrase)
+        )
+    )
+    everyday_names = frozenset(key for name in parsed.everyday_names for key in names.name_keys(name))
+    boundary = parsed.city_boundary
+    directory = DistrictDirectory(
+        districts=tuple(districts),
+        postal_codes={code: tuple(ids) for code, ids in parsed.postal_codes.codes.items()},
+        outline=CityOutline(tuple(boundary.points), boundary.buffer_km, boundary.fact_source),
+        membership_source=parsed.membership.fact_source,
+        centres_source=parsed.centres.fact_source,
+        postal_codes_source=parsed.postal_codes.fact_source,
+        answer_words=answer_words,
+        my_office=my_office,
+        everyday_names=everyday_names,
+    )
+    # A "my office" phrase must never read as a place: it would send people to that district.
+    for language, phrases in parsed.my_office.items():
+        for phrase in phrases:
+            if read_place(phrase, directory).matches:
+                problems.append(Problem(file, f"my_office.{language}", f"{phrase!r} reads as a place name; reword it"))
+    return directory
 
 
 _load_districts_cached = parsed_file_loader(parse_districts)

@@ -21,17 +21,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator
 
 from bot.content.problems import Problem
 from bot.places.datafile import (
     DATA_DIR,
-    Fields,
+    DataModel,
+    Day,
     PlacesDataError,
     Source,
+    SourcedModel,
+    Text,
     parsed_file_loader,
+    validate_document,
 )
 from bot.places.geo import GeoPoint
-from bot.places.timetable import TimeRange, WeeklyHours, WeeklyRule, parse_weekly_hours
+from bot.places.timetable import TimeRange, WeeklyHours, WeeklyHoursModel, WeeklyRule
 
 __all__ = [
     "OFFICES_FILE",
@@ -53,9 +60,6 @@ __all__ = [
 ]
 
 OFFICES_FILE = DATA_DIR / "offices.yaml"
-
-# Stands in for a missing source while parsing goes on; the problem itself is already recorded.
-_NO_SOURCE = Source(name="(missing)", as_of=date.min)
 
 
 @dataclass(frozen=True)
@@ -198,224 +202,202 @@ class OfficeDirectory:
 # --- parsing ---------------------------------------------------------------------------------------
 
 
-def parse_offices(document: object, file: str, problems: list[Problem]) -> OfficeDirectory:
+class _Address(SourcedModel):
+    street: Text | None = None
+    postal_code: Text | None = None
+    postal_code_verified: bool = False
+    locality: Text | None = None
+    city: Text = "Dortmund"
+
+    def build(self) -> Address:
+        return Address(
+            street=self.street,
+            postal_code=self.postal_code,
+            postal_code_verified=self.postal_code_verified,
+            locality=self.locality,
+            city=self.city,
+            source=self.fact_source,
+        )
+
+
+class _Location(SourcedModel):
+    lat: float
+    lon: float
+    approximate: bool = True
+
+    @property
+    def point(self) -> GeoPoint:
+        return GeoPoint(lat=self.lat, lon=self.lon, approximate=self.approximate)
+
+
+class _Contact(SourcedModel):
+    emails: list[Text] = []
+    phones: list[Text] = []
+    languages: list[Text] = []
+
+    def build(self) -> Contact:
+        return Contact(
+            emails=tuple(self.emails),
+            phones=tuple(self.phones),
+            languages=tuple(code.lower() for code in self.languages),
+            source=self.fact_source,
+        )
+
+
+class _Hours(SourcedModel):
+    weekly: WeeklyHoursModel
+    by_appointment: bool = False
+    closed_on_public_holidays: bool = True
+    closed_in_school_holidays: bool = False
+
+
+def _windows_shape(value: Any) -> str:
+    return "own windows" if isinstance(value, dict) else "office hours"
+
+
+class _Appointments(SourcedModel):
+    # "office_hours" (the default) or a weekday mapping of its own
+    windows: Annotated[
+        Annotated[Literal["office_hours"], Tag("office hours")] | Annotated[WeeklyHoursModel, Tag("own windows")],
+        Discriminator(_windows_shape),
+    ] = "office_hours"
+    slot_minutes: int = Field(30, ge=5, le=240)
+    capacity: int = Field(2, ge=1, le=50)
+    lead_hours: int = Field(2, ge=0, le=24 * 14)
+    horizon_days: int = Field(28, ge=1, le=366)
+
+    def build(self, office_hours: WeeklyHours) -> AppointmentSettings:
+        from_office = not isinstance(self.windows, WeeklyHoursModel)
+        return AppointmentSettings(
+            windows=office_hours if not isinstance(self.windows, WeeklyHoursModel) else self.windows.to_hours(),
+            windows_are_office_hours=from_office,
+            slot_minutes=self.slot_minutes,
+            capacity=self.capacity,
+            lead_hours=self.lead_hours,
+            horizon_days=self.horizon_days,
+            source=self.fact_source,
+        )
+
+
+class _Closure(DataModel):
+    start: Day = Field(alias="from")
+    end: Day = Field(alias="to")
+    reason: Text
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError(f"ends ({end}) before it starts ({start})")
+        return end
+
+
+def _closures(blocks: list[_Closure]) -> tuple[Closure, ...]:
+    return tuple(sorted((Closure(start=b.start, end=b.end, reason=b.reason) for b in blocks), key=lambda c: c.start))
+
+
+class _Place(SourcedModel):
+    id: Text
+    name: Text
+    frequency: Text | None = None
+    hours: WeeklyHoursModel | None  # required, but `null` is meaningful: times not published
+    hours_note: Text | None = Field(None, validate_default=True)
+    address: _Address | None = None
+    location: _Location | None = None
+    closed_on_public_holidays: bool = True
+    closed_in_school_holidays: bool = False
+    closures: list[_Closure] = []
+    since: Day | None = None
+
+    @field_validator("hours_note")
+    @classmethod
+    def _says_what_is_known(cls, note: str | None, info: ValidationInfo) -> str | None:
+        if note is None and "hours" in info.data and info.data["hours"] is None:
+            raise ValueError("is needed when hours is null: say what is known (e.g. weekly, times not published)")
+        return note
+
+    def build(self, office_id: str) -> Place:
+        return Place(
+            id=self.id,
+            office_id=office_id,
+            name=self.name,
+            frequency=self.frequency,
+            hours=self.hours.to_hours() if self.hours is not None else None,
+            hours_note=self.hours_note,
+            address=self.address.build() if self.address is not None else None,
+            location=self.location.point if self.location is not None else None,
+            location_source=self.location.fact_source if self.location is not None else None,
+            closed_on_public_holidays=self.closed_on_public_holidays,
+            closed_in_school_holidays=self.closed_in_school_holidays,
+            closures=_closures(self.closures),
+            since=self.since,
+            source=self.fact_source,
+        )
+
+
+class _Office(SourcedModel):
+    id: Text
+    name: Text
+    partner: Text
+    districts: list[Text]
+    address: _Address
+    location: _Location
+    contact: _Contact
+    hours: _Hours
+    appointments: _Appointments
+    closures: list[_Closure] = []
+    places: list[_Place] = []
+    opened: Day | None = None
+
+    def build(self) -> Office:
+        hours = self.hours.weekly.to_hours()
+        return Office(
+            id=self.id,
+            name=self.name,
+            partner=self.partner,
+            districts=tuple(self.districts),
+            address=self.address.build(),
+            location=self.location.point,
+            location_source=self.location.fact_source,
+            contact=self.contact.build(),
+            hours=hours,
+            hours_source=self.hours.fact_source,
+            by_appointment=self.hours.by_appointment,
+            closed_on_public_holidays=self.hours.closed_on_public_holidays,
+            closed_in_school_holidays=self.hours.closed_in_school_holidays,
+            appointments=self.appointments.build(hours),
+            closures=_closures(self.closures),
+            places=tuple(place.build(self.id) for place in self.places),
+            opened=self.opened,
+            source=self.fact_source,
+        )
+
+
+class _OfficesFile(DataModel):
+    offices: list[_Office]
+
+
+def parse_offices(document: object, file: str, problems: list[Problem]) -> OfficeDirectory | None:
     """Build the directory from a parsed YAML document, appending every problem found to `problems`.
 
-    Offices with broken blocks are still included where possible so later checks can run."""
-    root = Fields(document, file, "", problems)
+    None when the document does not fit the model; ids used twice are reported and the later
+    office left out."""
+    parsed = validate_document(_OfficesFile, document, file, problems)
+    if parsed is None:
+        return None
     offices: list[Office] = []
     seen: set[str] = set()
-    for item in root.items("offices"):
-        office = _parse_office(item)
-        if office is None:
-            continue
+    for office in (item.build() for item in parsed.offices):
         if office.id in seen:
-            item.problem("id", f"office id {office.id!r} is used twice")
+            problems.append(Problem(file, f"offices[{office.id}].id", f"office id {office.id!r} is used twice"))
             continue
         seen.add(office.id)
         offices.append(office)
-    root.finish()
     place_ids = [place.id for office in offices for place in office.places]
-    for place_id in {p for p in place_ids if place_ids.count(p) > 1}:
-        root.problem("offices", f"place id {place_id!r} is used twice")
+    for place_id in sorted({p for p in place_ids if place_ids.count(p) > 1}):
+        problems.append(Problem(file, "offices", f"place id {place_id!r} is used twice"))
     return OfficeDirectory(tuple(offices))
-
-
-def _parse_office(item: Fields) -> Office | None:
-    office_id = item.text("id")
-    name = item.text("name")
-    partner = item.text("partner")
-    districts = tuple(item.texts("districts"))
-    opened = item.day("opened", required=False)
-    source = item.source() or _NO_SOURCE
-
-    address_block = item.child("address")
-    address = _parse_address(address_block) if address_block else None
-    location, location_source = _parse_location(item.child("location"))
-
-    contact_block = item.child("contact")
-    contact = _parse_contact(contact_block) if contact_block else None
-
-    hours_block = item.child("hours")
-    hours, hours_source, by_appointment, on_holidays, in_school_holidays = _parse_hours_block(hours_block)
-
-    appointments_block = item.child("appointments")
-    appointments = _parse_appointments(appointments_block, hours) if appointments_block else None
-    closures = _parse_closures(item)
-
-    places: list[Place] = []
-    for place_item in item.items("places", required=False):
-        place = _parse_place(place_item, office_id or "?")
-        if place is not None:
-            places.append(place)
-    item.finish()
-
-    if (
-        office_id is None
-        or name is None
-        or partner is None
-        or address is None
-        or location is None
-        or contact is None
-        or hours is None
-        or appointments is None
-    ):
-        return None
-    return Office(
-        id=office_id,
-        name=name,
-        partner=partner,
-        districts=districts,
-        address=address,
-        location=location,
-        location_source=location_source or _NO_SOURCE,
-        contact=contact,
-        hours=hours,
-        hours_source=hours_source,
-        by_appointment=by_appointment,
-        closed_on_public_holidays=on_holidays,
-        closed_in_school_holidays=in_school_holidays,
-        appointments=appointments,
-        closures=closures,
-        places=tuple(places),
-        opened=opened,
-        source=source,
-    )
-
-
-def _parse_address(block: Fields) -> Address:
-    address = Address(
-        street=block.text("street", required=False),
-        postal_code=block.text("postal_code", required=False),
-        postal_code_verified=block.flag("postal_code_verified", False),
-        locality=block.text("locality", required=False),
-        city=block.text("city", required=False, default="Dortmund") or "Dortmund",
-        source=block.source() or _NO_SOURCE,
-    )
-    block.finish()
-    return address
-
-
-def _parse_location(block: Fields | None) -> tuple[GeoPoint | None, Source | None]:
-    if block is None:
-        return None, None
-    lat = block.number("lat")
-    lon = block.number("lon")
-    approximate = block.flag("approximate", True)
-    source = block.source()
-    block.finish()
-    if lat is None or lon is None:
-        return None, source
-    return GeoPoint(lat=lat, lon=lon, approximate=approximate), source
-
-
-def _parse_contact(block: Fields) -> Contact:
-    contact = Contact(
-        emails=tuple(block.texts("emails", required=False)),
-        phones=tuple(block.texts("phones", required=False)),
-        languages=tuple(code.lower() for code in block.texts("languages", required=False)),
-        source=block.source() or _NO_SOURCE,
-    )
-    block.finish()
-    return contact
-
-
-def _parse_hours_block(block: Fields | None) -> tuple[WeeklyHours | None, Source, bool, bool, bool]:
-    if block is None:
-        return None, _NO_SOURCE, False, True, False
-    weekly_block = block.child("weekly")
-    hours = parse_weekly_hours(weekly_block) if weekly_block else None
-    result = (
-        hours,
-        block.source() or _NO_SOURCE,
-        block.flag("by_appointment", False),
-        block.flag("closed_on_public_holidays", True),
-        block.flag("closed_in_school_holidays", False),
-    )
-    block.finish()
-    return result
-
-
-def _parse_appointments(block: Fields, office_hours: WeeklyHours | None) -> AppointmentSettings:
-    windows_value = block.raw("windows", "office_hours", required=False)
-    windows: WeeklyHours
-    if windows_value == "office_hours":
-        windows, from_office = office_hours or WeeklyHours(rules=()), True
-    elif isinstance(windows_value, dict):
-        windows, from_office = (
-            parse_weekly_hours(Fields(windows_value, block.file, block.at("windows"), block.problems)),
-            False,
-        )
-    else:
-        block.problem("windows", f"should be office_hours or a weekday mapping, found {windows_value!r}")
-        windows, from_office = office_hours or WeeklyHours(rules=()), True
-    settings = AppointmentSettings(
-        windows=windows,
-        windows_are_office_hours=from_office,
-        slot_minutes=block.integer("slot_minutes", 30, minimum=5, maximum=240),
-        capacity=block.integer("capacity", 2, minimum=1, maximum=50),
-        lead_hours=block.integer("lead_hours", 2, minimum=0, maximum=24 * 14),
-        horizon_days=block.integer("horizon_days", 28, minimum=1, maximum=366),
-        source=block.source() or _NO_SOURCE,
-    )
-    block.finish()
-    return settings
-
-
-def _parse_closures(item: Fields) -> tuple[Closure, ...]:
-    closures: list[Closure] = []
-    for block in item.items("closures", required=False):
-        start = block.day("from")
-        end = block.day("to")
-        reason = block.text("reason")
-        block.finish()
-        if start is None or end is None or reason is None:
-            continue
-        if end < start:
-            block.problem("to", f"ends ({end}) before it starts ({start})")
-            continue
-        closures.append(Closure(start=start, end=end, reason=reason))
-    return tuple(sorted(closures, key=lambda c: c.start))
-
-
-def _parse_place(item: Fields, office_id: str) -> Place | None:
-    place_id = item.text("id")
-    name = item.text("name")
-    frequency = item.text("frequency", required=False)
-    hours_value = item.raw("hours")  # required, but `null` is meaningful: times not published
-    hours = None
-    if hours_value is not None:
-        hours = parse_weekly_hours(Fields(hours_value, item.file, item.at("hours"), item.problems))
-    hours_note = item.text("hours_note", required=False)
-    if hours is None and hours_note is None and item.ok:
-        item.problem("hours_note", "is needed when hours is null: say what is known (e.g. weekly, times not published)")
-    address_block = item.child("address", required=False)
-    address = _parse_address(address_block) if address_block else None
-    location, location_source = _parse_location(item.child("location", required=False))
-    on_holidays = item.flag("closed_on_public_holidays", True)
-    in_school_holidays = item.flag("closed_in_school_holidays", False)
-    closures = _parse_closures(item)
-    since = item.day("since", required=False)
-    source = item.source() or _NO_SOURCE
-    item.finish()
-    if place_id is None or name is None:
-        return None
-    return Place(
-        id=place_id,
-        office_id=office_id,
-        name=name,
-        frequency=frequency,
-        hours=hours,
-        hours_note=hours_note,
-        address=address,
-        location=location,
-        location_source=location_source,
-        closed_on_public_holidays=on_holidays,
-        closed_in_school_holidays=in_school_holidays,
-        closures=closures,
-        since=since,
-        source=source,
-    )
 
 
 _load_offices_cached = parsed_file_loader(parse_offices)

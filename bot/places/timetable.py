@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from bot.content.problems import Problem
+from pydantic import AfterValidator, Discriminator, PlainValidator, Tag
+
 from bot.places.calendar import matches_nth
-from bot.places.datafile import Fields
+from bot.places.datafile import DataModel
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
 
@@ -124,44 +125,54 @@ def parse_time_range(text: Any) -> TimeRange:
     return TimeRange(start, end)
 
 
-def parse_weekly_hours(fields: Fields) -> WeeklyHours:
-    """Parse a weekday mapping (see module docstring); problems go to `fields.problems`."""
-    rules: list[WeeklyRule] = []
-    for weekday, key in enumerate(WEEKDAY_KEYS):
-        value = fields.raw(key, None, required=False)
-        if value is None:
-            continue
-        nth: int | None = None
-        location = fields.at(key)
-        if isinstance(value, dict):
-            sub = Fields(value, fields.file, location, fields.problems)
-            nth = sub.integer("nth", 0)
-            if nth not in (1, 2, 3, 4, 5, -1):
-                sub.problem("nth", f"should be 1, 2, 3, 4, 5 or -1 (last), found {value.get('nth')!r}")
-                nth = None
-                sub.finish()
+def _ordered(ranges: list[TimeRange]) -> list[TimeRange]:
+    ordered = sorted(ranges)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if b.start < a.end:
+            raise ValueError(f"ranges {a} and {b} overlap")
+    if ranges != ordered:
+        raise ValueError("ranges should be listed in time order")
+    return ranges
+
+
+DayRanges = Annotated[list[Annotated[TimeRange, PlainValidator(parse_time_range)]], AfterValidator(_ordered)]
+
+
+class NthWeekday(DataModel):
+    """`{nth: 1, times: [...]}`: only on the n-th weekday of the month (-1: the last one)."""
+
+    nth: Literal[1, 2, 3, 4, 5, -1]
+    times: DayRanges
+
+
+def _day_shape(value: Any) -> str:
+    return "nth weekday" if isinstance(value, dict) else "every week"
+
+
+DayHours = Annotated[
+    Annotated[DayRanges, Tag("every week")] | Annotated[NthWeekday, Tag("nth weekday")],
+    Discriminator(_day_shape),
+]
+
+
+class WeeklyHoursModel(DataModel):
+    """A weekday mapping as written in the data files (see module docstring)."""
+
+    mon: DayHours | None = None
+    tue: DayHours | None = None
+    wed: DayHours | None = None
+    thu: DayHours | None = None
+    fri: DayHours | None = None
+    sat: DayHours | None = None
+    sun: DayHours | None = None
+
+    def to_hours(self) -> WeeklyHours:
+        rules: list[WeeklyRule] = []
+        for weekday, key in enumerate(WEEKDAY_KEYS):
+            value: list[TimeRange] | NthWeekday | None = getattr(self, key)
+            if value is None:
                 continue
-            times = sub.seq("times")
-            location = sub.at("times")
-            sub.finish()
-        elif isinstance(value, list):
-            times = value
-        else:
-            fields.problem(key, f"should be a list of time ranges or {{nth: ..., times: [...]}}, found {value!r}")
-            continue
-        ranges: list[TimeRange] = []
-        for i, item in enumerate(times):
-            try:
-                ranges.append(parse_time_range(item))
-            except ValueError as exc:
-                fields.problems.append(Problem(fields.file, f"{location}[{i}]", str(exc)))
-        ordered = sorted(ranges)
-        for a, b in zip(ordered, ordered[1:], strict=False):
-            if b.start < a.end:
-                fields.problems.append(Problem(fields.file, location, f"ranges {a} and {b} overlap"))
-        if ranges != ordered:
-            fields.problems.append(Problem(fields.file, location, "ranges should be listed in time order"))
-        if ranges:
-            rules.append(WeeklyRule(weekday=weekday, ranges=tuple(merge_ranges(ranges)), nth_of_month=nth))
-    fields.finish()
-    return WeeklyHours(rules=tuple(rules))
+            ranges, nth = (value.times, value.nth) if isinstance(value, NthWeekday) else (value, None)
+            if ranges:
+                rules.append(WeeklyRule(weekday=weekday, ranges=tuple(merge_ranges(ranges)), nth_of_month=nth))
+        return WeeklyHours(rules=tuple(rules))

@@ -3,7 +3,8 @@
     problems = validate_places_data()      # [] when all is well
 
 Besides what the loaders already report (YAML syntax, missing keys, malformed or unordered times,
-unknown keys, a fact block without `source`/`as_of`), this checks that the files agree:
+unknown keys, a fact block without `source`/`as_of`), this checks that the files agree (for each
+file that reads cleanly; a file with such mistakes is only reported, not cross-checked):
 - the 12 Stadtbezirke are all there, each served by exactly one office, and offices name only
   known districts;
 - coordinates (offices, places, Stadtteil centres) lie in the Dortmund area, and an office or place
@@ -64,7 +65,7 @@ def validate_places_data(
     return problems
 
 
-def _parse(path: Path, parse: Callable[[Any, str, list[Problem]], T], problems: list[Problem]) -> T | None:
+def _parse(path: Path, parse: Callable[[Any, str, list[Problem]], T | None], problems: list[Problem]) -> T | None:
     try:
         document = read_yaml(path)
     except PlacesDataError as exc:
