@@ -93,7 +93,7 @@ def _check_flow(flow: Flow, library: FlowLibrary, strings: dict[str, str], local
 
     need_key("title", flow.title)
     packs("id", OpenTopic(flow.id))
-    if flow.start and flow.start not in flow.steps:
+    if flow.start and flow.start not in flow.steps and flow.start not in flow.broken_steps:
         bad("start", f"unknown step {flow.start!r}")
 
     for sid, step in flow.steps.items():
@@ -108,7 +108,7 @@ def _check_flow(flow: Flow, library: FlowLibrary, strings: dict[str, str], local
 
         for i, fid in enumerate(step.facts):
             fact = library.facts.get(fid)
-            if fact is None:
+            if fact is None and fid not in library.broken_facts:
                 bad(f"{at}.facts[{i}]", f"unknown fact {fid!r} (not in {library.facts_file})")
             elif template is not None and fid not in used:
                 bad(f"{at}.facts[{i}]", f"fact {fid!r} is listed but the text {step.say!r} does not use {{{fid}}}")
@@ -125,7 +125,7 @@ def _check_flow(flow: Flow, library: FlowLibrary, strings: dict[str, str], local
                 if label is not None:
                     _check_label(f"{cat}.label", choice.label, label, bad)
             if choice.goto is not None:
-                if choice.goto not in flow.steps:
+                if choice.goto not in flow.steps and choice.goto not in flow.broken_steps:
                     bad(f"{cat}.goto", f"unknown step {choice.goto!r}")
                 packs(f"{cat}.goto", FlowGo(flow.id, choice.goto))
             if choice.topic is not None:
@@ -147,7 +147,8 @@ def _check_flow(flow: Flow, library: FlowLibrary, strings: dict[str, str], local
             elif link.fact is not None:
                 fact = library.facts.get(link.fact)
                 if fact is None:
-                    bad(f"{lat}.fact", f"unknown fact {link.fact!r} (not in {library.facts_file})")
+                    if link.fact not in library.broken_facts:
+                        bad(f"{lat}.fact", f"unknown fact {link.fact!r} (not in {library.facts_file})")
                 elif fact.value is None or not _https(fact.value):
                     bad(f"{lat}.fact", f"fact {link.fact!r} does not hold an https:// URL")
 
@@ -155,7 +156,8 @@ def _check_flow(flow: Flow, library: FlowLibrary, strings: dict[str, str], local
             if word in NEXT_ACTIONS:
                 packs(f"{at}.next[{i}]", NEXT_ACTIONS[word](flow.id))
 
-    for sid in _unreachable(flow):
+    # A broken step's gotos are unknown: the steps it leads to are not reported as unreachable.
+    for sid in _unreachable(flow) if not flow.broken_steps else ():
         bad(f"steps.{sid}", f"unreachable: no goto leads here from start {flow.start!r}")
     return out
 

@@ -8,9 +8,10 @@ how old its sources are and when they were checked: the oldest `source_date` and
 `as_of` among them ("Quelle vom 29.12.2025, geprüft am 22.11.2026."), or "Quelle ohne Datum, geprüft
 am ..." when one of them has no dated source.
 
-Pure: no database, no Telegram. Loading is lenient: shape errors are collected in
-`FlowLibrary.problems` (reported by `bot.content.flow_check`) and the broken part is skipped, so one
-bad edit never takes the bot down.
+Pure: no database, no Telegram. The files are read with bot.content.yaml_files and checked by
+pydantic models (unknown keys are mistakes); their errors become `file: key: problem` in
+`FlowLibrary.problems` (reported by `bot.content.flow_check`). Each step and each fact is checked
+on its own and a broken one is skipped, so one bad edit never takes the bot down.
 """
 
 from __future__ import annotations
@@ -20,15 +21,29 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_currency
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from bot.content.model_problems import problems_from
 from bot.content.problems import Problem
 from bot.content.yaml_files import read_yaml
 from bot.core.actions import (
@@ -69,17 +84,13 @@ NEXT_ACTIONS: dict[str, Callable[[str], Action]] = {
 NEXT_LABELS = {word: f"flow.next.{word}" for word in NEXT_ACTIONS}
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_FLOW_KEYS = {"id", "title", "start", "steps"}
-_STEP_KEYS = {"say", "facts", "choices", "links", "next", "asks"}
-_CHOICE_KEYS = {"label", "goto", "topic", "when"}
+NextWord = Literal["book", "handoff", "show_office", "hours", "menu"]  # the keys of NEXT_ACTIONS
 
 # What a question step may declare it `asks:` (kept facts, bot.core.kept_facts), and what its
 # choices' `when:` then holds: an age or an age range ("6-9") for child_age, yes/no for from_eu.
-ASKABLE = ("child_age", "from_eu")
+Askable = Literal["child_age", "from_eu"]
+ASKABLE: tuple[str, ...] = get_args(Askable)
 When = tuple[int, int] | bool
-_LINK_KEYS = {"label", "url", "fact"}
-_FACT_KEYS = {"value", "text", "price", "currency", "source", "source_date", "as_of", "verified", "note"}
-_FACT_KINDS = ("value", "text", "price")
 
 
 class UnknownStep(LookupError):
@@ -123,14 +134,51 @@ class Fact:
         return self.value or ""
 
 
-@dataclass(frozen=True)
-class ChoiceSpec:
+def _locale_key(value: str) -> str:
+    if not value.strip() or " " in value:
+        raise ValueError(f"must be a locale key such as flow.school.ask_age (no spaces): {value!r}")
+    return value
+
+
+def _when(raw: object) -> object:
+    """yes/no (YAML booleans), an age (8) or an age range ("6-9") as True/False or (low, high)."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int) and raw >= 0:
+        return (raw, raw)
+    if isinstance(raw, str):
+        found = re.fullmatch(r"\s*(\d{1,3})\s*-\s*(\d{1,3})\s*", raw)
+        if found and int(found.group(1)) <= int(found.group(2)):
+            return int(found.group(1)), int(found.group(2))
+    raise ValueError(f"must be yes, no, an age or an age range such as 6-9: {raw!r}")
+
+
+LocaleKey = Annotated[str, AfterValidator(_locale_key)]
+Id = Annotated[str, StringConstraints(pattern=_ID.pattern)]
+
+
+class _FileModel(BaseModel):
+    """A mapping read from one of our YAML files: unknown keys are mistakes, the result is fixed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChoiceSpec(_FileModel):
     """A button in a question step: `goto` a step of this flow or open another `topic`."""
 
-    label: str | None
+    label: LocaleKey | None = None  # a topic choice may leave it out: the flow's title
     goto: str | None = None
     topic: str | None = None
-    when: When | None = None  # for which value of the step's `asks` fact this choice holds
+    # for which value of the step's `asks` fact this choice holds
+    when: Annotated[When, BeforeValidator(_when)] | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ChoiceSpec:
+        if (self.goto is None) == (self.topic is None):
+            raise ValueError("needs exactly one of goto (a step) or topic (a flow id)")
+        if self.goto is not None and self.label is None:
+            raise ValueError("a goto choice needs label: the locale key of the button")
+        return self
 
     def holds_for(self, value: object) -> bool:
         """True when this choice is the answer for a known value of the asked fact."""
@@ -155,13 +203,18 @@ class ChoiceSpec:
         return None
 
 
-@dataclass(frozen=True)
-class LinkSpec:
+class LinkSpec(_FileModel):
     """A button that opens a web page: a literal https `url` or the value of a URL `fact`."""
 
-    label: str
+    label: LocaleKey
     url: str | None = None
     fact: str | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> LinkSpec:
+        if (self.url is None) == (self.fact is None):
+            raise ValueError("needs exactly one of url (https://...) or fact (a fact id holding the URL)")
+        return self
 
 
 @dataclass(frozen=True)
@@ -200,6 +253,9 @@ class Flow:
     start: str
     steps: Mapping[str, Step]
     file: str  # as shown in problems, e.g. "flows/school.yaml"
+    # Steps in the file that did not load (their problems are reported where they are written,
+    # not again at every goto that leads there).
+    broken_steps: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -210,6 +266,7 @@ class FlowLibrary:
     problems: list[Problem] = field(default_factory=list)  # found while loading
     menu_file: str = f"flows/{MENU_FILE}"
     facts_file: str = "data/facts.yaml"
+    broken_facts: frozenset[str] = frozenset()  # in the facts file but not loaded (see problems)
 
     # -- loading --
 
@@ -217,7 +274,7 @@ class FlowLibrary:
     def load(cls, directory: Path = FLOWS_DIR, facts_path: Path = FACTS_PATH) -> FlowLibrary:
         problems: list[Problem] = []
         facts_file = display_path(facts_path)
-        facts = _load_facts(facts_path, facts_file, problems)
+        facts, broken_facts = _load_facts(facts_path, facts_file, problems)
         flows: dict[str, Flow] = {}
         for path in sorted(directory.glob("*.yaml")):
             if path.name.startswith("_"):
@@ -233,7 +290,7 @@ class FlowLibrary:
         menu = _load_menu(menu_path, problems)
         for problem in problems:
             log.warning("flow problem: %s", problem)
-        return cls(flows, facts, menu, problems, display_path(menu_path), facts_file)
+        return cls(flows, facts, menu, problems, display_path(menu_path), facts_file, frozenset(broken_facts))
 
     # -- lookup --
 
@@ -414,8 +471,108 @@ def _babel_locale(language: str) -> str:
         return "de"
 
 
-def _is_key(value: object) -> TypeGuard[str]:
-    return isinstance(value, str) and bool(value.strip()) and " " not in value
+class StepFile(_FileModel):
+    """One step as written in a flow file (flows/README.md)."""
+
+    say: LocaleKey
+    facts: tuple[str, ...] = ()
+    choices: Annotated[tuple[ChoiceSpec, ...], BeforeValidator(_none_is_empty)] | None = None  # None: an answer
+    links: Annotated[tuple[LinkSpec, ...], BeforeValidator(_none_is_empty)] = ()
+    next: Annotated[tuple[NextWord, ...], BeforeValidator(_one_or_more)] = ()
+    asks: Askable | None = None
+
+    @field_validator("next")
+    @classmethod
+    def _each_once(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        twice = sorted({word for word in words if words.count(word) > 1})
+        if twice:
+            raise ValueError(f"listed twice: {', '.join(twice)}")
+        return words
+
+    @model_validator(mode="after")
+    def _asks_a_question(self) -> StepFile:
+        if self.asks is not None and self.choices is None:
+            raise ValueError("asks: only a question step (with choices) can ask")
+        return self
+
+    def step(self, step_id: str) -> Step:
+        return Step(
+            id=step_id,
+            say=self.say,
+            facts=self.facts,
+            choices=self.choices,
+            links=self.links,
+            next=self.next,
+            asks=self.asks,
+        )
+
+
+class FlowFile(_FileModel):
+    """A flow file's frame; its steps are read one by one (StepFile), so one broken step leaves
+    the others serving."""
+
+    id: Id
+    title: LocaleKey
+    start: Annotated[str, StringConstraints(min_length=1)]
+    steps: Annotated[dict[str, object], Field(min_length=1)]
+
+
+class FactFile(_FileModel):
+    """One entry of data/facts.yaml."""
+
+    value: Annotated[str, BeforeValidator(_number_as_text), StringConstraints(min_length=1)] | None = None
+    text: Annotated[LocaleKey, AfterValidator(_fact_text)] | None = None
+    price: Decimal | None = None
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
+    source: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+    source_date: Annotated[dt.date | str, PlainValidator(_source_date)] | None = None
+    as_of: Annotated[dt.date, PlainValidator(_date)]
+    verified: StrictBool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> FactFile:
+        if sum(kind is not None for kind in (self.value, self.text, self.price)) != 1:
+            raise ValueError("needs exactly one of value, text (a locale key under fact.) or price")
+        return self
+
+    def fact(self, fact_id: str) -> Fact:
+        undated = self.source_date == UNDATED
+        return Fact(
+            id=fact_id,
+            source=self.source,
+            as_of=self.as_of,
+            verified=self.verified,
+            source_undated=undated,
+            source_date=self.source_date if isinstance(self.source_date, dt.date) else None,
+            value=self.value,
+            text=self.text,
+            price=self.price,
+            currency=self.currency,
+        )
+
+
+class MenuFile(_FileModel):
+    topics: tuple[str, ...]
+
+
+# What a missing key holds, and what an unknown word in a field is, as problems say it.
+_HINTS = {
+    "say": "the locale key of the text",
+    "title": "the locale key of the menu button, e.g. flow.school.title",
+    "start": "the id of the first step",
+    "steps": "a mapping of step id -> step",
+    "id": "the flow id, the same as the file name",
+    "label": "the locale key of the button",
+    "source": "say where the value comes from",
+    "as_of": "the date the value was last checked (YYYY-MM-DD)",
+    "topics": "the list of main-menu flow ids",
+}
+_NOUNS = {"asks": "fact", "next": "next step"}
+
+
+def _problems(error: ValidationError, file: str, model: type[BaseModel], at: tuple[str, ...] = ()) -> list[Problem]:
+    return problems_from(error, file, model, at, _HINTS, _NOUNS)
 
 
 def _load_menu(path: Path, problems: list[Problem]) -> tuple[str, ...]:
@@ -426,35 +583,112 @@ def _load_menu(path: Path, problems: list[Problem]) -> tuple[str, ...]:
     ok, data = _read_yaml(path, file, problems)
     if not ok:
         return ()
-    topics = data.get("topics") if isinstance(data, dict) else None
-    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
-        problems.append(Problem(file, "topics", "must be a list of flow ids"))
+    try:
+        return MenuFile.model_validate(data).topics
+    except ValidationError as error:
+        problems += _problems(error, file, MenuFile)
         return ()
-    return tuple(topics)
 
 
-def _load_facts(path: Path, file: str, problems: list[Problem]) -> dict[str, Fact]:
+def _load_facts(path: Path, file: str, problems: list[Problem]) -> tuple[dict[str, Fact], set[str]]:
+    """The facts that load, and the ids of those that do not (their problems are in `problems`)."""
     if not path.exists():
         problems.append(Problem(file, "-", "facts file is missing"))
-        return {}
+        return {}, set()
     ok, data = _read_yaml(path, file, problems)
-    if not ok:
-        return {}
-    if data is None:
-        return {}
+    if not ok or data is None:
+        return {}, set()
     if not isinstance(data, dict):
         problems.append(Problem(file, "-", "must be a mapping of fact id -> {value, source, as_of}"))
-        return {}
+        return {}, set()
     facts: dict[str, Fact] = {}
-    for fid, entry in data.items():
-        fact = _parse_fact(str(fid), entry, file, problems)
-        if fact is not None:
-            facts[str(fid)] = fact
-    return facts
+    broken: set[str] = set()
+    for key, entry in data.items():
+        fid = str(key)
+        if not _ID.match(fid):
+            problems.append(Problem(file, fid, "fact id must be lower_snake_case (a-z, 0-9, _)"))
+        try:
+            facts[fid] = FactFile.model_validate(entry).fact(fid)
+        except ValidationError as error:
+            problems += _problems(error, file, FactFile, (fid,))
+            broken.add(fid)
+    return facts, broken
 
 
-def _as_date(value: object) -> dt.date | None:
-    """A YAML date, a datetime or a YYYY-MM-DD string as a date; None for anything else."""
+def _load_flow(path: Path, problems: list[Problem]) -> Flow | None:
+    """The flow in `path` with the steps that load; None when its frame (id, title, start,
+    steps) does not."""
+    file = display_path(path)
+    ok, data = _read_yaml(path, file, problems)
+    if not ok:
+        return None
+    try:
+        frame: FlowFile | None = FlowFile.model_validate(data)
+    except ValidationError as error:
+        problems += _problems(error, file, FlowFile)
+        frame = None
+    raw_steps = data.get("steps") if isinstance(data, dict) else None
+    steps: dict[str, Step] = {}
+    broken: set[str] = set()
+    for key, raw in (raw_steps if isinstance(raw_steps, dict) else {}).items():
+        sid, at = str(key), f"steps.{key}"
+        if not _ID.match(sid):
+            problems.append(Problem(file, at, "step id must be lower_snake_case (a-z, 0-9, _)"))
+        try:
+            step = StepFile.model_validate(raw).step(sid)
+        except ValidationError as error:
+            problems += _problems(error, file, StepFile, ("steps", sid))
+            broken.add(sid)
+            continue
+        problems += [Problem(file, f"{at}.{where}", problem) for where, problem in _when_problems(step)]
+        steps[sid] = step
+    if frame is None:
+        return None
+    if frame.id != path.stem:
+        problems.append(Problem(file, "id", f"{frame.id!r} differs from the file name {path.stem!r}"))
+    return Flow(
+        id=frame.id, title=frame.title, start=frame.start, steps=steps, file=file, broken_steps=frozenset(broken)
+    )
+
+
+def _when_problems(step: Step) -> list[tuple[str, str]]:
+    """Choices whose `when:` does not fit what the step `asks:` (key under the step, problem)."""
+    found: list[tuple[str, str]] = []
+    for i, choice in enumerate(step.choices or ()):
+        key = f"choices[{i}].when"
+        if choice.when is None:
+            continue
+        if step.asks is None:
+            found.append((key, "when: needs the step to say what it asks (asks: child_age or from_eu)"))
+        elif (step.asks == "from_eu") != isinstance(choice.when, bool):
+            expected = "yes or no" if step.asks == "from_eu" else "an age or a range such as 6-9"
+            found.append((key, f"{step.asks} is answered with {expected}"))
+    return found
+
+
+def _none_is_empty(value: object) -> object:
+    return () if value is None else value
+
+
+def _one_or_more(value: object) -> object:
+    """`next: book` means `next: [book]`; `next:` with nothing means none."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else value
+
+
+def _number_as_text(value: object) -> object:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _fact_text(value: str) -> str:
+    if not value.startswith("fact."):
+        raise ValueError(f"must be a locale key under fact., e.g. fact.office_hours: {value!r}")
+    return value
+
+
+def _date(value: object) -> dt.date:
+    """A YAML date, a datetime or a YYYY-MM-DD string as a date."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -463,260 +697,14 @@ def _as_date(value: object) -> dt.date | None:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            return None
-    return None
+            pass
+    raise ValueError(f"not a date (YYYY-MM-DD): {value!r}")
 
 
-def _parse_fact(fid: str, entry: Any, file: str, problems: list[Problem]) -> Fact | None:
-    def bad(key: str, problem: str) -> None:
-        problems.append(Problem(file, f"{fid}.{key}" if key else fid, problem))
-
-    if not _ID.match(fid):
-        bad("", "fact id must be lower_snake_case (a-z, 0-9, _)")
-    if not isinstance(entry, dict):
-        bad("", "must be a mapping with value (or text/price), source, as_of, verified")
-        return None
-    for key in entry:
-        if key not in _FACT_KEYS:
-            bad(str(key), f"unknown key (allowed: {', '.join(sorted(_FACT_KEYS))})")
-    kinds = [k for k in _FACT_KINDS if k in entry]
-    if len(kinds) != 1:
-        bad("", "needs exactly one of value, text (a locale key under fact.) or price")
-    value = entry.get("value")
-    if "value" in entry and not (isinstance(value, (str, int)) and str(value).strip()):
-        bad("value", "must be a non-empty string (quote phone numbers)")
-    text = entry.get("text")
-    if "text" in entry and not (_is_key(text) and str(text).startswith("fact.")):
-        bad("text", "must be a locale key under fact., e.g. fact.office_hours")
-    price: Decimal | None = None
-    if "price" in entry:
-        try:
-            price = Decimal(str(entry["price"]))
-        except InvalidOperation:
-            bad("price", "must be a number, e.g. 39.00")
-    currency = entry.get("currency", "EUR")
-    if not (isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency)):
-        bad("currency", "must be an ISO code such as EUR")
-        currency = "EUR"
-    source = entry.get("source")
-    if not (isinstance(source, str) and source.strip()):
-        bad("source", "missing: say where the value comes from")
-        source = ""
-    raw_as_of = entry.get("as_of")
-    as_of = _as_date(raw_as_of)
-    if raw_as_of is None:
-        bad("as_of", "missing: the date the value was last checked (YYYY-MM-DD)")
-    elif as_of is None:
-        bad("as_of", f"not a date (YYYY-MM-DD): {raw_as_of!r}")
-    raw_source_date = entry.get("source_date")
-    source_undated = raw_source_date == UNDATED
-    source_date = None if source_undated else _as_date(raw_source_date)
-    if raw_source_date is not None and not source_undated and source_date is None:
-        bad("source_date", f"not a date (YYYY-MM-DD) or 'undated': {raw_source_date!r}")
-    verified = entry.get("verified", False)
-    if not isinstance(verified, bool):
-        bad("verified", "must be true or false")
-        verified = False
-    return Fact(
-        id=fid,
-        source=source,
-        as_of=as_of,
-        verified=verified,
-        source_date=source_date,
-        source_undated=source_undated,
-        value=str(value) if "value" in entry and value is not None else None,
-        text=text if "text" in entry and isinstance(text, str) else None,
-        price=price,
-        currency=currency,
-    )
-
-
-def _load_flow(path: Path, problems: list[Problem]) -> Flow | None:
-    file = display_path(path)
-    ok, data = _read_yaml(path, file, problems)
-    if not ok:
-        return None
-
-    def bad(key: str, problem: str) -> None:
-        problems.append(Problem(file, key, problem))
-
-    if not isinstance(data, dict):
-        bad("-", "a flow file must be a mapping with id, title, start, steps")
-        return None
-    for key in data:
-        if key not in _FLOW_KEYS:
-            bad(str(key), f"unknown key (allowed: {', '.join(sorted(_FLOW_KEYS))})")
-    flow_id = data.get("id")
-    if not isinstance(flow_id, str) or not _ID.match(flow_id):
-        bad("id", "missing or not lower_snake_case; using the file name")
-        flow_id = path.stem
-    elif flow_id != path.stem:
-        bad("id", f"{flow_id!r} differs from the file name {path.stem!r}")
-    title = data.get("title")
-    if not _is_key(title):
-        bad("title", f"missing: the locale key of the menu button, e.g. flow.{flow_id}.title")
-        title = f"flow.{flow_id}.title"
-    start = data.get("start")
-    if not isinstance(start, str) or not start:
-        bad("start", "missing: the id of the first step")
-        start = ""
-    raw_steps = data.get("steps")
-    steps: dict[str, Step] = {}
-    if not isinstance(raw_steps, dict) or not raw_steps:
-        bad("steps", "missing: a mapping of step id -> step")
-    else:
-        for sid, raw in raw_steps.items():
-            step = _parse_step(str(sid), raw, f"steps.{sid}", bad)
-            if step is not None:
-                steps[step.id] = step
-    return Flow(id=flow_id, title=title, start=start, steps=steps, file=file)
-
-
-def _parse_step(sid: str, raw: Any, at: str, bad: Callable[[str, str], None]) -> Step | None:
-    if not _ID.match(sid):
-        bad(at, "step id must be lower_snake_case (a-z, 0-9, _)")
-    if not isinstance(raw, dict):
-        bad(at, "a step must be a mapping with say and choices or next")
-        return None
-    for key in raw:
-        if key not in _STEP_KEYS:
-            bad(f"{at}.{key}", f"unknown key (allowed: {', '.join(sorted(_STEP_KEYS))})")
-    say = raw.get("say")
-    if not _is_key(say):
-        bad(f"{at}.say", "missing: the locale key of the text")
-        say = ""
-
-    facts: list[str] = []
-    raw_facts = raw.get("facts", [])
-    if not isinstance(raw_facts, list) or not all(isinstance(f, str) for f in raw_facts):
-        bad(f"{at}.facts", "must be a list of fact ids, e.g. [dlzb_phone]")
-    else:
-        facts = list(raw_facts)
-
-    choices: list[ChoiceSpec] | None = None
-    if "choices" in raw:
-        choices = []
-        raw_choices = raw["choices"]
-        if raw_choices is None:
-            raw_choices = []
-        if not isinstance(raw_choices, list):
-            bad(f"{at}.choices", "must be a list of {label, goto} or {label, topic}")
-            raw_choices = []
-        for i, rc in enumerate(raw_choices):
-            spec = _parse_choice(rc, f"{at}.choices[{i}]", bad)
-            if spec is not None:
-                choices.append(spec)
-
-    links: list[LinkSpec] = []
-    raw_links = raw.get("links", []) or []
-    if not isinstance(raw_links, list):
-        bad(f"{at}.links", "must be a list of {label, url} or {label, fact}")
-        raw_links = []
-    for i, rl in enumerate(raw_links):
-        link_at = f"{at}.links[{i}]"
-        if not isinstance(rl, dict):
-            bad(link_at, "must be a mapping with label and url (or fact)")
-            continue
-        for key in rl:
-            if key not in _LINK_KEYS:
-                bad(f"{link_at}.{key}", f"unknown key (allowed: {', '.join(sorted(_LINK_KEYS))})")
-        label = rl.get("label")
-        if not _is_key(label):
-            bad(f"{link_at}.label", "missing: the locale key of the button")
-            continue
-        has_url, has_fact = "url" in rl, "fact" in rl
-        if has_url == has_fact:
-            bad(link_at, "needs exactly one of url (https://...) or fact (a fact id holding the URL)")
-            continue
-        if has_url and not isinstance(rl["url"], str):
-            bad(f"{link_at}.url", "must be a string")
-            continue
-        if has_fact and not isinstance(rl["fact"], str):
-            bad(f"{link_at}.fact", "must be a fact id")
-            continue
-        links.append(LinkSpec(label=label, url=rl.get("url"), fact=rl.get("fact")))
-
-    nexts: list[str] = []
-    raw_next = raw.get("next", [])
-    if raw_next is None:
-        raw_next = []
-    if isinstance(raw_next, str):
-        raw_next = [raw_next]
-    if not isinstance(raw_next, list):
-        bad(f"{at}.next", f"must be a list of {', '.join(NEXT_ACTIONS)}")
-        raw_next = []
-    for i, word in enumerate(raw_next):
-        if word not in NEXT_ACTIONS:
-            bad(f"{at}.next[{i}]", f"unknown next step {word!r} (allowed: {', '.join(NEXT_ACTIONS)})")
-        elif word in nexts:
-            bad(f"{at}.next[{i}]", f"{word!r} listed twice")
-        else:
-            nexts.append(word)
-    asks = raw.get("asks")
-    if asks is not None and asks not in ASKABLE:
-        bad(f"{at}.asks", f"unknown fact {asks!r} (allowed: {', '.join(ASKABLE)})")
-        asks = None
-    if asks is not None and choices is None:
-        bad(f"{at}.asks", "only a question step (with choices) can ask")
-        asks = None
-    for i, spec in enumerate(choices or ()):
-        if spec.when is None:
-            continue
-        if asks is None:
-            bad(f"{at}.choices[{i}].when", "when: needs the step to say what it asks (asks: child_age or from_eu)")
-        elif (asks == "from_eu") != isinstance(spec.when, bool):
-            expected = "yes or no" if asks == "from_eu" else "an age or a range such as 6-9"
-            bad(f"{at}.choices[{i}].when", f"{asks} is answered with {expected}")
-    return Step(
-        id=sid,
-        say=say,
-        facts=tuple(facts),
-        choices=tuple(choices) if choices is not None else None,
-        links=tuple(links),
-        next=tuple(nexts),
-        asks=asks if isinstance(asks, str) else None,
-    )
-
-
-def _parse_choice(rc: Any, at: str, bad: Callable[[str, str], None]) -> ChoiceSpec | None:
-    if not isinstance(rc, dict):
-        bad(at, "must be a mapping with label and goto (or topic)")
-        return None
-    for key in rc:
-        if key not in _CHOICE_KEYS:
-            bad(f"{at}.{key}", f"unknown key (allowed: {', '.join(sorted(_CHOICE_KEYS))})")
-    goto, topic, label = rc.get("goto"), rc.get("topic"), rc.get("label")
-    if (goto is None) == (topic is None):
-        bad(at, "needs exactly one of goto (a step) or topic (a flow id)")
-        return None
-    if goto is not None and not isinstance(goto, str):
-        bad(f"{at}.goto", "must be a step id")
-        return None
-    if topic is not None and not isinstance(topic, str):
-        bad(f"{at}.topic", "must be a flow id")
-        return None
-    if label is None and goto is not None:
-        bad(f"{at}.label", "missing: the locale key of the button")
-        return None
-    if label is not None and not _is_key(label):
-        bad(f"{at}.label", "must be a locale key")
-        return None
-    when: When | None = None
-    if "when" in rc:
-        when = _parse_when(rc["when"])
-        if when is None:
-            bad(f"{at}.when", f"must be yes, no, an age or an age range such as 6-9: {rc['when']!r}")
-    return ChoiceSpec(label=label, goto=goto, topic=topic, when=when)
-
-
-def _parse_when(raw: Any) -> When | None:
-    """yes/no (YAML booleans), an age (8) or an age range ("6-9")."""
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, int):
-        return (raw, raw) if raw >= 0 else None
-    if isinstance(raw, str):
-        found = re.fullmatch(r"\s*(\d{1,3})\s*-\s*(\d{1,3})\s*", raw)
-        if found and int(found.group(1)) <= int(found.group(2)):
-            return int(found.group(1)), int(found.group(2))
-    return None
+def _source_date(value: object) -> dt.date | str:
+    if value == UNDATED:
+        return UNDATED
+    try:
+        return _date(value)
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD) or {UNDATED!r}: {value!r}") from None

@@ -86,3 +86,15 @@ async def test_a_flow_pointing_at_a_missing_step_is_refused(content, told) -> No
     edit(energy, text)  # put right again: picked up
     os.utime(energy)
     assert await watcher.refresh()
+
+
+async def test_a_flow_step_with_an_unknown_key_keeps_the_last_good_flows(content, told) -> None:
+    watcher, services = live(content)
+    energy_before = services.flows.get("energy")
+    energy = content[1] / "energy.yaml"
+    text = energy.read_text(encoding="utf-8")
+    edit(energy, text.replace("    say: ", "    sayy: ", 1))  # a typo in the first step's key
+    assert not await watcher.refresh()
+    assert services.flows.get("energy") is energy_before
+    found = told[0][1]
+    assert len(told) == 1 and any(p.file.endswith("energy.yaml") and "unknown key" in p.problem for p in found)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
 
 from bot.content.flow_check import validate_flows
-from bot.content.flows import FlowLibrary
+from bot.content.flows import NEXT_ACTIONS, FlowLibrary, NextWord
 from bot.content.locales import Catalog
+from bot.content.model_problems import key_path
 from bot.content.problems import Problem
 
 FLOW: dict[str, Any] = {
@@ -224,9 +225,11 @@ def test_fact_without_source_or_as_of(tmp_path: Path) -> None:
 
 
 def test_fact_with_a_bad_date_and_two_kinds(tmp_path: Path) -> None:
-    facts = changed(FACTS, lambda d: d["phone"].update(as_of="22.11.2026", price=3))
-    keys = {p.key for p in check(tmp_path, facts=facts)}
-    assert keys == {"phone.as_of", "phone"}
+    # Two kinds is a problem of the whole entry, told once its keys are each fine.
+    facts = changed(FACTS, lambda d: d["phone"].update(as_of="22.11.2026"))
+    only(check(tmp_path, facts=facts), "data/facts.yaml", "phone.as_of", "not a date", "22.11.2026")
+    facts = changed(FACTS, lambda d: d["phone"].update(price=3))
+    only(check(tmp_path, facts=facts), "data/facts.yaml", "phone", "exactly one of value, text")
 
 
 def test_unbalanced_or_unsupported_html(tmp_path: Path) -> None:
@@ -284,3 +287,75 @@ def test_problem_str_is_file_key_problem(tmp_path: Path) -> None:
     flow = changed(FLOW, lambda f: f["steps"]["answer"]["links"][0].update(url="http://x.org"))
     (problem,) = check(tmp_path, flow=flow)
     assert str(problem) == "flows/demo.yaml: steps.answer.links[0].url: link must be https://...: 'http://x.org'"
+
+
+@pytest.mark.parametrize(
+    "edit, key, problem",
+    [
+        (lambda f: f["steps"]["ask"]["choices"][0].update(goto=3), "steps.ask.choices[0].goto", "must be text"),
+        (
+            lambda f: f["steps"]["ask"]["choices"][1].update(colour="red"),
+            "steps.ask.choices[1].colour",
+            "unknown key (allowed: goto, label, topic, when)",
+        ),
+        (
+            lambda f: f["steps"]["ask"]["choices"].append("answer"),
+            "steps.ask.choices[2]",
+            "must be a mapping with goto, label, topic, when",
+        ),
+        (lambda f: f["steps"]["answer"].pop("say"), "steps.answer.say", "missing: the locale key of the text"),
+        (
+            lambda f: f["steps"]["answer"].update(say="Ruf an"),
+            "steps.answer.say",
+            "must be a locale key such as flow.school.ask_age (no spaces): 'Ruf an'",
+        ),
+        (lambda f: f["steps"]["answer"].update(next=["book", "book"]), "steps.answer.next", "listed twice: book"),
+        (lambda f: f["steps"]["answer"].update(facts="phone"), "steps.answer.facts", "must be a list"),
+        (
+            lambda f: f["steps"]["answer"]["links"][0].update(url=42),
+            "steps.answer.links[0].url",
+            "must be text",
+        ),
+        (lambda f: f.update(steps={}), "steps", "must not be empty: a mapping of step id -> step"),
+        (lambda f: f.update(colour=1), "colour", "unknown key (allowed: id, start, steps, title)"),
+    ],
+)
+def test_shape_problems_name_the_key_in_plain_words(tmp_path: Path, edit, key: str, problem: str) -> None:
+    problems = check(tmp_path, flow=changed(FLOW, edit))
+    assert Problem("flows/demo.yaml", key, problem) in problems, "\n".join(map(str, problems))
+
+
+def test_a_flow_file_that_is_not_a_mapping(tmp_path: Path) -> None:
+    problems = check(tmp_path, raw="- ask\n- answer\n")
+    assert Problem("flows/demo.yaml", "-", "must be a mapping with id, start, steps, title") in problems
+
+
+def test_a_broken_step_is_reported_once_and_the_others_still_serve(tmp_path: Path) -> None:
+    flow = changed(FLOW, lambda f: f["steps"]["answer"].update(text="oops"))
+    write(tmp_path, flow=flow)
+    library = FlowLibrary.load(tmp_path / "flows", tmp_path / "data" / "facts.yaml")
+    problems = validate_flows(library, Catalog.load(tmp_path / "locales"))
+    # not again as "unknown step 'answer'" at the goto that leads there
+    only(problems, "flows/demo.yaml", "steps.answer.text", "unknown key")
+    assert set(library.get("demo").steps) == {"ask"}
+
+
+def test_a_broken_fact_is_reported_where_it_is_written_only(tmp_path: Path) -> None:
+    facts = changed(FACTS, lambda d: d["phone"].update(verified="yes"))
+    only(check(tmp_path, facts=facts), "data/facts.yaml", "phone.verified", "must be true or false")
+
+
+def test_next_words_are_the_next_actions() -> None:
+    assert set(get_args(NextWord)) == set(NEXT_ACTIONS)
+
+
+@pytest.mark.parametrize(
+    "loc, key",
+    [
+        (("steps", "ask_age", "choices", 2, "goto"), "steps.ask_age.choices[2].goto"),
+        ((), "-"),
+        (("topics", 0), "topics[0]"),
+    ],
+)
+def test_key_path(loc: tuple[int | str, ...], key: str) -> None:
+    assert key_path(loc) == key
