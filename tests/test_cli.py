@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import signal
 import subprocess
@@ -13,29 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot_process import bot_env
 from tests.fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in (
-            "BOT_TOKEN",
-            "DATABASE_URL",
-            "STAFF_CHAT_ID",
-            "WEBHOOK_URL",
-            "WEBHOOK_SECRET",
-            "REDIS_URL",
-            "TRANSLATOR",
-        )
-    }
-    # HEALTH_PORT=0: no health server, so that tests running at once never compete for its port.
-    env.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}", "HEALTH_PORT": "0", **extra})
-    return env
 
 
 def run_cli(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:

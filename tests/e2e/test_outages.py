@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import shutil
 import signal
 import sys
@@ -25,6 +24,7 @@ from bot.clock import FakeClock
 from bot.content.locales import html_to_plain
 from bot.core.replies import Msg
 from bot.telegram.health_server import start_health_server
+from tests.bot_process import bot_env
 from tests.databases import PostgresDatabases, postgres_reachable, require_service
 from tests.e2e.harness import Telegram, buttons, running_bot
 from tests.e2e.test_webhook import free_port
@@ -336,20 +336,7 @@ async def test_a_translator_that_never_answers_costs_a_relay_only_its_timeout(
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_python_m_bot_run_serves_healthz_in_both_modes(tmp_path: Path, mode: str) -> None:
     health_port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in (
-            "BOT_TOKEN",
-            "DATABASE_URL",
-            "STAFF_CHAT_ID",
-            "WEBHOOK_URL",
-            "WEBHOOK_SECRET",
-            "REDIS_URL",
-            "TRANSLATOR",
-        )
-    }
+    env = bot_env(tmp_path)
     async with FakeBotAPI() as server:
         env.update(
             {

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.bot_process import bot_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def chat(tmp_path: Path, typed: str, *args: str) -> list[str]:
     """What the terminal showed: the start, then one part per typed line."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in (
-            "BOT_TOKEN",
-            "DATABASE_URL",
-            "STAFF_CHAT_ID",
-            "WEBHOOK_URL",
-            "WEBHOOK_SECRET",
-            "REDIS_URL",
-            "TRANSLATOR",
-        )
-    }
-    env.update({"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / f'chat{len(args)}.sqlite3'}", "HEALTH_PORT": "0"})
+    env = bot_env(tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / f'chat{len(args)}.sqlite3'}")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat", *args],
         cwd=ROOT,
