@@ -7,16 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from bot.content.locales import (
     CURATED_LANGUAGES,
     LOCALES_DIR,
     SOURCE_LANGUAGE,
+    TEXT_TREE,
+    LocaleMetaFile,
     choice_blocks,
     flatten,
     placeholders,
     plural_categories,
 )
+from bot.content.model_problems import problems_from
 from bot.content.problems import Problem
 from bot.content.yaml_files import read_yaml
 
@@ -44,14 +48,19 @@ def validate_locales(directory: Path = LOCALES_DIR) -> list[Problem]:
     source = flatten({k: v for k, v in trees[SOURCE_LANGUAGE][1].items() if k != "_meta"})
     for code, (path, tree) in trees.items():
         meta = tree.get("_meta") or {}
-        for field in ("language", "name", "direction", "status"):
-            if not meta.get(field):
-                problems.append(Problem(path.name, f"_meta.{field}", "missing"))
+        try:
+            LocaleMetaFile.model_validate(meta)
+        except ValidationError as exc:
+            problems += problems_from(exc, path.name, LocaleMetaFile, at=("_meta",))
         if meta.get("language") and meta["language"] != code:
             problems.append(Problem(path.name, "_meta.language", f"says {meta['language']!r}, file is {code!r}"))
-        if meta.get("direction") not in (None, "ltr", "rtl"):
-            problems.append(Problem(path.name, "_meta.direction", "must be ltr or rtl"))
-        strings = flatten({k: v for k, v in tree.items() if k != "_meta"})
+        texts = {k: v for k, v in tree.items() if k != "_meta"}
+        try:
+            TEXT_TREE.validate_python(texts)
+        except ValidationError as exc:
+            problems += _text_tree_problems(exc, path.name)
+            continue
+        strings = flatten(texts)
         for key, text in strings.items():
             if not text.strip():
                 problems.append(Problem(path.name, key, "empty text"))
@@ -519,3 +528,15 @@ def plural_problems(code: str, file: str, strings: dict[str, str]) -> list[Probl
                     )
                 )
     return problems
+
+
+def _text_tree_problems(error: ValidationError, file: str) -> list[Problem]:
+    """One problem per key that is neither a text nor keys with texts. pydantic tries both sides
+    of the union and names them in the error's path (`str`, `dict[str,...]`): those are left out."""
+    keys: dict[str, None] = {}
+    for details in error.errors(include_url=False):
+        parts = [str(p) for p in details["loc"] if not (isinstance(p, str) and (p in ("str", "none") or "[" in p))]
+        keys[".".join(parts) or "-"] = None
+    # "nested" fails as a text because "nested.deeper" fails as a mapping: name only the deepest.
+    deepest = [key for key in keys if not any(other.startswith(key + ".") for other in keys)]
+    return [Problem(file, key, "must be a text, or keys with texts under them") for key in deepest]

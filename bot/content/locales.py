@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 from babel.plural import PluralRule
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from typing_extensions import TypeAliasType
 
 from bot.content.yaml_files import read_yaml
 from bot.core.replies import Lines, Msg, Plain, Raw, Text
@@ -214,16 +216,37 @@ def _no_double_full_stop(template: str, rendered: Mapping[str, str]) -> str:
     )
 
 
+class LocaleMetaFile(BaseModel):
+    """`_meta` of a locale file: which language, its own name, the writing direction, and how far
+    the texts have been reviewed."""
+
+    model_config = ConfigDict(extra="forbid")
+    language: str = Field(min_length=2)
+    name: str = Field(min_length=1)
+    direction: Literal["ltr", "rtl"]
+    status: str = Field(min_length=1)
+
+
+# The texts: keys to a text, or to more keys ("menu": {"book": "..."} is `menu.book`). A number
+# written without quotes is a text too.
+TextTree = TypeAliasType("TextTree", "dict[str, str | None | TextTree]")
+TEXT_TREE: TypeAdapter[dict[str, Any]] = TypeAdapter(TextTree, config=ConfigDict(coerce_numbers_to_str=True))
+
+
 def load_locale(path: Path) -> Locale:
+    """A locale file, checked against LocaleMetaFile and TextTree (ValidationError if it does not
+    fit; `python -m bot check` says where, bot.content.locale_check)."""
     tree = read_yaml(path) or {}
-    meta_tree = tree.pop("_meta", {}) or {}
+    if not isinstance(tree, dict):
+        raise ValueError(f"{path.name}: must be a mapping of keys to texts")
+    meta_tree = {"language": path.stem, "name": path.stem, "direction": "ltr", "status": "-"}
+    meta_tree.update(tree.get("_meta") or {})
+    meta_file = LocaleMetaFile.model_validate(meta_tree)
+    texts = TEXT_TREE.validate_python({key: value for key, value in tree.items() if key != "_meta"})
     meta = LocaleMeta(
-        code=str(meta_tree.get("language", path.stem)),
-        name=str(meta_tree.get("name", path.stem)),
-        direction=str(meta_tree.get("direction", "ltr")),
-        status=str(meta_tree.get("status", "")),
+        code=meta_file.language, name=meta_file.name, direction=meta_file.direction, status=meta_file.status
     )
-    return Locale(meta=meta, strings=flatten(tree), path=path)
+    return Locale(meta=meta, strings=flatten(texts), path=path)
 
 
 class _SafeArgs(dict[str, str]):
