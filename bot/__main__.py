@@ -38,8 +38,9 @@ def cmd_run(_args: argparse.Namespace) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     _logging(settings)
-    from bot.garbage import hold_collection
+    from bot.garbage import hold_collection, limit_malloc_arenas
 
+    limit_malloc_arenas()  # before the threads start
     hold_collection()  # until the bot is built (bot.telegram.app.run freezes what it built)
     from bot.telegram.app import run
 

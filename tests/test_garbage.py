@@ -58,3 +58,17 @@ def test_run_holds_the_collector_until_the_bot_is_built(monkeypatch: pytest.Monk
     monkeypatch.setattr("bot.telegram.app.run", fake_run)
     assert cli.main(["run"]) == 0
     assert seen == [False]
+
+
+def test_malloc_arenas_are_limited_unless_the_environment_says_otherwise(monkeypatch) -> None:
+    import ctypes.util
+
+    from bot.garbage import limit_malloc_arenas
+
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert limit_malloc_arenas() is False  # the operator's setting stands
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    is_glibc = ctypes.util.find_library("c") is not None and hasattr(
+        ctypes.CDLL(ctypes.util.find_library("c")), "mallopt"
+    )
+    assert limit_malloc_arenas() is is_glibc
