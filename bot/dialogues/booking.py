@@ -73,8 +73,9 @@ from bot.core.services import Services
 from bot.core.turn import Replies, Turn
 from bot.dialogues import staff_notes
 from bot.places.calendar import to_local
+from bot.places.districts import DistrictDirectory, named_in_sentence, read_place
 from bot.places.formatting import format_date, format_time
-from bot.places.offices import Office
+from bot.places.offices import Office, OfficeDirectory
 from bot.storage.models import Booking
 
 log = logging.getLogger(__name__)
@@ -877,7 +878,17 @@ async def _office_typed(turn: Turn, draft: Draft, text: str) -> Replies | None:
         ]
         if any(form.startswith(name[:5]) or name.startswith(form) for form in typed for name in names):
             return await advance(turn, draft.at(office.id))
-    return None
+    serving = office_for_place(text, turn.services.places.districts(), turn.services.places.offices())
+    return await advance(turn, draft.at(serving.id)) if serving is not None else None
+
+
+def office_for_place(text: str, directory: DistrictDirectory, offices: OfficeDirectory) -> Office | None:
+    """The one office serving the district, Stadtteil or postal code in `text` ("евінг", "в Хёрде",
+    "eving'de", "44339"); None when none is named or they are served by several offices."""
+    reading = read_place(text, directory)
+    matches = reading.matches if reading.only_a_place else tuple(named_in_sentence(reading, directory))
+    serving = {office.id: office for m in matches if (office := offices.for_district(m.district.id)) is not None}
+    return next(iter(serving.values())) if len(serving) == 1 else None
 
 
 _OFFICE_NAME_WORDS = frozenset({"lokal", "willkommen"})

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.content.locales import RTL_LANGUAGES
+from bot.core import kept_facts
 from bot.core.actions import (
     AskPlace,
     FindMyOffice,
@@ -50,6 +51,7 @@ from bot.places.formatting import (
 )
 from bot.places.offices import Office, Place
 from bot.places.timetable import WEEKDAY_KEYS
+from bot.places.where_asked import asks_where, without_where_words
 
 dialogue = Dialogue("places")
 AWAIT_PLACE = "places:await_place"
@@ -59,6 +61,10 @@ AWAIT_PLACE = "places:await_place"
 
 # Intents a place named in an unsure question most likely belongs to.
 PLACE_INTENTS = ("hours", "office")
+# "und wo genau ist das denn": a follow-up is short; a longer "where" question is a question of its own.
+FOLLOW_UP_WORDS = 6
+# What the model makes of "what's the address" without a topic word ("authorities": which office?).
+FOLLOW_UP_INTENTS = (None, *PLACE_INTENTS, "authorities")
 
 
 def districts_named(turn: Turn, text: str) -> list[District]:
@@ -90,22 +96,45 @@ async def office_command(turn: Turn, args: str = "") -> Replies:
 @dialogue.around_question(50)
 async def places_however_asked(turn: Turn, question: Question, answer: Callable[[], Awaitable[Replies]]) -> Replies:
     """A message that is only a place is the answer to "where do you live?", whatever state the
-    conversation is in; "my office" opens the finder; a place named in a question the model was
-    unsure of ("öfnungszeiten hörde") is answered for that office."""
+    conversation is in; a postal code in a "where" question finds its office, whatever topic words
+    are around it; "wo ist das?" right after an office's card or hours shows that office's card;
+    "my office" opens the finder; a place named in a question the model was unsure of
+    ("öfnungszeiten hörde") is answered for that office."""
     directory = turn.services.places.districts()
     reading = read_place(question.text, directory)
     if reading.only_a_place and question.intent != "emergency":
         return await place_answer(turn, reading)
+    named = named_in_sentence(reading, directory)
+    if question.intent != "emergency" and asks_where(question.text):
+        if any(m.kind == "postal_code" for m in named):  # "الرمز البريدي تبعي ٤٤٣٣٩ وين لازم روح"
+            return await place_answer(turn, PlaceReading(tuple(named), reading.postal_codes, ()))
+        shown = turn.services.places.offices().get(kept_facts.office_shown_before(turn) or "")
+        if shown is not None and not named and await _follows_up(turn, question, reading):
+            return office_card(turn, shown, note=None)  # "wo ist das?" right after its hours
     if question.intent in (None, "office", "authorities") and says_my_office(question.text, directory):
-        named = named_in_sentence(reading, directory)  # "plz 44339, wo ist mein Büro"
-        if named:
+        if named:  # "plz 44339, mein Büro"
             return await place_answer(turn, PlaceReading(tuple(named), reading.postal_codes, ()))
         return await my_office(turn)
-    if question.intent is None and named_in_sentence(reading, directory):
+    if question.intent is None and named:
         likeliest = question.alternatives[0][0] if question.alternatives else None
         if likeliest in PLACE_INTENTS:
             return await question.answer_as(likeliest)
     return await answer()
+
+
+async def _follows_up(turn: Turn, question: Question, reading: PlaceReading) -> bool:
+    """A short "where is it?" with no topic of its own: about the office just shown. The model
+    reads "what's the address" as "authorities" (which office?), as it does "wo ist die
+    Ausländerbehörde": what is left without the "where" words tells them apart."""
+    if question.intent not in FOLLOW_UP_INTENTS or len(reading.other_words) > FOLLOW_UP_WORDS:
+        return False
+    if question.intent in (None, *PLACE_INTENTS):
+        return True
+    rest_text = without_where_words(question.text)
+    if not rest_text:
+        return True
+    rest = await turn.understanding(rest_text)
+    return rest is None or not rest.confident or rest.intent in PLACE_INTENTS
 
 
 @dialogue.intent("office")
@@ -291,6 +320,7 @@ def located(turn: Turn, finding: OfficeFinding) -> Replies:
 
 def office_card(turn: Turn, office: Office, *, note: Msg | Lines | None, remove_keyboard: bool = False) -> Replies:
     lang = turn.lang
+    kept_facts.office_shown(turn, office.id)
     parts: list[Msg | Lines] = []
     if note is not None:
         parts.append(note)
@@ -330,6 +360,7 @@ def hours_for(turn: Turn, office_id: str | None) -> Replies:
     office = offices.get(office_id or "")
     if office is None:
         return all_hours(turn)
+    kept_facts.office_shown(turn, office.id)
     lang = turn.lang
     lines = [Msg("places.hours_title", office=office.name)]
     lines += [Msg("places.hours_line", line=line) for line in format_weekly_hours(office, lang)]

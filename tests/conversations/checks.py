@@ -34,6 +34,7 @@ NAMED_KEYS: dict[str, tuple[str, ...]] = {
     "urgent_letter": ("flow.letters.urgent",),
     "my_bookings": ("booking.my_title",),
     "cancel_question": ("booking.cancel_question",),
+    "which_topic": ("booking.which_topic",),
     "which_day": ("booking.which_day",),
     "which_time": ("booking.which_time",),
     "booked": ("booking.booked",),

@@ -30,6 +30,7 @@ NAMED_TEXTS = (
     "urgent_letter",
     "my_bookings",
     "cancel_question",
+    "which_topic",
     "which_day",
     "which_time",
     "booked",
