@@ -24,8 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
+from bot.content.yaml_files import read_yaml
 from bot.understanding.normalize import fold, tokens
 
 WORDS_FILE = Path(__file__).with_name("typed_words.yaml")
@@ -195,7 +194,7 @@ def _flat(raw: Any) -> tuple[Phrase, ...]:
 
 @lru_cache(maxsize=1)
 def all_words(path: Path = WORDS_FILE) -> dict[str, LanguageWords]:
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: dict[str, Any] = read_yaml(path) or {}
     result: dict[str, LanguageWords] = {}
     for lang, section in data.items():
         weekdays, short = _entries(section.get("weekdays")), _entries(section.get("short"))

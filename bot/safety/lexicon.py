@@ -41,6 +41,7 @@ from typing import Any, Literal
 import yaml
 
 from bot.content.problems import Problem
+from bot.content.yaml_files import read_yaml
 from bot.understanding.normalize import fold, tokens
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "data" / "safety"
@@ -215,7 +216,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     for path in sorted(directory.glob("*.yaml")):
         file = f"data/safety/{path.name}"
         try:
-            data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data: Any = read_yaml(path)
         except (OSError, yaml.YAMLError) as exc:
             lexicon.problems.append(Problem(file, "-", f"not readable YAML: {exc}"))
             continue

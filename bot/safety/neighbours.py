@@ -30,6 +30,7 @@ import numpy as np
 import yaml
 
 from bot.content.problems import Problem
+from bot.content.yaml_files import read_yaml
 from bot.safety.lexicon import CATEGORIES, GENERAL, LEXICON_DIR
 from bot.understanding.normalize import fold
 
@@ -64,7 +65,7 @@ def load_examples(directory: Path = EXAMPLES_DIR) -> SafetyExamples:
     for path in sorted(directory.glob("*.yaml")):
         file = f"data/safety/examples/{path.name}"
         try:
-            data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data: Any = read_yaml(path)
         except (OSError, yaml.YAMLError) as exc:
             problems.append(Problem(file, "-", f"not readable YAML: {exc}"))
             continue

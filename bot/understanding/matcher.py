@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import yaml
 
+from bot.content.yaml_files import read_yaml
 from bot.understanding.language import LanguageDetector, get_detector
 from bot.understanding.model_process import ModelProcess, ModelUnavailable, model_input
 from bot.understanding.normalize import fold, tokens
@@ -168,7 +168,7 @@ def load_examples(directory: Path = EXAMPLES_DIR) -> ExampleSet:
     result = ExampleSet()
     known = set(INTENTS) | {NONE}
     for path in sorted(directory.glob("*.yaml")):
-        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data: dict[str, Any] = read_yaml(path) or {}
         lang = str(data.get("language") or path.stem)
         for intent, section in (data.get("intents") or {}).items():
             if intent not in known:
