@@ -117,21 +117,30 @@ def parse_closed(args: str | None, offices: Sequence[Office], today: date) -> Cl
     return replace(found, usage="closed") if isinstance(found, Problem) else found
 
 
-def _parse_closed(args: str | None, offices: Sequence[Office], today: date) -> CloseRequest | Problem:
+def _office_and_day(
+    args: str | None, offices: Sequence[Office], usage: str
+) -> tuple[Office, date, list[str]] | Problem:
+    """What /closed and /open both start with: OFFICE (words before the first date) and that date;
+    then the words after it."""
     tokens = (args or "").split()
-    if not tokens:
-        return Problem("closed_usage")
-    split = _split_at_first_date(tokens)
+    split = _split_at_first_date(tokens) if tokens else None
     if split is None or not split[0]:
-        return Problem("closed_usage")
+        return Problem(usage)
     query, rest = split
     found = find_offices(query, offices)
     if len(found) != 1:
         return _office_problem(query, found, offices)
-    start = parse_day(rest[0])
-    if start is None:
+    day = parse_day(rest[0])
+    if day is None:
         return Problem("bad_date", {"text": rest[0]})
-    rest = rest[1:]
+    return found[0], day, rest[1:]
+
+
+def _parse_closed(args: str | None, offices: Sequence[Office], today: date) -> CloseRequest | Problem:
+    head = _office_and_day(args, offices, "closed_usage")
+    if isinstance(head, Problem):
+        return head
+    office, start, rest = head
     end = start
     if rest and _DATE_LIKE.match(rest[0]) and any(ch.isdigit() for ch in rest[0]):
         parsed = parse_day(rest[0])
@@ -149,7 +158,7 @@ def _parse_closed(args: str | None, offices: Sequence[Office], today: date) -> C
         return Problem("reason_missing")
     if len(reason) > REASON_MAX:
         return Problem("reason_too_long", {"max": str(REASON_MAX)})
-    return CloseRequest(office=found[0], start=max(start, today), end=end, reason=reason)
+    return CloseRequest(office=office, start=max(start, today), end=end, reason=reason)
 
 
 def parse_open(args: str | None, offices: Sequence[Office]) -> OpenRequest | Problem:
@@ -159,20 +168,13 @@ def parse_open(args: str | None, offices: Sequence[Office]) -> OpenRequest | Pro
 
 
 def _parse_open(args: str | None, offices: Sequence[Office]) -> OpenRequest | Problem:
-    tokens = (args or "").split()
-    split = _split_at_first_date(tokens) if tokens else None
-    if split is None or not split[0]:
+    head = _office_and_day(args, offices, "open_usage")
+    if isinstance(head, Problem):
+        return head
+    office, day, rest = head
+    if rest:
         return Problem("open_usage")
-    query, rest = split
-    found = find_offices(query, offices)
-    if len(found) != 1:
-        return _office_problem(query, found, offices)
-    day = parse_day(rest[0])
-    if day is None:
-        return Problem("bad_date", {"text": rest[0]})
-    if len(rest) > 1:
-        return Problem("open_usage")
-    return OpenRequest(office=found[0], day=day)
+    return OpenRequest(office=office, day=day)
 
 
 def parse_period(args: str | None) -> Period | Problem:
