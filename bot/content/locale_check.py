@@ -20,7 +20,7 @@ from bot.content.locales import (
     placeholders,
     plural_categories,
 )
-from bot.content.model_problems import problems_from
+from bot.content.model_problems import key_path, problems_from
 from bot.content.problems import Problem
 from bot.content.yaml_files import read_yaml
 
@@ -535,8 +535,8 @@ def _text_tree_problems(error: ValidationError, file: str) -> list[Problem]:
     of the union and names them in the error's path (`str`, `dict[str,...]`): those are left out."""
     keys: dict[str, None] = {}
     for details in error.errors(include_url=False):
-        parts = [str(p) for p in details["loc"] if not (isinstance(p, str) and (p in ("str", "none") or "[" in p))]
-        keys[".".join(parts) or "-"] = None
+        loc = [p for p in details["loc"] if not (isinstance(p, str) and (p in ("str", "none") or "[" in p))]
+        keys[key_path(loc)] = None
     # "nested" fails as a text because "nested.deeper" fails as a mapping: name only the deepest.
     deepest = [key for key in keys if not any(other.startswith(key + ".") for other in keys)]
     return [Problem(file, key, "must be a text, or keys with texts under them") for key in deepest]
